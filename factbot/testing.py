@@ -1,0 +1,47 @@
+"""Deterministic fakes that ship with the code, for fast unit tests.
+
+`HashEmbedder` maps stemmed terms into a fixed number of buckets (the hashing
+trick), so texts that share words get similar vectors: enough to test storage,
+ranking plumbing and idempotence without a model. `fake_chat_model` wraps
+LangChain's `FakeListChatModel`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from factbot.embeddings import Embedder
+from factbot.text import terms
+
+
+class HashEmbedder(Embedder):
+    batch_size = 256
+
+    def __init__(self, dim: int = 64) -> None:
+        self._dim = dim
+        self.name = f"hash:{dim}"
+        self.calls = 0  # texts embedded so far: lets tests prove nothing is embedded twice
+
+    def embed_batch(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        self.calls += len(texts)
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for term in terms(text) or ["<empty>"]:
+                h = int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little")
+                out[row, h % self._dim] += 1.0 if (h >> 32) & 1 else -1.0
+            out[row, -1] += 0.01  # no zero vectors: cosine is defined for every text
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+
+def fake_chat_model(responses: list[str]):
+    """LangChain's FakeListChatModel: replies with `responses` in turn."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    return FakeListChatModel(responses=responses)

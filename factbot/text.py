@@ -1,0 +1,180 @@
+"""Text handling for Arabic and English: the matching form, sentence spans, tokens.
+
+The matching form is for search and comparison only, never for display: what is
+shown to a user is always a slice `document[start:end]` of the original text.
+
+Why a hand-written segmenter rather than pysbd: we need offsets that are exact by
+construction (pysbd's `char_span` re-finds text and can drift on repeated
+sentences, which this corpus has), and rules pysbd's Arabic mode lacks (؛ as a
+terminator, line breaks as hard boundaries, merging a stray one-word fragment).
+The rules fit in one regex and a few guards, each tested.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# --- matching form ----------------------------------------------------------
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_TATWEEL = "\u0640"
+# Zero-width and bidi controls: ZWSP..RLM, LRE..RLO, LRI..PDI, BOM, ALM, soft hyphen.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c\u00ad]")
+_ARABIC_LETTER_MAP = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+    "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
+    "٬": ",", "،": ",", "٫": ".", "؛": ";", "؟": "?",
+})
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# "2,500" / "2٬500" / "2 500" -> "2500" (only between digit groups of three)
+_THOUSANDS = re.compile(r"(?<=\d)[,\u066c\u202f\u00a0 '](?=\d{3}(?!\d))")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """The matching form: NFKC, no diacritics/tatweel/invisibles, unified letters,
+    ASCII digits, no thousands separators, lower case, single spaces."""
+    t = unicodedata.normalize("NFKC", text)
+    t = strip_invisible(t).replace(_TATWEEL, "")
+    t = _DIACRITICS.sub("", t)
+    t = t.translate(_ARABIC_LETTER_MAP).translate(_DIGITS)
+    t = _THOUSANDS.sub("", t)
+    t = "".join(ch for ch in t if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    return _SPACES.sub(" ", t).strip().lower()
+
+
+# --- tokens -----------------------------------------------------------------
+
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+", re.UNICODE)
+# Proclitics: conjunction و/ف, prepositions ب/ك/ل, article ال (and their combinations).
+_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ك", "ل")
+_SUFFIXES = ("هما", "كما", "ها", "هم", "هن", "كم", "نا", "ات", "ون", "ين", "ان", "ه", "ي")
+_AR = re.compile("[\u0600-\u06ff]")
+_EN_STOP = frozenset(
+    "a an the of in on at to for from by with and or is are was were be been being do does did "
+    "has have had it its this that these those as into about which who whom what when where why "
+    "how than then there their they them he she his her we our you your i me my not no".split())
+_AR_STOP = frozenset(normalize(w) for w in (
+    "في من على الى إلى عن مع ان أن إن كان كانت التي الذي الذين هذا هذه ذلك تلك هو هي هم ما "
+    "لا لم لن قد و او أو ثم كل بين حتى عند منذ بعد قبل كما اي أي").split())
+
+
+def tokens(text: str) -> list[str]:
+    """Tokens of the matching form (numbers kept whole, e.g. '2.5', '2500')."""
+    return _TOKEN.findall(normalize(text))
+
+
+def stem(token: str) -> str:
+    """Light Arabic stemming: strip one proclitic group and one suffix, keeping ≥3 letters.
+    English tokens get a crude plural/-ing strip; numbers pass through."""
+    if token[:1].isdigit():
+        return token
+    if _AR.match(token):
+        for p in _PREFIXES:
+            if token.startswith(p) and len(token) - len(p) >= 3:
+                token = token[len(p):]
+                break
+        for s in _SUFFIXES:
+            if token.endswith(s) and len(token) - len(s) >= 3:
+                token = token[: -len(s)]
+                break
+        return token
+    for s in ("ing", "ies", "es", "s"):
+        if token.endswith(s) and len(token) - len(s) >= 3:
+            return token[: -len(s)] + ("y" if s == "ies" else "")
+    return token
+
+
+def is_stopword(token: str) -> bool:
+    """English or Arabic function word, also behind a conjunction (وفي, فلا)."""
+    return token in _EN_STOP or token in _AR_STOP or (token[:1] in ("و", "ف") and token[1:] in _AR_STOP)
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content tokens: what BM25 indexes and lexical overlap compares."""
+    return [stem(t) for t in tokens(text) if not is_stopword(t)]
+
+
+def language(text: str) -> str:
+    """'ar' when Arabic letters outnumber Latin ones, else 'en'."""
+    ar = len(_AR.findall(text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return "ar" if ar > latin else "en"
+
+
+# --- sentence spans -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+# A terminator, then any closing quotes/brackets; the boundary is the whitespace after.
+_END = re.compile(r"[.!?؟؛;…]+[\"'”’»)\]]*(?=\s)")
+_ABBREVIATIONS = frozenset(
+    "u.s u.k u.n mr mrs ms dr prof st jr sr vs etc e.g i.e no gen col lt sgt gov sen rep inc ltd co corp jan feb "
+    "mar apr jun jul aug sep sept oct nov dec".split())
+_MIN_WORDS = 2  # a "sentence" of one word after a stray full stop is a fragment
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Is the '.' at `dot` the end of an abbreviation like 'U.S.' or 'Dr.'?"""
+    m = re.search(r"([A-Za-z](?:\.?[A-Za-z])*)$", text[:dot])
+    if not m:
+        return False
+    word = m.group(1).lower()
+    if word in _ABBREVIATIONS:
+        return True
+    # single capital initials: "J. Smith"
+    return len(word) == 1 and text[dot - 1].isupper()
+
+
+def _trim(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if end > start else None
+
+
+def _word_count(s: str) -> int:
+    return len(_TOKEN.findall(s))
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans of `text`: `text[s.start:s.end]` is each sentence, trimmed.
+
+    Boundaries: . ! ? ؟ ؛ ; … followed by white space (closing quotes stay with
+    their sentence), and every line break. Not at: decimals (2.5), abbreviations
+    (U.S.), initials, the Arabic comma. A one-word fragment left by a stray full
+    stop on the same line is merged into the sentence before it.
+    """
+    spans: list[Span] = []
+    for line in re.finditer(r"[^\n\r]+", text):
+        base, body = line.start(), line.group()
+        cut = 0
+        pieces: list[Span] = []
+        for m in _END.finditer(body):
+            if body[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(body, m.start()):
+                continue
+            span = _trim(text, base + cut, base + m.end())
+            if span:
+                pieces.append(span)
+            cut = m.end()
+        span = _trim(text, base + cut, base + len(body))
+        if span:
+            pieces.append(span)
+        for i, span in enumerate(pieces):
+            # "…ووعدوا بمواصلة ذلك. هجماتها." — a stray full stop left a one-word tail.
+            if i and text[pieces[i - 1].end - 1] == "." and _word_count(text[span.start:span.end]) < _MIN_WORDS:
+                spans[-1] = Span(spans[-1].start, span.end)
+            else:
+                spans.append(span)
+    return spans
