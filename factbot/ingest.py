@@ -1,0 +1,84 @@
+"""Bringing the store in line with a set of documents, idempotently.
+
+For each document: unchanged (same content hash, committed) → nothing; changed or
+new → uncommit, drop its old sentences, embed only sentences whose text has no
+stored vector, add, commit; gone from the set (when syncing a whole corpus) →
+uncommit and drop. A crash between steps leaves an uncommitted document, which
+search ignores and the next ingest redoes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+from tqdm import tqdm
+
+from factbot.documents import sentences_of
+from factbot.embeddings import Embedder
+from factbot.store import SentenceStore
+from factbot.types import Document, IngestReport, Sentence
+
+
+def _embed(embedder: Embedder, sentences: Sequence[Sentence], reuse: dict[str, np.ndarray],
+           bar: tqdm) -> tuple[np.ndarray, int]:
+    """Vectors for `sentences`, reusing stored ones by text; returns (vectors, number embedded)."""
+    todo = sorted({s.text for s in sentences if s.text not in reuse})
+    fresh: dict[str, np.ndarray] = {}
+    step = embedder.batch_size
+    for i in range(0, len(todo), step):
+        part = todo[i:i + step]
+        fresh.update(zip(part, embedder.passages(part)))
+        bar.update(len(part))
+    bar.update(len(sentences) - len(todo))
+    vectors = np.vstack([reuse.get(s.text, fresh.get(s.text)) for s in sentences]) if sentences else \
+        np.zeros((0, embedder.dim), np.float32)
+    return vectors, len(todo)
+
+
+def sync(store: SentenceStore, embedder: Embedder, docs: Sequence[Document], *, prune: bool = True,
+         progress: bool = False) -> IngestReport:
+    """Make the store hold exactly `docs` (or at least them, when `prune` is False)."""
+    t0 = time.perf_counter()
+    stored = store.document_hashes()
+    wanted = {d.doc_id: d for d in docs}
+    changed = [d for d in wanted.values() if stored.get(d.doc_id) != d.content_hash]
+    plans = [(d, sentences_of(d)) for d in changed]
+    added = embedded = removed = 0
+    with store.writing(), tqdm(total=sum(len(s) for _, s in plans), unit="sentence", desc="indexing",
+                               disable=not progress, leave=False) as bar:
+        if prune:
+            for doc_id in sorted(set(stored) - set(wanted)):
+                removed += _drop(store, doc_id)
+            # Sentences left by a crash before their document was ever committed.
+            orphans = {s for s in store.sentence_ids()} - _ids_of_committed(store)
+            if orphans:
+                store.delete_sentences(sorted(orphans))
+        for doc, sentences in plans:
+            reuse = store.sentences_with_vectors(doc.doc_id)
+            removed += _drop(store, doc.doc_id) if doc.doc_id in stored else 0
+            store.delete_sentences(store.sentence_ids(doc.doc_id))  # uncommitted leftovers
+            vectors, n = _embed(embedder, sentences, reuse, bar)
+            store.add_sentences(sentences, vectors)
+            store.commit_document(doc)
+            added += len(sentences)
+            embedded += n
+    total = sum(len(sentences_of(d)) for d in wanted.values())
+    return IngestReport(documents=len(wanted), sentences=total, added=added,
+                        unchanged=total - added, removed=removed, embedded=embedded,
+                        seconds=time.perf_counter() - t0)
+
+
+def _drop(store: SentenceStore, doc_id: str) -> int:
+    store.uncommit_document(doc_id)
+    ids = store.sentence_ids(doc_id)
+    store.delete_sentences(ids)
+    return len(ids)
+
+
+def _ids_of_committed(store: SentenceStore) -> set[str]:
+    ids: set[str] = set()
+    for doc_id in store.document_hashes():
+        ids.update(store.sentence_ids(doc_id))
+    return ids

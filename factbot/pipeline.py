@@ -1,0 +1,207 @@
+"""`FactBot`: the one object the CLI, the web app and the evaluation harness all use.
+
+It owns nothing clever itself: it validates input, then wires the store, the
+retriever, the answerer and the verifier, which are passed in (or built by `open`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from factbot.documents import find_files, make_document, read_document
+from factbot.embeddings import DEFAULT_EMBEDDER, Embedder, load_embedder
+from factbot.ingest import sync
+from factbot.retrieval import HybridRetriever
+from factbot.store import DEFAULT_COLLECTION, SentenceStore, connect
+from factbot.text import split_sentences, strip_invisible
+from factbot.types import (Answer, Document, FactbotError, Hit, IngestReport, Label, ParagraphVerdict,
+                           Verdict)
+
+MAX_QUERY_CHARS = 2000  # a question or claim; a paragraph to check may be longer
+MAX_PARAGRAPH_CHARS = 10_000
+DEFAULT_K = 5
+
+
+def default_home() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("factbot", appauthor=False))
+
+
+def clean_input(text: object, what: str = "question", limit: int = MAX_QUERY_CHARS) -> str:
+    """User text made safe to process: lone surrogates, NUL and control characters dropped.
+    Empty or oversize input is a user error naming the limit."""
+    if not isinstance(text, str):
+        raise FactbotError(f"the {what} must be text")
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> '?'
+    text = "".join(ch if unicodedata.category(ch) != "Cc" or ch in "\n\t" else " " for ch in text)
+    if not strip_invisible(text).strip():
+        raise FactbotError(f"the {what} is empty")
+    if len(text) > limit:
+        raise FactbotError(f"the {what} is {len(text):,} characters; the limit is {limit:,}")
+    return text.strip()
+
+
+class FactBot:
+    def __init__(self, store: SentenceStore, embedder: Embedder, retriever: HybridRetriever | None = None,
+                 answerer=None, verifier=None) -> None:
+        self.store, self.embedder = store, embedder
+        self.retriever = retriever or HybridRetriever(store, embedder)
+        self._answerer, self._verifier = answerer, verifier
+
+    @classmethod
+    def open(cls, home: Path | str | None = None, chroma_url: str | None = None,
+             embedder: str | Embedder = DEFAULT_EMBEDDER, collection: str = DEFAULT_COLLECTION,
+             llm=None) -> "FactBot":
+        """Open (creating if needed) a corpus: embedded under `home`, or on a Chroma server."""
+        emb = embedder if isinstance(embedder, Embedder) else load_embedder(embedder)
+        if chroma_url:
+            store = SentenceStore(connect(url=chroma_url), emb.name, collection, url=chroma_url)
+        else:
+            home = Path(home) if home else default_home()
+            store = SentenceStore(connect(home=home), emb.name, collection,
+                                  lock_path=home / f"{collection}.write.lock")
+        bot = cls(store, emb)
+        bot.llm = llm
+        return bot
+
+    llm = None  # a LangChain chat model, when the user configured one
+
+    # -- components, built on first use ------------------------------------------
+
+    @property
+    def answerer(self):
+        if self._answerer is None:
+            from factbot.answer import Answerer
+
+            self._answerer = Answerer(self.embedder, llm=self.llm)
+        return self._answerer
+
+    @property
+    def verifier(self):
+        if self._verifier is None:
+            from factbot.verify import Verifier
+
+            self._verifier = Verifier(self.embedder, llm=self.llm)
+        return self._verifier
+
+    # -- corpus ---------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[Path | str] = ("corpus",), *, reset: bool = False,
+               progress: bool = False) -> IngestReport:
+        """Make the index hold exactly the documents under `paths`. Unreadable files are
+        reported in `rejected` and skipped whole; the others are indexed."""
+        files = find_files([Path(p) for p in paths])
+        docs: dict[str, Document] = {}
+        rejected: list[tuple[str, str]] = []
+        for f in files:
+            try:
+                doc = read_document(f)
+            except FactbotError as exc:
+                rejected.append((str(f), str(exc)))
+                continue
+            if doc.doc_id in docs:
+                if docs[doc.doc_id].content_hash != doc.content_hash:
+                    rejected.append((str(f), f"another file already has the id {doc.doc_id!r}; rename one"))
+                continue  # the same file twice: indexed once
+            docs[doc.doc_id] = doc
+        if not docs and not rejected:
+            raise FactbotError(f"no documents ({', '.join(('.txt', '.md', '.html'))}) under "
+                               f"{', '.join(str(p) for p in paths)}")
+        if reset:
+            with self.store.writing():
+                self.store.reset()
+        report = sync(self.store, self.embedder, list(docs.values()), prune=True, progress=progress)
+        return _with_rejected(report, rejected)
+
+    def add_text(self, text: str, name: str, *, html: bool = False, source: str = "") -> Document:
+        """Add (or replace) one document from text, e.g. pasted or uploaded in the app."""
+        doc_id = re.sub(r"[^\w.\-]+", "-", name.strip().lower()).strip("-.") or "document"
+        doc = make_document(text, name=doc_id, source=source or name, html=html)
+        sync(self.store, self.embedder, [doc], prune=False)
+        return doc
+
+    def delete_document(self, doc_id: str) -> None:
+        if doc_id not in self.store.document_hashes():
+            raise FactbotError(f"no document {doc_id!r}")
+        with self.store.writing():
+            self.store.uncommit_document(doc_id)
+            self.store.delete_sentences(self.store.sentence_ids(doc_id))
+
+    def documents(self) -> list[Document]:
+        return list(self.store.documents().values())
+
+    def document_text(self, doc_id: str) -> str:
+        docs = self.store.documents()
+        if doc_id not in docs:
+            raise FactbotError(f"no document {doc_id!r}; known: {', '.join(docs) or 'none'}")
+        return docs[doc_id].text
+
+    def sentences(self, doc_id: str | None = None):
+        return [s for s in self.store.all_sentences() if doc_id is None or s.doc_id == doc_id]
+
+    # -- questions and claims ------------------------------------------------------------
+
+    def _check_doc(self, doc: str | None) -> None:
+        if doc and doc not in self.store.document_hashes():
+            raise FactbotError(f"no document {doc!r}")
+
+    def search(self, query: str, k: int = DEFAULT_K, doc: str | None = None) -> list[Hit]:
+        query = clean_input(query, "query")
+        self._check_doc(doc)
+        return self.retriever.search(query, k=max(1, k), doc_id=doc)
+
+    def ask(self, question: str, k: int = DEFAULT_K, doc: str | None = None) -> Answer:
+        question = clean_input(question, "question")
+        self._check_doc(doc)
+        hits = self.retriever.search(question, k=max(k, 8), doc_id=doc)
+        return self.answerer.answer(question, hits, k=max(1, k))
+
+    def check(self, claim: str, doc: str | None = None) -> Verdict | ParagraphVerdict:
+        """One claim → a Verdict; a paragraph of several sentences → one per check-worthy claim."""
+        text = clean_input(claim, "claim", limit=MAX_PARAGRAPH_CHARS)
+        self._check_doc(doc)
+        claims = check_worthy(text)
+        if len(claims) <= 1:
+            if len(text) > MAX_QUERY_CHARS:
+                raise FactbotError(f"the claim is {len(text):,} characters; the limit is {MAX_QUERY_CHARS:,}")
+            return self._check_one(text, doc)
+        verdicts = tuple(self._check_one(c, doc) for c in claims)
+        return ParagraphVerdict(verdicts, summarize(verdicts))
+
+    def _check_one(self, claim: str, doc: str | None) -> Verdict:
+        hits = self.retriever.search(claim, k=8, doc_id=doc)
+        return self.verifier.verify(claim, hits)
+
+    def check_against(self, claim: str, evidence: str) -> Verdict:
+        """Verify `claim` with `evidence` as the only evidence (no retrieval): stance datasets."""
+        claim, evidence = clean_input(claim, "claim"), clean_input(evidence, "evidence", MAX_PARAGRAPH_CHARS)
+        cosine = float(self.embedder.passages([evidence])[0] @ self.embedder.query(claim))
+        hit = Hit("evidence", "evidence-0", 0, len(evidence), evidence, cosine, cosine, 0.0)
+        return self.verifier.verify(claim, [hit])
+
+
+def check_worthy(text: str) -> list[str]:
+    """The sentences of a pasted text worth checking: statements of three or more words."""
+    out = []
+    for span in split_sentences(text):
+        s = text[span.start:span.end]
+        if len(s.split()) >= 3 and not s.rstrip().endswith(("?", "؟")):
+            out.append(s)
+    return out
+
+
+def summarize(verdicts: Sequence[Verdict]) -> str:
+    counts = {label: sum(v.verdict is label for v in verdicts) for label in Label}
+    parts = [f"{n} {label.value.lower().replace('_', ' ')}" for label, n in counts.items() if n]
+    return f"{len(verdicts)} claims: " + ", ".join(parts)
+
+
+def _with_rejected(report: IngestReport, rejected: list[tuple[str, str]]) -> IngestReport:
+    from dataclasses import replace
+
+    return replace(report, rejected=tuple(rejected))
+

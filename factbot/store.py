@@ -1,0 +1,238 @@
+"""Where sentences, their vectors and whole documents live: Chroma, embedded or client/server.
+
+Two collections per corpus name: `<name>-sentences` (one record per sentence, cosine
+space, our own vectors; Chroma's default embedding function is never used: it
+downloads a model) and `<name>-documents` (one record per document holding its full
+text and content hash). The document record is written last and deleted first: it is
+the commit marker, so a document is either wholly searchable or not at all, even
+after a crash mid-write (see `factbot.ingest`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from factbot.types import Document, FactbotError, Role, Sentence
+
+DEFAULT_COLLECTION = "factbot"
+SERVER_TIMEOUT_S = 5.0  # a stopped server must give an error in seconds, not hang
+_NO_VECTOR = [1.0]  # document records need some embedding; they are never queried
+
+# Chroma's product telemetry phones home; factbot is offline by default.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def _settings():
+    from chromadb.config import Settings
+
+    return Settings(anonymized_telemetry=False, allow_reset=False)
+
+
+def connect(home: Path | None = None, url: str | None = None):
+    """A Chroma client: HTTP to `url` when given, else persistent under `home/chroma`."""
+    import chromadb
+
+    if url:
+        u = urlparse(url if "://" in url else f"http://{url}")
+        host, port = u.hostname or "127.0.0.1", u.port or 8000
+        hint = f"cannot reach a Chroma server at {url}; start one with: chroma run --host {host} --port {port}"
+        try:
+            client = chromadb.HttpClient(host=host, port=port, ssl=u.scheme == "https", settings=_settings())
+            client.heartbeat()
+        except Exception:
+            raise FactbotError(hint) from None
+        return client
+    assert home is not None
+    (home / "chroma").mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(home / "chroma"), settings=_settings())
+
+
+def _meta_to_sentence(sid: str, text: str, meta: dict) -> Sentence:
+    return Sentence(meta["doc_id"], sid, int(meta["start"]), int(meta["end"]), text,
+                    Role(meta.get("role", "body")), meta.get("dup_of", ""))
+
+
+class SentenceStore:
+    """Sentences with vectors, and documents, in one Chroma database."""
+
+    def __init__(self, client, embedder_name: str, name: str = DEFAULT_COLLECTION,
+                 url: str | None = None, lock_path: Path | None = None) -> None:
+        if len(name) < 3:
+            raise FactbotError(f"collection name {name!r} is too short (Chroma needs 3+ characters)")
+        self.client, self.name, self.url, self.embedder_name = client, name, url, embedder_name
+        self._lock = FileLock(str(lock_path)) if lock_path else None
+        meta = {"hnsw:space": "cosine", "embedder": embedder_name}
+        with self._server_errors():
+            self.sentences = client.get_or_create_collection(f"{name}-sentences", metadata=meta,
+                                                             embedding_function=None)
+            self.docs = client.get_or_create_collection(f"{name}-documents", metadata={"embedder": embedder_name},
+                                                        embedding_function=None)
+        built_with = (self.sentences.metadata or {}).get("embedder")
+        if built_with and built_with != embedder_name:
+            raise FactbotError(
+                f"the index '{name}' was built with embedder {built_with!r}, not {embedder_name!r}; "
+                f"use --embedder {built_with}, or rebuild it: factbot --embedder {embedder_name} ingest --reset")
+
+    # -- plumbing -----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _server_errors(self) -> Iterator[None]:
+        """Turn a dead server's connection errors into one clear line."""
+        try:
+            yield
+        except FactbotError:
+            raise
+        except Exception as exc:
+            if self.url and _is_connection_error(exc):
+                raise FactbotError(f"lost the Chroma server at {self.url}: {type(exc).__name__}; "
+                                   f"is `chroma run` still running?") from None
+            raise
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Exclusive write access to an embedded store: Chroma's embedded mode is not safe
+        for concurrent writer processes, so a second writer is refused, not interleaved."""
+        if self._lock is None:
+            with self._server_errors():
+                yield
+            return
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise FactbotError(f"another factbot process is writing to {Path(self._lock.lock_file).parent}; "
+                               "wait for it to finish and try again") from None
+        try:
+            with self._server_errors():
+                yield
+        finally:
+            self._lock.release()
+
+    @property
+    def max_batch(self) -> int:
+        try:
+            return int(self.client.get_max_batch_size())
+        except Exception:  # older servers do not say; Chroma's documented floor
+            return 5000
+
+    # -- documents ---------------------------------------------------------------
+
+    def documents(self) -> dict[str, Document]:
+        """Committed documents by id (text included)."""
+        with self._server_errors():
+            got = self.docs.get(include=["documents", "metadatas"])
+        out = {}
+        for did, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            out[did] = Document(did, text, meta.get("title", ""), meta.get("lang", ""),
+                                meta.get("source", ""), meta.get("date", ""), meta.get("hash", ""))
+        return dict(sorted(out.items()))
+
+    def document_hashes(self) -> dict[str, str]:
+        with self._server_errors():
+            got = self.docs.get(include=["metadatas"])
+        return {did: m.get("hash", "") for did, m in zip(got["ids"], got["metadatas"])}
+
+    def commit_document(self, doc: Document) -> None:
+        meta = {"title": doc.title, "lang": doc.lang, "source": doc.source, "date": doc.date,
+                "hash": doc.content_hash}
+        with self._server_errors():
+            self.docs.upsert(ids=[doc.doc_id], documents=[doc.text], metadatas=[meta], embeddings=[_NO_VECTOR])
+
+    def uncommit_document(self, doc_id: str) -> None:
+        with self._server_errors():
+            self.docs.delete(ids=[doc_id])
+
+    # -- sentences ---------------------------------------------------------------
+
+    def sentence_ids(self, doc_id: str | None = None) -> list[str]:
+        with self._server_errors():
+            got = self.sentences.get(where={"doc_id": doc_id} if doc_id else None, include=[])
+        return list(got["ids"])
+
+    def sentences_with_vectors(self, doc_id: str) -> dict[str, np.ndarray]:
+        """Stored vectors by sentence text: lets a changed document reuse unchanged sentences."""
+        with self._server_errors():
+            got = self.sentences.get(where={"doc_id": doc_id}, include=["documents", "embeddings"])
+        return {text: np.asarray(vec, dtype=np.float32) for text, vec in zip(got["documents"], got["embeddings"])}
+
+    def add_sentences(self, sentences: Sequence[Sentence], vectors: np.ndarray) -> None:
+        step = self.max_batch
+        for i in range(0, len(sentences), step):
+            part = sentences[i:i + step]
+            with self._server_errors():
+                self.sentences.upsert(
+                    ids=[s.sentence_id for s in part],
+                    documents=[s.text for s in part],
+                    embeddings=vectors[i:i + step],
+                    metadatas=[{"doc_id": s.doc_id, "start": s.start, "end": s.end, "role": s.role.value,
+                                "citable": s.role.citable, "dup_of": s.dup_of} for s in part],
+                )
+
+    def delete_sentences(self, ids: Sequence[str]) -> None:
+        step = self.max_batch
+        for i in range(0, len(ids), step):
+            with self._server_errors():
+                self.sentences.delete(ids=list(ids[i:i + step]))
+
+    def all_sentences(self) -> list[Sentence]:
+        """Every stored sentence of a committed document, in document order."""
+        committed = set(self.document_hashes())
+        with self._server_errors():
+            got = self.sentences.get(include=["documents", "metadatas"])
+        out = [_meta_to_sentence(sid, text, meta)
+               for sid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
+               if meta["doc_id"] in committed]
+        return sorted(out, key=lambda s: (s.doc_id, s.start))
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        with self._server_errors():
+            got = self.sentences.get(ids=list(ids), include=["embeddings"])
+        return {sid: np.asarray(v, dtype=np.float32) for sid, v in zip(got["ids"], got["embeddings"])}
+
+    def nearest(self, vector: np.ndarray, n: int, doc_id: str | None = None) -> list[tuple[str, float]]:
+        """(sentence_id, cosine) of the n nearest citable sentences."""
+        where: dict = {"citable": True}
+        if doc_id:
+            where = {"$and": [where, {"doc_id": doc_id}]}
+        with self._server_errors():
+            count = self.sentences.count()
+            if not count:
+                return []
+            got = self.sentences.query(query_embeddings=[vector.tolist()], n_results=min(n, count),
+                                       where=where, include=["distances"])
+        return [(sid, 1.0 - float(d)) for sid, d in zip(got["ids"][0], got["distances"][0])]
+
+    def reset(self) -> None:
+        with self._server_errors():
+            for c in (f"{self.name}-sentences", f"{self.name}-documents"):
+                with contextlib.suppress(Exception):
+                    self.client.delete_collection(c)
+        self.__init__(self.client, self.embedder_name, self.name, self.url,
+                      Path(self._lock.lock_file) if self._lock else None)
+
+    def as_langchain(self, embedder):
+        """The sentence collection as a LangChain vector store, for composing your own chains."""
+        from langchain_chroma import Chroma
+
+        return Chroma(client=self.client, collection_name=f"{self.name}-sentences", embedding_function=embedder)
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    names = {type(e).__name__ for e in _chain(exc)}
+    return bool(names & {"ConnectError", "ConnectionError", "ConnectTimeout", "ReadTimeout", "RemoteProtocolError",
+                         "ConnectionRefusedError", "ReadError", "TimeoutException", "NetworkError"}) \
+        or "connect" in str(exc).lower()
+
+
+def _chain(exc: BaseException | None) -> Iterator[BaseException]:
+    while exc is not None:
+        yield exc
+        exc = exc.__cause__ or exc.__context__

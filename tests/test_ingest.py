@@ -1,0 +1,73 @@
+"""Indexing is idempotent: unchanged text is never embedded twice."""
+
+import pytest
+
+from factbot.embeddings import load_embedder
+from factbot.pipeline import FactBot
+from factbot.types import FactbotError
+from tests.conftest import ARTICLE
+
+
+def test_reingest_is_idempotent(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (corpus / "b.md").write_text("First sentence here. Second sentence here.", encoding="utf-8")
+    bot = FactBot.open(home=tmp_path / "home", embedder="hash")
+    first = bot.ingest([corpus])
+    # 18 sentences in the article + 2 in b.md, all distinct texts
+    assert (first.documents, first.sentences, first.added, first.embedded) == (2, 20, 20, 20)
+    again = bot.ingest([corpus])
+    assert (again.added, again.unchanged, again.removed, again.embedded) == (0, 20, 0, 0)
+
+    # a changed document: only its new sentence text is embedded
+    (corpus / "b.md").write_text("First sentence here. A new second sentence.", encoding="utf-8")
+    changed = bot.ingest([corpus])
+    assert (changed.added, changed.removed, changed.embedded, changed.unchanged) == (2, 2, 1, 18)
+
+    # a removed document disappears from the index and from search
+    (corpus / "b.md").unlink()
+    removed = bot.ingest([corpus])
+    assert (removed.documents, removed.removed) == (1, 2)
+    assert [d.doc_id for d in bot.documents()] == ["a"]
+    assert all(h.doc_id == "a" for h in bot.search("new second sentence", k=20))
+
+
+def test_batches_respect_chroma_max_batch(tmp_path, monkeypatch):
+    from factbot.store import SentenceStore
+
+    bot = FactBot.open(home=tmp_path / "home", embedder="hash")
+    sizes = []
+    real = bot.store.sentences.upsert
+    monkeypatch.setattr(SentenceStore, "max_batch", property(lambda self: 7))
+    monkeypatch.setattr(bot.store.sentences, "upsert", lambda **kw: (sizes.append(len(kw["ids"])), real(**kw)))
+    bot.ingest([ARTICLE])
+    assert sizes == [7, 7, 4]  # 18 sentences in batches of at most 7
+
+
+def test_embedder_mismatch_is_a_clear_error(tmp_path):
+    FactBot.open(home=tmp_path, embedder="hash").ingest([ARTICLE])
+    with pytest.raises(FactbotError, match=r"built with embedder 'hash:64'.*--embedder hash:64.*ingest --reset"):
+        FactBot.open(home=tmp_path, embedder="hash:32")
+
+
+def test_reset_rebuilds(tmp_path):
+    bot = FactBot.open(home=tmp_path, embedder="hash")
+    bot.ingest([ARTICLE])
+    report = bot.ingest([ARTICLE], reset=True)
+    assert (report.added, report.embedded) == (18, 18)
+
+
+def test_add_text_and_delete(hash_bot):
+    doc = hash_bot.add_text("Erbil hosted a separate meeting. Nobody attended it.", "notes")
+    assert doc.doc_id == "notes"
+    assert hash_bot.search("Erbil meeting", k=1)[0].doc_id == "notes"
+    hash_bot.delete_document("notes")
+    assert [d.doc_id for d in hash_bot.documents()] == ["us-iraq-coalition-talks.ar"]
+    with pytest.raises(FactbotError, match="no document 'notes'"):
+        hash_bot.delete_document("notes")
+
+
+def test_unknown_embedder():
+    with pytest.raises(FactbotError, match="unknown embedder 'word2vec'; expected one of"):
+        load_embedder("word2vec")
