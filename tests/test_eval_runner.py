@@ -70,9 +70,10 @@ ITEMS = [
     {"id": "c1", "kind": "claim", "text": "2500 troops remain.", "lang": "en", "label": "SUPPORTED",
      "evidence_any": ["2500 US troops"]},
     {"id": "c2", "kind": "claim", "text": "It was formed in 2016.", "lang": "en", "label": "REFUTED",
-     "evidence_any": ["formed in 2014"]},
+     "evidence_any": ["formed in 2014"], "tags": ["year"]},
     {"id": "c3", "kind": "claim", "text": "It cost a billion.", "lang": "en", "label": "NOT_ENOUGH_INFO"},
-    {"id": "c4", "kind": "claim", "text": "Talks began on Monday.", "lang": "en", "label": "REFUTED"},
+    {"id": "c4", "kind": "claim", "text": "Talks began on Monday.", "lang": "en", "label": "REFUTED",
+     "tags": ["weekday"]},
 ]
 
 
@@ -145,6 +146,9 @@ def test_metrics_of_a_designed_run(dataset):
     assert m["by_lang"]["ar"]["questions"]["answer_accuracy"]["value"] == 0.0
     assert m["by_lang"]["en"]["questions"]["answer_accuracy"]["value"] == 0.6667
     assert "claims" not in m["by_lang"]["ar"]  # every claim is English
+    # tags: c2 "year" (wrong), c4 "weekday" (right)
+    assert m["by_tag"] == {"weekday": {"value": 1.0, "n": 1, "ci95": [0.2065, 1.0]},  # Wilson 1/1: 1/(1+z²)
+                           "year": {"value": 0.0, "n": 1, "ci95": [0.0, 0.7935]}}
     assert set(m["latency"]) == {"question", "claim"} and m["latency"]["question"]["n"] == 5
 
 

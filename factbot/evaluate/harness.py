@@ -22,7 +22,7 @@ from factbot.evaluate.summary import summarise
 from factbot.text import normalize
 from factbot.types import FactbotError
 
-OpenBot = Callable[..., object]  # open_bot(collection=name) -> FactBot
+OpenBot = Callable[[str | None], object]  # open_bot(collection name or None) -> FactBot
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,11 @@ def _bot_for(dataset: Dataset, bot, open_bot: OpenBot | None):
         if bot is None:
             if open_bot is None:
                 raise FactbotError("evaluate needs a bot or open_bot")
-            return open_bot(collection=None)
+            return open_bot(None)  # positional: the group names it collection_name
         return bot
     name = squad_collection(dataset)
     if open_bot is not None:
-        return open_bot(collection=name)
+        return open_bot(name)
     if getattr(getattr(bot, "store", None), "name", None) == name:
         return bot
     raise FactbotError(f"SQuAD contexts are indexed in their own collection {name!r}: pass open_bot "

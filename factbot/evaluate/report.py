@@ -151,6 +151,10 @@ def report_markdown(metrics: dict, preds: Sequence[Prediction], plots: Sequence[
             lines.append(f"| {lab} | " + " | ".join(str(x) for x in row) + " |")
         lines.append("")
     lines += ["## By language", "", *_lang_table(metrics), ""]
+    if metrics.get("by_tag"):
+        lines += ["## Accuracy by tag", "", "| tag | accuracy | 95% CI | n |", "|---|---:|---|---:|"]
+        lines += [f"| {tag} | {fmt_value(m)} | {fmt_ci(m)} | {m['n']} |" for tag, m in metrics["by_tag"].items()]
+        lines.append("")
     lines += ["## Latency", "", "| kind | n | p50 ms | p95 ms | mean ms |", "|---|---:|---:|---:|---:|"]
     for kind, s in metrics.get("latency", {}).items():
         lines.append(f"| {kind} | {s['n']} | {s['p50_ms']} | {s['p95_ms']} | {s['mean_ms']} |")

@@ -94,13 +94,17 @@ def kind_metrics(preds: Sequence[Prediction], *, token_f1: bool = False) -> dict
 
 def summarise(preds: Sequence[Prediction], *, header: dict, token_f1: bool = False) -> dict:
     """The metrics object: `header` (dataset, config, counts) first, then per-kind metrics,
-    per-language metrics for items that declare a language, and latency last."""
+    per-language metrics for items that declare a language, accuracy per tag, latency last."""
     out = dict(header)
     out.update(kind_metrics(preds, token_f1=token_f1))
     langs = sorted({p.item.lang for p in preds if p.item.lang})
     if langs:
         out["by_lang"] = {lang: kind_metrics([p for p in preds if p.item.lang == lang], token_f1=token_f1)
                           for lang in langs}
+    tags = sorted({t for p in preds for t in p.item.tags})
+    if tags:  # e.g. which kinds of contradiction (number, weekday, negation…) are caught
+        out["by_tag"] = {t: proportion_of([p.judgement.correct for p in preds if t in p.item.tags]).to_dict()
+                         for t in tags}
     out["latency"] = {kind.value: latency_summary([p.seconds for p in preds if p.item.kind is kind])
                       for kind in Kind if any(p.item.kind is kind for p in preds)}
     return out
