@@ -329,6 +329,17 @@ class Facts:
     order: tuple[str, ...] = ()                # "before" / "after" cues
     words: tuple[str, ...] = field(default=(), repr=False)
 
+    def required_keys(self) -> tuple[str, ...]:
+        """The claim values an article must repeat before the claim counts as supported
+        (same keys as `Match.key`). Actions are left out: a verb may be paraphrased."""
+        keys = [f"number:{q.unit}:{_fmt_number(q.value)}" for q in self.quantities]
+        keys += [f"year:{y}" for y in self.years] + [f"weekday:{d}" for d in self.weekdays]
+        keys += [f"date:{d}" for d in self.dates]
+        keys += [f"month:{m}" for m in self.months if m not in [d[0] for d in self.dates]]
+        keys += [f"ordinal:{o}" for o in self.ordinals]
+        keys += [f"entity:{n}" for k, n in self.entities if k in _CONFLICTING_KINDS]
+        return tuple(dict.fromkeys(keys))
+
     @property
     def checkable(self) -> int:
         """How many values a reader could check against an article."""
@@ -341,12 +352,14 @@ class Conflict:
     kind: str       # number | year | month | weekday | date | ordinal | place | person | action | negation | order
     claim: str      # the claim's value, display form
     evidence: str   # the evidence's value, display form
+    key: str = field(default="", compare=False)  # the claim value's identity, shared with `Match.key`
 
 
 @dataclass(frozen=True)
 class Match:
     kind: str
     value: str
+    key: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -560,19 +573,21 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
 
     for q in c.quantities:
         same = [r for r in e.quantities if _same_unit(q, r)]
+        key = f"number:{q.unit}:{_fmt_number(q.value)}"
         if any(quantities_agree(q, r) for r in same):
-            matches.append(Match("number", _fmt_number(q.value)))
+            matches.append(Match("number", _fmt_number(q.value), key))
         elif same:
-            conflicts.append(Conflict("number", _show(q, lang), _show(same[0], lang)))
+            conflicts.append(Conflict("number", _show(q, lang), _show(same[0], lang), key))
 
     def plain(kind: str, mine: tuple, theirs: tuple, show) -> None:
         for v in dict.fromkeys(mine):
+            key = f"{kind}:{v}"
             if v in theirs:
-                matches.append(Match(kind, show(v)))
+                matches.append(Match(kind, show(v), key))
             elif theirs:
                 other = next(t for t in theirs if t not in mine) if any(t not in mine for t in theirs) else None
                 if other is not None:
-                    conflicts.append(Conflict(kind, show(v), show(other)))
+                    conflicts.append(Conflict(kind, show(v), show(other), key))
 
     plain("year", c.years, e.years, str)
     plain("weekday", c.weekdays, e.weekdays, lambda d: WEEKDAY_NAMES[lang][d])
@@ -586,27 +601,27 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
     c_names = {n for _, n in c.entities}
     for kind, name in c.entities:
         if name in e_names:
-            matches.append(Match(kind if kind in ("person", "org") else "place", name))
+            matches.append(Match(kind if kind in ("person", "org") else "place", name, f"entity:{name}"))
             continue
         if kind not in _CONFLICTING_KINDS:  # organisations and nationalities name no rival
             continue
         rivals = [n for k, n in e.entities if k == kind and n not in c_names]
         if rivals:
-            conflicts.append(Conflict("person" if kind == "person" else "place", name, rivals[0]))
+            conflicts.append(Conflict("person" if kind == "person" else "place", name, rivals[0], f"entity:{name}"))
 
     for a in c.actions:
         if a in e.actions:
-            matches.append(Match("action", a))
+            matches.append(Match("action", a, f"action:{a}"))
             continue
         rivals = [b for b in e.actions if b in _OPPOSITES.get(a, ()) and b not in c.actions]
         if rivals:
-            conflicts.append(Conflict("action", a, rivals[0]))
+            conflicts.append(Conflict("action", a, rivals[0], f"action:{a}"))
 
     # Only "the claim denies what the article affirms": an article's negation is often in
     # another clause ("… لا يفهمون سوى لغة القوة"), which a claim need not contradict.
     if c.negations > 0 and e.negations == 0 and matches:
-        conflicts.append(Conflict("negation", "not", "affirmed"))
+        conflicts.append(Conflict("negation", "not", "affirmed", "negation"))
     c_order, e_order = set(c.order), set(e.order)
     if len(c_order) == 1 and len(e_order) == 1 and c_order != e_order and (c.dates or c.years or c.months):
-        conflicts.append(Conflict("order", next(iter(c_order)), next(iter(e_order))))
+        conflicts.append(Conflict("order", next(iter(c_order)), next(iter(e_order)), f"order:{next(iter(c_order))}"))
     return Comparison(tuple(conflicts), tuple(matches))

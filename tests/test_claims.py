@@ -1,0 +1,164 @@
+"""Claim analysis: typed values and conflicts on exact Arabic and English cases."""
+
+import pytest
+
+from factbot.claims import Conflict, Quantity, analyze, compare, quantities_agree
+
+# Sentences of corpus/us-iraq-coalition-talks.ar.txt, quoted so the tests read on their own.
+TROOPS = ("وفي الوقت الحالي، لا يزال هناك حوالي 2500 جندي أمريكي منتشرين في العراق كجزء من التحالف "
+          "الذي تم تشكيله في عام 2014 للمساعدة في هزيمة داعش.")
+MEETING = ("اجتمع رئيس الوزراء العراقي محمد شياع السوداني ومسؤولون رفيعو المستوى من القوات المسلحة العراقية "
+           "وقوات التحالف بقيادة الولايات المتحدة في بغداد يوم السبت.")
+STATEMENT = ("وقال مكتب السوداني في بيان، إن اللجنة المشتركة بدأت “بدء الجولة الأولى من الحوار الثنائي بين "
+             "العراق والولايات المتحدة الأمريكية لإنهاء التحالف في العراق”.")
+GROUPS = ("وقال مكتب السوداني إن فرق العمل الثلاث ستحقق في “مستوى التهديد الذي يشكله تنظيم داعش "
+          "والمتطلبات التشغيلية والبيئية وتعزيز القدرات المتنامية لقوات الأمن العراقية”.")
+ATTACKS = ("ولكن مع تصاعد الحرب الإسرائيلية على غزة، واجهت القوات الأمريكية في العراق وسوريا هجمات متكررة "
+           "من قبل الجماعات المتحالفة مع إيران، مما أدى إلى هجمات انتقامية أمريكية وشكاوى عراقية من “العدوان” "
+           "الأمريكي على أراضيها.")
+OCTOBER = ("وبينما قالت الولايات المتحدة إن قرار مناقشة الانسحاب من العراق تم اتخاذه قبل 7 أكتوبر/تشرين الأول، "
+           "فقد نسب تنظيم داعش في العراق الفضل إلى القرار")
+
+
+def kinds(conflicts):
+    return [(c.kind, c.claim, c.evidence) for c in conflicts]
+
+
+def test_approximate_troop_count_in_arabic():
+    f = analyze(TROOPS)
+    # "حوالي 2500 جندي": hedged, counts troops; 2014 after "عام" is a year, not a count
+    assert f.quantities == (Quantity(2500.0, "troops", "approx", "حوالي 2500"),)
+    assert f.years == (2014,)
+    assert ("country", "Iraq") in f.entities
+
+
+def test_english_number_with_thousands_separator_and_approximation():
+    f = analyze("About 5,000 US troops remain in Iraq")
+    assert [(q.value, q.unit, q.qualifier) for q in f.quantities] == [(5000.0, "troops", "approx")]
+    assert ("country", "United States") in f.entities and ("country", "Iraq") in f.entities
+
+
+def test_arabic_indic_digits_are_numbers():
+    assert analyze("يوجد نحو ٥٠٠٠ جندي").quantities[0].value == 5000.0
+
+
+def test_troop_count_conflict_names_both_values():
+    comp = compare("About 5,000 US troops remain in Iraq", TROOPS)
+    assert kinds(comp.conflicts) == [("number", "about 5000", "about 2500")]
+
+
+def test_arabic_claim_conflict_is_shown_in_arabic():
+    comp = compare("يوجد حوالي 5000 جندي أمريكي في العراق", TROOPS)
+    assert kinds(comp.conflicts) == [("number", "حوالي 5000", "حوالي 2500")]
+
+
+@pytest.mark.parametrize("claim_value, qualifier, expected", [
+    (2400, "approx", True),    # |2400-2500| = 100 ≤ 10% of 2500
+    (2000, "approx", False),   # 500 > 250
+    (2000, "more", True),      # "more than 2000" and "about 2500" can both be true
+    (3000, "more", False),     # "more than 3000" vs about 2500 (3000*0.9 > 2500): no
+    (2500, "", True),
+])
+def test_quantities_agree(claim_value, qualifier, expected):
+    evidence = Quantity(2500.0, "troops", "approx")
+    assert quantities_agree(Quantity(float(claim_value), "troops", qualifier), evidence) is expected
+
+
+def test_counts_of_different_things_do_not_conflict():
+    # "50 attacks" against a sentence that counts troops: silence about attacks, no conflict
+    assert compare("US forces faced 50 attacks", TROOPS).conflicts == ()
+    # and the attacks sentence gives no number at all
+    assert [c.kind for c in compare("US forces faced 50 attacks", ATTACKS).conflicts] == []
+
+
+def test_year_match_and_conflict():
+    assert kinds(compare("The coalition was formed in 2014", TROOPS).conflicts) == []
+    assert [m.key for m in compare("The coalition was formed in 2014", TROOPS).matches] == ["year:2014"]
+    assert kinds(compare("The coalition was formed in 2016", TROOPS).conflicts) == [("year", "2016", "2014")]
+
+
+def test_weekday_conflict_sunday_vs_saturday():
+    assert analyze(MEETING).weekdays == (5,)  # السبت = Saturday (Monday = 0)
+    assert kinds(compare("The meeting took place on Sunday", MEETING).conflicts) == [
+        ("weekday", "Sunday", "Saturday")]
+    assert kinds(compare("عقد الاجتماع يوم الأحد", MEETING).conflicts) == [("weekday", "الأحد", "السبت")]
+
+
+@pytest.mark.parametrize("text, months", [
+    ("في يناير 2020", (1,)),
+    ("في كانون الثاني 2020", (1,)),
+    ("قبل 7 أكتوبر/تشرين الأول", (10, 10)),
+    ("on 7 October", (10,)),
+    ("They march on", ()),  # "march" as a verb is no month
+])
+def test_months_in_both_arabic_series_and_english(text, months):
+    assert analyze(text).months == months
+
+
+def test_day_of_month_is_a_date_not_a_count():
+    f = analyze(OCTOBER)
+    assert f.dates == ((10, 7),) and f.quantities == ()
+    assert kinds(compare("The decision was made before 9 October", OCTOBER).conflicts) == [
+        ("date", "9 October", "7 October")]
+
+
+def test_number_words_two_versus_three_working_groups():
+    assert analyze(GROUPS).quantities == (Quantity(3, "groups", "", "الثلاث"),)
+    assert kinds(compare("Sudani's office said two working groups will investigate", GROUPS).conflicts) == [
+        ("number", "2", "3")]
+    assert compare("three working groups", GROUPS).conflicts == ()
+
+
+def test_antonym_expand_versus_end():
+    assert analyze(STATEMENT).actions == ("begin", "end")
+    assert kinds(compare("Sudani's office said the talks aim to expand the coalition", STATEMENT).conflicts) == [
+        ("action", "expand", "end")]
+    assert kinds(compare("المحادثات تهدف إلى توسيع التحالف", STATEMENT).conflicts) == [("action", "expand", "end")]
+    # "end" is what the statement says
+    assert compare("the talks aim to end the coalition", STATEMENT).conflicts == ()
+
+
+def test_swapped_city_erbil_versus_baghdad():
+    comp = compare("اجتمع المسؤولون في أربيل", MEETING)
+    assert kinds(comp.conflicts) == [("place", "Erbil", "Baghdad")]
+    assert compare("اجتمع المسؤولون في بغداد", MEETING).conflicts == ()
+
+
+def test_nationality_adjective_counts_as_mention_not_as_rival():
+    # "القوات الأمريكية" speaks of the US; "Iraqi" names no rival place
+    comp = compare("US forces faced attacks", ATTACKS)
+    assert comp.conflicts == () and [m.key for m in comp.matches] == ["entity:United States"]
+
+
+@pytest.mark.parametrize("text, n", [
+    ("لم يجتمع المسؤولون", 1),
+    ("لا يزال هناك جنود", 0),     # "لا يزال" = still
+    ("The officials did not meet", 1),
+    ("The officials never met", 1),
+    ("ليس هناك اتفاق", 1),
+    ("The officials met", 0),
+])
+def test_negation_cues(text, n):
+    assert analyze(text).negations == n
+
+
+def test_claim_denying_what_evidence_states_is_a_negation_conflict():
+    comp = compare("السوداني لم يجتمع مع المسؤولين في بغداد", MEETING)
+    assert kinds(comp.conflicts) == [("negation", "not", "affirmed")]
+
+
+def test_persons_and_ordinals():
+    assert ("person", "Soleimani") in analyze("قاسم سليماني").entities
+    assert kinds(compare("الجولة الثانية من الحوار", STATEMENT).conflicts) == [("ordinal", "2", "1")]
+    # "لأول مرة" (for the first time) is no ordinal
+    assert analyze("نوقشت لأول مرة العام الماضي").ordinals == ()
+
+
+def test_required_keys_are_what_support_must_confirm():
+    f = analyze("About 2,500 US troops were in Iraq on Saturday in 2014")
+    assert f.required_keys() == ("number:troops:2500", "year:2014", "weekday:5", "entity:Iraq",
+                                 "entity:United States")
+
+
+def test_conflict_equality_ignores_the_key():
+    assert Conflict("number", "5000", "2500", key="number:troops:5000") == Conflict("number", "5000", "2500")
