@@ -1,0 +1,49 @@
+"""Start the factbot web app: `python app.py` (or `make run`, which indexes corpus/ first).
+
+Settings come from the environment (see factbot/config.py): FACTBOT_HOME, FACTBOT_CHROMA_URL,
+FACTBOT_EMBEDDER, FACTBOT_LLM; GRADIO_SERVER_NAME (default 127.0.0.1: this machine only) and
+GRADIO_SERVER_PORT (default 7860). Never shared publicly; no analytics.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from factbot.config import go_offline
+
+go_offline()  # before gradio is imported: analytics off, model hubs offline
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_HOST = "127.0.0.1"  # local only unless GRADIO_SERVER_NAME says otherwise
+DEFAULT_PORT = 7860
+
+
+def main() -> int:
+    from factbot.config import Settings, load_chat_model
+    from factbot.pipeline import FactBot
+    from factbot.types import FactbotError
+    from factbot.webapp.ui import build_app, launch_options
+
+    settings = Settings.from_env()
+    try:
+        port = int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
+        llm = load_chat_model(settings.llm)
+
+        def open_bot(collection: str | None = None) -> FactBot:
+            kw = {"collection": collection} if collection else {}
+            return FactBot.open(home=settings.home, chroma_url=settings.chroma_url, embedder=settings.embedder,
+                                llm=llm, **kw)
+
+        bot = open_bot()
+    except (FactbotError, ValueError) as exc:
+        print(f"factbot app: {exc}", file=sys.stderr)
+        return 2
+    demo = build_app(bot, evalsets=ROOT / "evalsets", open_bot=open_bot)
+    demo.launch(**launch_options(os.environ.get("GRADIO_SERVER_NAME") or DEFAULT_HOST, port))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,410 @@
+"""The Gradio app over one `FactBot`: tabs Chat, Check, Sources and Evaluate, and named API
+endpoints /ask, /check, /search, /documents, /add_document and /delete_document.
+
+Every handler turns a user error (FactbotError, empty or oversize input) into a `gr.Error`
+with one clear line: the page shows it, API clients get it as an error message, never a
+traceback or an HTTP 500.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from factbot.config import go_offline
+
+go_offline()  # GRADIO_ANALYTICS_ENABLED=False must be set before gradio is imported
+
+import gradio as gr  # noqa: E402
+
+from factbot.documents import MAX_DOCUMENT_BYTES, SUFFIXES, content_hash, decode  # noqa: E402
+from factbot.pipeline import DEFAULT_K  # noqa: E402
+from factbot.types import Document, FactbotError  # noqa: E402
+from factbot.webapp import render  # noqa: E402
+from factbot.webapp.followup import retrieval_question  # noqa: E402
+
+log = logging.getLogger("factbot.webapp")
+
+MAX_K = 50  # as the CLI's -k
+QUEUE_SIZE = 64  # requests waiting beyond this are told the app is busy
+CONCURRENCY = 2  # one per core; bot calls themselves run one at a time (SerialBot)
+EXAMPLE_QUESTIONS = ["How many US troops remain in Iraq?", "كم عدد الجنود الأمريكيين في العراق؟",
+                     "When was the coalition formed?", "and where did the meeting take place?"]
+EXAMPLE_CLAIMS = ["About 5,000 US troops remain in Iraq.", "About 2,500 US troops remain in Iraq.",
+                  "التحالف تشكل في عام 2014"]
+ALL_DOCS = ("All documents", "")
+
+# Scroll each visible source panel so its focused <mark> sits in the upper third. The panel
+# scrolls itself (not the page), so reading the chat is not disturbed.
+SCROLL_JS = """
+() => { setTimeout(() => {
+  for (const el of document.querySelectorAll('.fb-doc mark.focus')) {
+    const box = el.closest('.fb-doc');
+    if (box) box.scrollTop = el.offsetTop - box.offsetTop - box.clientHeight / 3;
+  }
+}, 60); }
+"""
+
+
+class SerialBot:
+    """The bot, one call at a time. The app serves several requests at once, and neither the
+    embedder's C engine nor the lexical index rebuild is known to be thread-safe."""
+
+    def __init__(self, bot) -> None:
+        self._bot, self._lock = bot, threading.RLock()
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._bot, name)
+        if not callable(attr):
+            return attr
+
+        @functools.wraps(attr)
+        def call(*args, **kwargs):
+            with self._lock:
+                return attr(*args, **kwargs)
+
+        return call
+
+
+def user_errors(fn: Callable) -> Callable:
+    """FactbotError → gr.Error(its message); a missing component or a bug → gr.Error naming
+    it, with the traceback in the server log only."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except FactbotError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+        except ImportError as exc:
+            log.exception("component missing")
+            raise gr.Error(f"this feature is not available in this build ({exc})", print_exception=False) from None
+        except Exception as exc:  # the page must show a message, not a 500
+            log.exception("unexpected error in %s", fn.__name__)
+            raise gr.Error(f"internal error ({type(exc).__name__}); see the server log", print_exception=False) \
+                from None
+
+    return wrapper
+
+
+def _k(k: object) -> int:
+    try:
+        k = int(k)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise FactbotError(f"k must be a whole number from 1 to {MAX_K}") from None
+    if not 1 <= k <= MAX_K:
+        raise FactbotError(f"k must be from 1 to {MAX_K}, not {k}")
+    return k
+
+
+def _doc_rows(bot) -> list[dict]:
+    counts: dict[str, int] = {}
+    for s in bot.sentences():
+        counts[s.doc_id] = counts.get(s.doc_id, 0) + 1
+    return [{"doc_id": d.doc_id, "title": d.title, "lang": d.lang, "source": d.source,
+             "sentences": counts.get(d.doc_id, 0)} for d in sorted(bot.documents(), key=lambda d: d.doc_id)]
+
+
+def _read_upload(path: str | None, text: str | None, name: str | None) -> tuple[str, str, bool, str]:
+    """(raw text, name, is_html, source) from an uploaded file or pasted text; errors name the fix."""
+    text = text or ""
+    if path and text.strip():
+        raise FactbotError("give pasted text or a file, not both")
+    if path:
+        p = Path(path)
+        if p.suffix.lower() not in SUFFIXES:
+            raise FactbotError(f"{p.name}: unsupported file type; use {', '.join(SUFFIXES)}")
+        size = p.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise FactbotError(f"{p.name}: {size:,} bytes is over the {MAX_DOCUMENT_BYTES:,}-byte limit")
+        stem = p.name[: -len(p.suffix)]
+        return decode(p.read_bytes(), p.name), (name or "").strip() or stem, \
+            p.suffix.lower() in (".html", ".htm"), p.name
+    if not text.strip():
+        raise FactbotError("paste a text or choose a file (.txt, .md, .html) to add")
+    size = len(text.encode("utf-8"))
+    if size > MAX_DOCUMENT_BYTES:
+        raise FactbotError(f"the text is {size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}")
+    return text, (name or "").strip() or f"pasted-{content_hash(text)[:8]}", False, "pasted"
+
+
+class Views:
+    """The app's behaviour, free of layout: each method is one event or API endpoint."""
+
+    def __init__(self, bot, evalsets: Path | None = None, open_bot: Callable | None = None) -> None:
+        self.bot = SerialBot(bot)
+        self.evalsets, self.open_bot = evalsets, open_bot
+        self._write = threading.Lock()
+
+    # -- shared pieces -----------------------------------------------------------------
+
+    def documents_by_id(self) -> dict[str, Document]:
+        return {d.doc_id: d for d in self.bot.documents()}
+
+    def panel(self, marks: list[render.Mark], focus: str | None) -> str:
+        """The source panel for a set of marks: the focused mark's document (else the first's)."""
+        if not marks:
+            return render.document_html(None)
+        chosen = next((m for m in marks if m.key == focus), marks[0])
+        doc = self.documents_by_id().get(chosen.doc_id)
+        if doc is None:
+            return render.message_html(f"document {chosen.doc_id!r} is no longer indexed")
+        return render.document_html(doc, marks, chosen.key)
+
+    @staticmethod
+    def picker(marks: list[render.Mark]):
+        choices = [(m.picker_label(), m.key) for m in marks]
+        return gr.Radio(choices=choices, value=choices[0][1] if choices else None, visible=bool(choices))
+
+    def doc_choices(self) -> list[tuple[str, str]]:
+        return [ALL_DOCS] + [(f"{d.doc_id} — {render.snippet(d.title, 50)}", d.doc_id)
+                             for d in sorted(self.bot.documents(), key=lambda d: d.doc_id)]
+
+    # -- API endpoints (plain data; same dicts as the CLI's --json) --------------------------
+
+    def api_ask(self, question: str, k: int = DEFAULT_K) -> dict:
+        """Answer a question from the indexed documents: exactly `factbot ask --json`."""
+        return self.bot.ask(question, k=_k(k)).to_dict()
+
+    def api_check(self, claim: str) -> dict:
+        """Verify a claim (or a paragraph of claims): exactly `factbot check --json`."""
+        return self.bot.check(claim).to_dict()
+
+    def api_search(self, query: str, k: int = DEFAULT_K) -> dict:
+        """Hybrid search: exactly `factbot search --json`."""
+        return {"query": query, "hits": [h.to_dict() for h in self.bot.search(query, k=_k(k))]}
+
+    def api_documents(self) -> list[dict]:
+        """The indexed documents: exactly `factbot documents --json`."""
+        return _doc_rows(self.bot)
+
+    def api_add_document(self, text: str, name: str = "", html: bool = False) -> dict:
+        """Add (or replace) a document from its text; it is searchable at once."""
+        if not isinstance(text, str):
+            raise FactbotError("the document must be text")
+        raw, name, _, source = _read_upload(None, text, name)
+        with self._write:
+            doc = self.bot.add_text(raw, name, html=bool(html), source=source)
+        return {"doc_id": doc.doc_id, "title": doc.title, "lang": doc.lang, "source": doc.source,
+                "sentences": len(self.bot.sentences(doc.doc_id))}
+
+    def api_delete_document(self, doc_id: str) -> dict:
+        """Remove a document from the index."""
+        with self._write:
+            self.bot.delete_document(str(doc_id))
+        return {"deleted": doc_id}
+
+    # -- Chat ---------------------------------------------------------------------------------
+
+    def chat(self, message: str, history: list, previous: str, doc: str | None):
+        effective = retrieval_question(message or "", previous or None)
+        answer = self.bot.ask(effective, k=DEFAULT_K, doc=doc or None)
+        read_as = effective if effective != (message or "").strip() else ""
+        history = list(history or []) + [
+            {"role": "user", "content": render.md_safe(message.strip())},
+            {"role": "assistant", "content": render.answer_html(answer, read_as)},
+        ]
+        marks = render.answer_marks(answer)
+        focus = marks[0].key if marks else None
+        return history, "", effective, marks, self.picker(marks), self.panel(marks, focus)
+
+    def focus(self, key: str | None, marks: list[render.Mark]) -> str:
+        return self.panel(marks or [], key)
+
+    @staticmethod
+    def clear_chat():
+        return [], "", "", [], gr.Radio(choices=[], value=None, visible=False), render.document_html(None)
+
+    # -- Check ----------------------------------------------------------------------------------
+
+    def check(self, claim: str, doc: str | None):
+        result = self.bot.check(claim or "", doc=doc or None)
+        marks = render.verdict_marks(result)
+        focus = marks[0].key if marks else None
+        return render.verdict_html(result), marks, self.picker(marks), self.panel(marks, focus)
+
+    # -- Sources ------------------------------------------------------------------------------------
+
+    def sources(self):
+        rows = _doc_rows(self.bot)
+        choices = self.doc_choices()
+        return (render.sources_html(rows), gr.Dropdown(choices=choices[1:], value=None),
+                gr.Dropdown(choices=choices, value=""), gr.Dropdown(choices=choices, value=""))
+
+    def add(self, name: str, text: str, file: str | None):
+        raw, name, is_html, source = _read_upload(file, text, name)
+        with self._write:
+            existed = set(self.documents_by_id())
+            doc = self.bot.add_text(raw, name, html=is_html, source=source)
+        n = len(self.bot.sentences(doc.doc_id))
+        verb = "Replaced" if doc.doc_id in existed else "Added"
+        status = render.message_html(f"{verb} {doc.doc_id} ({doc.lang}, {n} sentences): searchable now in "
+                                     "Chat and Check.", "ok")
+        return (status, "", "", None, *self.sources())
+
+    def delete(self, doc_id: str | None):
+        if not doc_id:
+            raise FactbotError("choose a document to delete")
+        with self._write:
+            self.bot.delete_document(doc_id)
+        return (render.message_html(f"Deleted {doc_id}.", "ok"), *self.sources())
+
+    # -- Evaluate --------------------------------------------------------------------------------------
+
+    def evaluate(self, choice: str, upload: str | None, limit: float | None):
+        from factbot.evaluate import evaluate
+        from factbot.evaluate.report import fmt_ci, fmt_value, headline_rows
+
+        if choice == "upload":
+            if not upload:
+                raise FactbotError("choose a JSONL file to upload, or pick a bundled set")
+            path = Path(upload)
+            if path.stat().st_size > MAX_DOCUMENT_BYTES:
+                raise FactbotError(f"{path.name} is over the {MAX_DOCUMENT_BYTES:,}-byte limit")
+        else:
+            if self.evalsets is None:
+                raise FactbotError("no bundled evaluation sets in this installation")
+            path = self.evalsets / choice
+        n = int(limit) if limit else None
+        out = Path(tempfile.mkdtemp(prefix="factbot-eval-"))
+        warnings: list[str] = []
+        open_bot = self.open_bot and (lambda collection=None: self.bot if collection is None
+                                      else SerialBot(self.open_bot(collection=collection)))
+        result = evaluate(self.bot, path, limit=n, out=out, progress=False, open_bot=open_bot,
+                          warn=warnings.append)
+        rows = [(label, fmt_value(m), m.get("n", 0), fmt_ci(m)) for label, m in headline_rows(result.metrics)]
+        plots = [str(f) for f in result.files if f.suffix == ".png"]
+        files = [str(f) for f in result.files if f.suffix in (".json", ".jsonl", ".md")]
+        return render.metrics_html(rows, result.metrics, warnings), plots, files
+
+
+def theme():
+    """Gradio's default look with local fonts only: the UI face ships inside gradio
+    (static/fonts), Arabic falls back to faces installed on the machine; nothing is fetched."""
+    ui_font = [gr.themes.LocalFont("Source Sans Pro"), gr.themes.Font("Noto Naskh Arabic"), gr.themes.Font("Amiri"),
+               gr.themes.Font("DejaVu Sans"), "Arial", "sans-serif"]
+    mono = [gr.themes.LocalFont("IBM Plex Mono"), "ui-monospace", "monospace"]
+    return gr.themes.Default(primary_hue="blue", font=ui_font, font_mono=mono)
+
+
+def launch_options(server_name: str, server_port: int) -> dict:
+    """Everything `Blocks.launch` needs for a safe local app."""
+    return dict(server_name=server_name, server_port=server_port, share=False, max_file_size=MAX_DOCUMENT_BYTES,
+                ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False, show_error=False,
+                inbrowser=False, theme=theme(), css=render.CSS, footer_links=["api"])
+
+
+def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | None = None) -> gr.Blocks:
+    """The Blocks app over `bot`. Launch it with `demo.launch(**launch_options(host, port))`."""
+    v = Views(bot, Path(evalsets) if evalsets else None, open_bot)
+    def private(name: str) -> dict:
+        return dict(api_name=name, api_visibility="private")
+
+    with gr.Blocks(title="factbot — ask and check, with citations", analytics_enabled=False) as demo:
+        gr.Markdown("## factbot\nAsk questions of the indexed articles and check claims against them. "
+                    "Every answer cites its source sentences; when the sources do not say, factbot says so.")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=5):
+                        chatbot = gr.Chatbot(label="Conversation", height=460, latex_delimiters=[],
+                                             buttons=["copy"], elem_id="fb-chat", feedback_options=None)
+                        with gr.Row():
+                            question = gr.Textbox(placeholder="Ask a question (English or Arabic)…", show_label=False,
+                                                  scale=6, elem_id="fb-question", max_length=2000, rtl=False)
+                            ask_btn = gr.Button("Ask", variant="primary", scale=1, elem_id="fb-ask")
+                        with gr.Row():
+                            ask_doc = gr.Dropdown(choices=[ALL_DOCS], value="", label="Search in", scale=3)
+                            clear_btn = gr.Button("New conversation", scale=1, size="sm")
+                        gr.Examples(EXAMPLE_QUESTIONS, inputs=[question], label="Examples")
+                    with gr.Column(scale=4):
+                        ask_pick = gr.Radio(label="Citations: pick one to highlight it", choices=[], visible=False,
+                                            elem_id="fb-ask-pick")
+                        ask_panel = gr.HTML(render.document_html(None), elem_id="fb-ask-panel")
+                previous = gr.State("")
+                ask_marks = gr.State([])
+            with gr.Tab("Check", id="check"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=5):
+                        claim = gr.Textbox(label="Claim or paragraph", lines=3, max_length=10_000,
+                                           placeholder="A claim to verify, e.g. About 5,000 US troops remain in Iraq.",
+                                           elem_id="fb-claim")
+                        with gr.Row():
+                            check_doc = gr.Dropdown(choices=[ALL_DOCS], value="", label="Check against", scale=3)
+                            check_btn = gr.Button("Check", variant="primary", scale=1, elem_id="fb-check")
+                        gr.Examples(EXAMPLE_CLAIMS, inputs=[claim], label="Examples")
+                        verdict = gr.HTML(elem_id="fb-verdict")
+                    with gr.Column(scale=4):
+                        check_pick = gr.Radio(label="Evidence: pick one to highlight it", choices=[], visible=False)
+                        check_panel = gr.HTML(render.document_html(None), elem_id="fb-check-panel")
+                check_marks = gr.State([])
+            with gr.Tab("Sources", id="sources"):
+                sources_table = gr.HTML(elem_id="fb-sources")
+                with gr.Row(equal_height=False):
+                    with gr.Column():
+                        gr.Markdown(f"**Add a document**: paste text or upload a .txt, .md or .html file "
+                                    f"(at most {MAX_DOCUMENT_BYTES // 1_000_000} MB). It is indexed at once; a "
+                                    "name already in use replaces that document.")
+                        add_name = gr.Textbox(label="Name (becomes its id)", max_length=100)
+                        add_text = gr.Textbox(label="Text", lines=6, elem_id="fb-add-text")
+                        add_file = gr.File(label="…or a file", file_types=list(SUFFIXES), type="filepath")
+                        add_btn = gr.Button("Add and index", variant="primary")
+                    with gr.Column():
+                        gr.Markdown("**Delete a document** from the index (its file, if any, is untouched).")
+                        del_doc = gr.Dropdown(label="Document", choices=[])
+                        del_btn = gr.Button("Delete", variant="stop")
+                source_status = gr.HTML()
+            with gr.Tab("Evaluate", id="evaluate"):
+                gr.Markdown("Run a labelled set through the bot and see its headline metrics. Bundled sets are "
+                            "about the bundled article; an uploaded JSONL uses the same format (evalsets/README.md).")
+                with gr.Row():
+                    eval_choice = gr.Radio(["questions.jsonl", "claims.jsonl", "upload"], value="questions.jsonl",
+                                           label="Dataset")
+                    eval_limit = gr.Number(label="Only the first N items (empty: all)", precision=0, minimum=0)
+                eval_file = gr.File(label="JSONL to evaluate (with 'upload')", file_types=[".jsonl", ".json"],
+                                    type="filepath")
+                eval_btn = gr.Button("Run evaluation", variant="primary")
+                eval_out = gr.HTML()
+                eval_plots = gr.Gallery(label="Plots", columns=3, height="auto")
+                eval_files = gr.File(label="metrics.json, predictions.jsonl, report.md", file_count="multiple")
+
+        # -- named API endpoints (gradio_client: Client(url).predict(..., api_name="/ask")) ------
+        for name, fn in (("ask", v.api_ask), ("check", v.api_check), ("search", v.api_search),
+                         ("documents", v.api_documents), ("add_document", v.api_add_document),
+                         ("delete_document", v.api_delete_document)):
+            gr.api(user_errors(fn), api_name=name)
+
+        # -- events (private: the page's own; clients use the endpoints above) ----------------
+        chat_io = dict(fn=user_errors(v.chat), inputs=[question, chatbot, previous, ask_doc],
+                       outputs=[chatbot, question, previous, ask_marks, ask_pick, ask_panel], **private("ui_chat"))
+        question.submit(**{**chat_io, **private("ui_chat_submit")}).then(None, js=SCROLL_JS)
+        ask_btn.click(**chat_io).then(None, js=SCROLL_JS)
+        ask_pick.input(user_errors(v.focus), [ask_pick, ask_marks], [ask_panel], **private("ui_ask_focus")) \
+            .then(None, js=SCROLL_JS)
+        clear_btn.click(v.clear_chat, None, [chatbot, question, previous, ask_marks, ask_pick, ask_panel],
+                        **private("ui_clear"))
+
+        check_io = dict(fn=user_errors(v.check), inputs=[claim, check_doc],
+                        outputs=[verdict, check_marks, check_pick, check_panel], **private("ui_check"))
+        check_btn.click(**check_io).then(None, js=SCROLL_JS)
+        claim.submit(**{**check_io, **private("ui_check_submit")}).then(None, js=SCROLL_JS)
+        check_pick.input(user_errors(v.focus), [check_pick, check_marks], [check_panel], **private("ui_check_focus")) \
+            .then(None, js=SCROLL_JS)
+
+        source_outputs = [sources_table, del_doc, ask_doc, check_doc]
+        add_btn.click(user_errors(v.add), [add_name, add_text, add_file],
+                      [source_status, add_name, add_text, add_file, *source_outputs], **private("ui_add"))
+        del_btn.click(user_errors(v.delete), [del_doc], [source_status, *source_outputs], **private("ui_delete"))
+        demo.load(user_errors(v.sources), None, source_outputs, **private("ui_sources"))
+
+        eval_btn.click(user_errors(v.evaluate), [eval_choice, eval_file, eval_limit],
+                       [eval_out, eval_plots, eval_files], concurrency_limit=1, **private("ui_evaluate"))
+
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    return demo
