@@ -7,6 +7,7 @@ sentence); BM25 carries exact names, numbers and rare words that embeddings blur
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -15,11 +16,29 @@ import numpy as np
 
 from factbot.embeddings import Embedder
 from factbot.store import SentenceStore
-from factbot.text import terms
-from factbot.types import Hit, Sentence
+from factbot.text import _DIACRITICS, _DIGITS, _TATWEEL, strip_invisible, terms
+from factbot.types import FactbotError, Hit, Sentence
 
 RRF_K = 60  # Cormack, Clarke & Büttcher (2009): k=60 damps the head of each ranking
 CANDIDATES = 50  # per ranker, before fusion: deep enough that fusion can reorder
+
+
+class SearchMode(str, enum.Enum):
+    """Which rankers a search fuses: both (the default), or one alone (to measure each)."""
+
+    HYBRID = "hybrid"
+    DENSE = "dense"
+    LEXICAL = "lexical"
+
+    @classmethod
+    def from_str(cls, value: "str | SearchMode") -> "SearchMode":
+        if isinstance(value, cls):
+            return value
+        try:
+            return cls(str(value).strip().lower())
+        except ValueError:
+            valid = ", ".join(m.value for m in cls)
+            raise FactbotError(f"unknown search mode {value!r}; expected one of: {valid}") from None
 
 
 def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K, weights: Sequence[float] | None = None) -> dict[str, float]:
@@ -70,6 +89,15 @@ class LexicalIndex:
         return [(self.sentences[i].sentence_id, float(scores[i])) for i in order if scores[i] > 0]
 
 
+def strip_for_embedding(query: str) -> str:
+    """The query as the dense model should see it: zero-width/bidi characters, tatweel and
+    diacritics removed, Arabic-Indic digits made ASCII. They do not change what a question
+    asks, but the model reads them as different tokens: "مَتَى اجْتَمَعَ" ranked other sentences
+    first than "متى اجتمع". Only the embedded form changes; BM25 has its own matching form."""
+    t = strip_invisible(query).replace(_TATWEEL, "")
+    return _DIACRITICS.sub("", t).translate(_DIGITS)
+
+
 class HybridRetriever:
     def __init__(self, store: SentenceStore, embedder: Embedder) -> None:
         self.store, self.embedder = store, embedder
@@ -86,13 +114,17 @@ class HybridRetriever:
     def sentence(self, sentence_id: str) -> Sentence | None:
         return self.index().by_id.get(sentence_id)
 
-    def search(self, query: str, k: int = 5, doc_id: str | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 5, doc_id: str | None = None,
+               mode: SearchMode | str = SearchMode.HYBRID) -> list[Hit]:
+        """The k best sentences for `query`; `mode` picks the rankers (dense, lexical or both)."""
+        mode = SearchMode.from_str(mode)
         index = self.index()
         if not index.sentences:
             return []
-        qvec = self.embedder.query(query)
-        dense = [(sid, cos) for sid, cos in self.store.nearest(qvec, CANDIDATES, doc_id) if sid in index.by_id]
-        lexical = index.rank(query, CANDIDATES, doc_id)
+        qvec = self.embedder.query(strip_for_embedding(query))
+        dense = [] if mode is SearchMode.LEXICAL else \
+            [(sid, cos) for sid, cos in self.store.nearest(qvec, CANDIDATES, doc_id) if sid in index.by_id]
+        lexical = [] if mode is SearchMode.DENSE else index.rank(query, CANDIDATES, doc_id)
         fused = rrf([[sid for sid, _ in dense], [sid for sid, _ in lexical]])
         cosine = dict(dense)
         missing = [sid for sid in fused if sid not in cosine]
