@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from factbot.text import language, split_sentences, terms
+from factbot.text import language, split_sentences, strip_invisible, terms
 from factbot.types import Document, FactbotError, Role, Sentence
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -78,8 +78,8 @@ def make_document(raw: str, *, name: str, source: str = "", html: bool = False) 
     meta, body = parse_front_matter(raw)
     if html:
         body = html_to_text(body)
-    if not body.strip():
-        raise FactbotError(f"{name}: empty document")
+    if not strip_invisible(body).strip():  # zero-width/bidi marks alone are not text
+        raise FactbotError(f"{source or name}: empty document")
     title = meta.get("title") or _first_line(body)
     return Document(
         doc_id=name,
