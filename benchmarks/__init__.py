@@ -1,0 +1,1 @@
+"""factbot benchmarks (run: benchmarks/run.py)."""

