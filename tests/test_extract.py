@@ -1,0 +1,137 @@
+"""Question typing and answer extraction: pure functions over the bundled article's sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from factbot.extract import QType, asked_unit, extract, extract_all, question_type, term_overlap, words
+from factbot.text import split_sentences
+
+from conftest import ARTICLE
+
+
+def _sentence(fragment: str) -> str:
+    text = ARTICLE.read_text(encoding="utf-8")
+    found = [text[s.start:s.end] for s in split_sentences(text) if fragment in text[s.start:s.end]]
+    assert found, fragment
+    return found[0]
+
+
+TROOPS = _sentence("حوالي 2500 جندي")
+MEETING = _sentence("في بغداد يوم السبت")
+STRIKE = _sentence("قاسم سليماني")
+THURSDAY = _sentence("وقالت واشنطن، الخميس")
+GROUPS = _sentence("فرق العمل الثلاث")
+SINGH = _sentence("صابرين سينغ")
+DECISION = _sentence("قبل 7 أكتوبر")
+LAST_YEAR = _sentence("العام الماضي")
+
+
+@pytest.mark.parametrize("question, qtype", [
+    ("How many US troops remain in Iraq?", QType.COUNT),
+    ("How much money was spent?", QType.COUNT),
+    ("كم عدد الجنود الأمريكيين في العراق؟", QType.COUNT),
+    ("بكم يقدر عدد السكان؟", QType.COUNT),
+    ("ما عدد فرق العمل؟", QType.COUNT),
+    ("In what year was the coalition formed?", QType.YEAR),
+    ("في أي عام تأسس التحالف؟", QType.YEAR),
+    ("Which month was it?", QType.MONTH),
+    ("On which day of the week did they meet?", QType.WEEKDAY),
+    ("في أي يوم اجتمعوا؟", QType.WEEKDAY),
+    ("When did the strike happen?", QType.DATE),
+    ("متى وقعت الغارة؟", QType.DATE),
+    (" - متى ولد جمال خاشقجي؟", QType.DATE),  # ARCD's list dash
+    ("Who is the Iraqi prime minister?", QType.PERSON),
+    ("Which Iraqi militia leader was killed?", QType.PERSON),
+    ("من هو رئيس الوزراء العراقي؟", QType.PERSON),
+    ("Where was Soleimani killed?", QType.PLACE),
+    ("In which city did they meet?", QType.PLACE),
+    ("أين قتل سليماني؟", QType.PLACE),
+    ("في أي مدينة اجتمعوا؟", QType.PLACE),
+    ("What is the aim of the dialogue?", QType.OTHER),
+    ("ما هدف الحوار؟", QType.OTHER),
+    ("How many years did the mission last?", QType.COUNT),  # the earliest question word decides
+])
+def test_question_type(question, qtype):
+    assert question_type(question) is qtype
+
+
+def test_asked_unit_crosses_languages():
+    # "troops" (English) and "الجنود" (Arabic) are the same unit in the claims lexicon
+    assert asked_unit("How many US troops remain in Iraq?") == "troops"
+    assert asked_unit("كم عدد الجنود الأمريكيين في العراق؟") == "troops"
+    assert asked_unit("How many remain?") == ""
+
+
+@pytest.mark.parametrize("question, sentence, display, kind", [
+    # approximation kept: حوالي -> "About"
+    ("How many US troops remain in Iraq?", TROOPS, "About 2500", "count"),
+    ("كم عدد الجنود الأمريكيين في العراق؟", TROOPS, "حوالي 2500", "count"),
+    # Arabic number words: الثلاث -> "Three" in English, as written in Arabic
+    ("How many working groups are there?", GROUPS, "Three", "count"),
+    ("كم عدد فرق العمل؟", GROUPS, "الثلاث", "count"),
+    ("In what year was the coalition formed?", TROOPS, "2014", "year"),
+    ("في أي عام تشكل التحالف؟", TROOPS, "عام 2014", "year"),
+    ("On which day of the week did they meet?", MEETING, "Saturday", "weekday"),
+    ("في أي يوم اجتمعوا؟", MEETING, "السبت", "weekday"),
+    ("What day did Washington speak?", THURSDAY, "Thursday", "weekday"),
+    ("When did the strike happen?", STRIKE, "January 2020", "month_year"),
+    ("متى وقعت الغارة؟", STRIKE, "يناير 2020", "month_year"),
+    ("In what year did the strike happen?", STRIKE, "2020", "month_year"),
+    # "7 أكتوبر/تشرين الأول" is one date named twice; "قبل" -> "Before"
+    ("When was the decision taken?", DECISION, "Before 7 October", "date"),
+    ("متى اتخذ القرار؟", DECISION, "قبل 7 أكتوبر/تشرين الأول", "date"),
+    ("When were the goals first discussed?", LAST_YEAR, "Last year", "relative"),
+    ("Who is the Iraqi prime minister?", MEETING, "Mohammed Shia al-Sudani", "person"),
+    ("من هو رئيس الوزراء العراقي؟", MEETING, "محمد شياع السوداني", "person"),
+    ("Who is the Pentagon's deputy press secretary?", SINGH, "Sabrina Singh", "person"),
+    # two names in one sentence: the title words before each decide
+    ("Which Iraqi militia leader was killed?", STRIKE, "Abu Mahdi al-Muhandis", "person"),
+    ("Which Iranian commander was killed?", STRIKE, "Qassem Soleimani", "person"),
+    # a name the question mentions is never its answer
+    ("Who was killed with Soleimani?", STRIKE, "Abu Mahdi al-Muhandis", "person"),
+    ("Who claimed credit for the decision?", DECISION, "ISIS", "person"),
+    ("Where did they meet?", MEETING, "Baghdad", "place"),
+    ("In which city did they meet?", MEETING, "Baghdad", "place"),
+    ("أين اجتمعوا؟", MEETING, "في بغداد", "place"),
+    # place noun + gazetteer name: "مطار بغداد" -> "Baghdad airport", خارج -> "Outside"
+    ("Where was Soleimani killed?", STRIKE, "Outside Baghdad airport", "place"),
+    ("أين قتل سليماني؟", STRIKE, "خارج مطار بغداد", "place"),
+])
+def test_extract_value_in_question_language(question, sentence, display, kind):
+    e = extract(question, sentence)
+    assert (e.display, e.kind) == (display, kind)
+    # the value comes from the sentence: its span lies inside it
+    assert 0 <= e.start < e.end <= len(sentence)
+
+
+def test_arabic_display_is_an_exact_slice():
+    e = extract("كم عدد الجنود الأمريكيين في العراق؟", TROOPS)
+    assert TROOPS[e.start:e.end] == e.display == "حوالي 2500"
+
+
+def test_nothing_extracted_when_the_kind_is_absent():
+    assert extract("How many US troops remain?", MEETING) is None  # no number in the meeting sentence
+    assert extract("Where will they meet?", GROUPS) is None         # "العراقية" is an adjective, no place
+    assert extract_all("What is the aim?", MEETING) == []            # OTHER: the sentence is the answer
+
+
+def test_years_are_not_counts():
+    # "2014" in the troops sentence is a year: the only count is 2500
+    assert [e.display for e in extract_all("How many troops?", TROOPS)] == ["About 2500"]
+
+
+def test_words_keep_offsets_and_strip_punctuation():
+    text = "قال “خبراء عسكريين”، الخميس."
+    ws = words(text)
+    assert [text[w.start:w.end] for w in ws] == ["قال", "خبراء", "عسكريين", "الخميس"]
+    assert ws[-1].form == "الخميس"
+
+
+def test_term_overlap_crosses_languages_through_the_glossary():
+    # question terms: us, troop, remain, iraq ("many" only says how it asks) -> all four have
+    # Arabic forms in the troops sentence (أمريكي, جندي, يزال, العراق)
+    assert term_overlap("How many US troops remain in Iraq?", TROOPS) == 1.0
+    # the strike sentence has أمريكية, قوات (forces, a translation of "troops") and العراق: 3/4
+    assert term_overlap("How many US troops remain in Iraq?", STRIKE) == 0.75
+    assert term_overlap("?", TROOPS) == 0.0
