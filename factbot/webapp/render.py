@@ -267,7 +267,7 @@ CSS = """
 .fb-doc-title { font-weight: 700; font-size: 1.15rem; }
 .fb-doc-facts { font-size: 0.8rem; color: var(--body-text-color-subdued); font-family: ui-monospace, monospace; }
 .fb-doc-body { white-space: pre-wrap; }
-mark.fb-hl { background: #fff3b0; color: #111; padding: 0.05em 0.15em; border-radius: 4px; scroll-margin: 40%%; }
+mark.fb-hl { background: #fff3b0; color: #111; padding: 0.05em 0.15em; border-radius: 4px; }
 mark.fb-hl.context { background: #e8e8e8; }
 mark.fb-hl.supports { background: #c9f2d0; }
 mark.fb-hl.refutes { background: #ffd0d0; }
