@@ -135,7 +135,7 @@ SQUAD = {"version": "1.1", "data": [
     {"title": "Beta", "paragraphs": [
         {"context": "Beta is a river.", "qas": [
             {"id": "a1", "question": "Duplicate id?", "answers": [{"text": "river", "answer_start": 10}]},
-            {"id": "b1", "question": "What is Beta?", "answers": [{"text": "a river", "answer_start": 8}]}]},
+            {"id": "b1", "question": "- What is Beta? ال", "answers": [{"text": "a river", "answer_start": 8}]}]},
         {"qas": [{"id": "b2", "question": "Orphan?", "answers": [{"text": "x", "answer_start": 0}]}]},
     ]},
 ]}
@@ -150,11 +150,13 @@ def test_squad_questions_golds_and_contexts(tmp_path):
     assert (ds.lines, [i.id for i in ds.items], len(ds.problems)) == (5, ["a1", "b1"], 3)
     assert [p.where for p in ds.problems] == ["data[0].paragraphs[0].qas[1]", "data[1].paragraphs[0].qas[0]",
                                                "data[1].paragraphs[1].qas[0]"]
-    a1 = ds.items[0]
+    a1, b1 = ds.items
+    assert b1.text == "What is Beta?"  # ARCD's list dash and stray tail removed
     # repeated annotator answers collapse, order kept; the answers are also the evidence
     assert a1.answer_any == ("1990", "in 1990") and a1.evidence_any == a1.answer_any
-    assert [(c.title, c.paragraphs) for c in ds.contexts] == [
-        ("Alpha", ("Alpha was founded in 1990. It has 30 members.",)), ("Beta", ("Beta is a river.",))]
+    # one document per paragraph with a context, text verbatim; the context-less paragraph has none
+    assert [(c.doc_id, c.text) for c in ds.contexts] == [
+        ("squad-000-00", "Alpha was founded in 1990. It has 30 members."), ("squad-001-00", "Beta is a river.")]
     # the collection is named by the contexts' content, whatever the file is called
     q = tmp_path / "renamed.json"
     q.write_text(json.dumps(SQUAD, indent=1), encoding="utf-8")
@@ -208,7 +210,7 @@ def test_arcd_test_loads_whole():
     ds = load_dataset(DATASETS / "arcd" / "arcd-test.json")
     # the dataset README: 78 articles, 234 paragraphs, 702 questions
     assert (ds.format, ds.lines, len(ds.items), len(ds.problems)) == (Format.SQUAD, 702, 702, 0)
-    assert (len(ds.contexts), sum(len(c.paragraphs) for c in ds.contexts)) == (78, 234)
+    assert len(ds.contexts) == 234  # one document per paragraph
 
 
 @needs_datasets

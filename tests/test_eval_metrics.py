@@ -179,6 +179,14 @@ def test_judge_answerable_question_hit_at_1_and_k_and_citation_precision():
     assert j.f1 == 0.0
 
 
+def test_judge_ignores_citation_markers():
+    # "[1]" marks the citation; a gold "1" must not match it, and it is not an answer token
+    item = q(answer_any=("1",))
+    assert judge_answer(item, Answer("?", "Two groups [1]", False, 0.5)).correct is False
+    item = q(answer_any=("two groups",))
+    assert judge_answer(item, Answer("?", "Two groups [1]", False, 0.5)).f1 == 1.0  # tokens two, groups = gold
+
+
 def test_judge_abstention_on_answerable_is_a_miss_everywhere():
     item = q(answer_any=("2014",), evidence_any=("formed in 2014",))
     # abstained, yet its context holds the evidence: context is not citations, so still a miss

@@ -13,6 +13,7 @@ import enum
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,10 +96,10 @@ class Problem:
 
 @dataclass(frozen=True)
 class Context:
-    """A SQuAD article: its paragraphs become one document of a separate eval corpus."""
+    """A SQuAD paragraph: one document of the separate eval corpus, its text verbatim."""
 
-    title: str
-    paragraphs: tuple[str, ...]
+    doc_id: str  # squad-<article>-<paragraph>, e.g. squad-003-01
+    text: str
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,7 @@ class Dataset:
         """Content hash of the SQuAD contexts: names their separate collection."""
         h = hashlib.sha256()
         for c in self.contexts:
-            h.update(c.title.encode() + b"\x00")
-            for p in c.paragraphs:
-                h.update(p.encode() + b"\x01")
+            h.update(f"{c.doc_id}\x00{c.text}\x01".encode())
         return h.hexdigest()[:12]
 
 
@@ -282,12 +281,11 @@ def _parse_squad(text: str, path: Path):
     lines = 0
     for a, article in enumerate(whole["data"]):
         paragraphs = article.get("paragraphs", []) if isinstance(article, dict) else []
-        kept: list[str] = []
         for p, para in enumerate(paragraphs):
             has_context = isinstance(para, dict) and isinstance(para.get("context"), str) \
                 and bool(para["context"].strip())
             if has_context:
-                kept.append(para["context"].strip())
+                contexts.append(Context(f"squad-{a:03d}-{p:02d}", para["context"]))
             qas = para.get("qas", []) if isinstance(para, dict) else []
             for q, qa in enumerate(qas if isinstance(qas, list) else []):
                 lines += 1
@@ -304,17 +302,20 @@ def _parse_squad(text: str, path: Path):
                     continue
                 seen[item.id] = where
                 items.append(item)
-        title = article.get("title", "") if isinstance(article, dict) else ""
-        if kept:
-            contexts.append(Context(str(title).strip() or f"article {a}", tuple(kept)))
     return lines, items, problems, [], contexts
+
+
+def clean_question(q: str) -> str:
+    """ARCD questions carry list dashes and stray trailing fragments ("- متى …؟ ال"): drop them."""
+    q = q.strip().lstrip("-–— ").strip()
+    return re.sub(r"([?؟])\s*\S{1,3}$", r"\1", q)
 
 
 def _item_from_squad(qa: object, where: str) -> Item:
     if not isinstance(qa, dict):
         raise _Reject("question entry is not an object")
     question = qa.get("question")
-    if not isinstance(question, str) or not question.strip():
+    if not isinstance(question, str) or not clean_question(question):
         raise _Reject("missing or empty 'question'")
     if qa.get("id") in (None, ""):
         raise _Reject("missing 'id'")
@@ -326,7 +327,7 @@ def _item_from_squad(qa: object, where: str) -> Item:
     if not golds and not unanswerable:
         raise _Reject("no answer texts")
     # The evidence is the answer itself: a citation containing a gold answer is a hit.
-    return Item(str(qa["id"]), Kind.QUESTION, question.strip(), where,
+    return Item(str(qa["id"]), Kind.QUESTION, clean_question(question), where,
                 answer_any=() if unanswerable else golds, evidence_any=() if unanswerable else golds,
                 unanswerable=unanswerable)
 

@@ -11,6 +11,7 @@ Where each format's corpus comes from:
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,17 +53,15 @@ def select(dataset: Dataset, kind: Kind | str | None = None, limit: int | None =
     return items
 
 
-def index_contexts(bot, dataset: Dataset, progress: bool = False) -> int:
-    """Put a SQuAD file's articles into the bot's (separate) collection: one document per
-    article, its title as the headline and paragraphs separated by blank lines. Unchanged
-    articles are skipped by content hash, so a re-run embeds nothing."""
-    from tqdm import tqdm
-
-    contexts = tqdm(dataset.contexts, desc="indexing contexts", unit="article", file=sys.stderr,
-                    disable=not progress, leave=False)
-    for n, ctx in enumerate(contexts):
-        bot.add_text(ctx.title + "\n\n" + "\n\n".join(ctx.paragraphs), f"squad-{n:03d}", source=dataset.name)
-    return len(dataset.contexts)
+def index_contexts(bot, dataset: Dataset, progress: bool = False):
+    """Make the bot's (separate) collection hold exactly the SQuAD file's paragraphs, one
+    document each, text verbatim (offsets slice the context as answer_start does). One
+    `ingest` of a temporary folder: unchanged paragraphs are skipped by content hash, so a
+    re-run embeds nothing."""
+    with tempfile.TemporaryDirectory(prefix="factbot-squad-") as tmp:
+        for c in dataset.contexts:
+            (Path(tmp) / f"{c.doc_id}.txt").write_text(c.text, encoding="utf-8")
+        return bot.ingest([tmp], progress=progress)
 
 
 def missing_evidence(items, documents_text: list[str]) -> list[str]:

@@ -6,6 +6,7 @@ hamza forms, Arabic-Indic digits and case never decide a match.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,6 +20,15 @@ def contains_any(text: str, needles: Iterable[str]) -> bool:
     """Does `text` contain any needle, both in matching form? Empty needles never match."""
     hay = normalize(text)
     return any(n and n in hay for n in (normalize(x) for x in needles))
+
+
+_MARKER = re.compile(r"\s*\[\d+\]")  # citation markers like " [1]" that answers end with
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer without its citation markers: "[1]" is not part of what was answered, and
+    would otherwise match a gold "1" and add a token to F1."""
+    return _MARKER.sub("", answer.answer).strip()
 
 
 def best_token_f1(answer: str, golds: Iterable[str]) -> float:
@@ -65,7 +75,7 @@ def judge_answer(item: Item, answer: Answer) -> Judgement:
     if item.unanswerable:
         correct = answer.abstained
     elif item.answer_any:
-        correct = not answer.abstained and contains_any(answer.answer, item.answer_any)
+        correct = not answer.abstained and contains_any(answer_text(answer), item.answer_any)
     else:
         correct = None  # nothing to compare the answer with
     hit1 = hitk = None
@@ -78,7 +88,7 @@ def judge_answer(item: Item, answer: Answer) -> Judgement:
         cited, cited_right = len(flags), sum(flags)
     f1 = None
     if answerable and item.answer_any:
-        f1 = 0.0 if answer.abstained else best_token_f1(answer.answer, item.answer_any)
+        f1 = 0.0 if answer.abstained else best_token_f1(answer_text(answer), item.answer_any)
     return Judgement(correct, answer.confidence, answer.abstained, hit1, hitk, cited, cited_right, f1)
 
 
