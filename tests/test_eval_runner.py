@@ -102,9 +102,9 @@ class ScriptedBot:
         return Verdict(claim, label, 0.75, "given", (Evidence(1, "evidence", "evidence-0", evidence, 0,
                                                               len(evidence), Stance.SUPPORTS, 0.75),))
 
-    def add_text(self, text: str, name: str, *, html: bool = False, source: str = "") -> Document:
-        self.added.append((name, text))
-        return Document(name, text)
+    def ingest(self, paths, *, reset: bool = False, progress: bool = False):
+        for folder in paths:
+            self.added += sorted((f.name, f.read_text(encoding="utf-8")) for f in Path(folder).iterdir())
 
 
 def write_jsonl(path: Path, records) -> Path:
@@ -267,7 +267,7 @@ def test_squad_indexes_contexts_in_their_own_collection(tmp_path):
     r = evaluate(main, p, progress=False, open_bot=open_bot)
     (name, squad_bot), = opened.items()
     assert name.startswith("eval-squad-") and r.metrics["config"]["collection"] == name
-    assert main.added == [] and squad_bot.added == [("squad-000", f"Troops\n\n{S_TROOPS}")]
+    assert main.added == [] and squad_bot.added == [("squad-000-00.txt", S_TROOPS)]
     q = r.metrics["questions"]
     # answer S_TROOPS contains "2500 us troops" -> right; its citation too -> hit
     assert (q["answer_accuracy"]["value"], q["evidence_hit_at_1"]["value"]) == (1.0, 1.0)
@@ -320,3 +320,4 @@ def test_cli_user_errors_are_factbot_errors(tmp_path, dataset):
     result = run_cli([dataset, "--kind", "question", "--min-macro-f1", "0.5"])
     assert isinstance(result.exception, FactbotError) and "needs claims" in str(result.exception)
     assert run_cli([dataset, "--format", "xml"]).exit_code == 2  # click's own usage error
+
