@@ -311,7 +311,9 @@ mark.fb-hl.refutes.focus { background: #ff9d9d; }
 .fb-stance.neutral { background: #f3f4f6; color: #4b5563; }
 .fb-summary { font-weight: 700; margin-bottom: 0.5rem; }
 .fb-table { border-collapse: collapse; width: 100%%; font-size: 0.9rem; }
-.fb-table th, .fb-table td { border-bottom: 1px solid var(--border-color-primary); padding: 0.3rem 0.5rem; text-align: start; }
+.fb-table th, .fb-table td { border: 0 !important; border-bottom: 1px solid var(--border-color-primary) !important;
+  padding: 0.3rem 0.5rem; text-align: start; }
+.fb-table th { font-weight: 600; color: var(--body-text-color-subdued); }
 .fb-table td.num { text-align: end; font-variant-numeric: tabular-nums; }
 .fb-msg { border-radius: 6px; padding: 0.5rem 0.8rem; }
 .fb-msg.error { background: #fef2f2; color: #991b1b; border: 1px solid #fecaca; }

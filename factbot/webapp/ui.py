@@ -287,8 +287,8 @@ class Views:
 def theme():
     """Gradio's default look with local fonts only: the UI face ships inside gradio
     (static/fonts), Arabic falls back to faces installed on the machine; nothing is fetched."""
-    ui_font = [gr.themes.LocalFont("Source Sans Pro"), gr.themes.Font("Noto Naskh Arabic"), gr.themes.Font("Amiri"),
-               gr.themes.Font("DejaVu Sans"), "Arial", "sans-serif"]
+    ui_font = [gr.themes.LocalFont("Source Sans Pro", weights=(400, 600, 700)), gr.themes.Font("Noto Naskh Arabic"),
+               gr.themes.Font("Amiri"), gr.themes.Font("DejaVu Sans"), "Arial", "sans-serif"]
     mono = [gr.themes.LocalFont("IBM Plex Mono"), "ui-monospace", "monospace"]
     return gr.themes.Default(primary_hue="blue", font=ui_font, font_mono=mono)
 
@@ -366,7 +366,7 @@ def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | N
                 with gr.Row():
                     eval_choice = gr.Radio(["questions.jsonl", "claims.jsonl", "upload"], value="questions.jsonl",
                                            label="Dataset")
-                    eval_limit = gr.Number(label="Only the first N items (empty: all)", precision=0, minimum=0)
+                    eval_limit = gr.Number(None, label="Only the first N items (empty: all)", precision=0, minimum=1)
                 eval_file = gr.File(label="JSONL to evaluate (with 'upload')", file_types=[".jsonl", ".json"],
                                     type="filepath")
                 eval_btn = gr.Button("Run evaluation", variant="primary")

@@ -1,0 +1,137 @@
+"""The web app's handlers in-process (no server): a bot over the corpus with the fast
+HashEmbedder, and a recording answerer where a test needs to see what the chat asked."""
+
+from __future__ import annotations
+
+import gradio as gr
+import pytest
+
+from conftest import ARTICLE, ROOT
+from factbot.documents import MAX_DOCUMENT_BYTES
+from factbot.types import Answer, Citation, FactbotError
+from factbot.webapp.ui import SerialBot, Views, _read_upload, launch_options, user_errors
+
+
+class RecordingAnswerer:
+    """Answers with the first hit, and remembers each question it was given."""
+
+    def __init__(self) -> None:
+        self.questions: list[str] = []
+
+    def answer(self, question, hits, k=5):
+        self.questions.append(question)
+        return Answer(question, hits[0].text, False, 0.5, citations=(Citation.from_hit(1, hits[0]),))
+
+
+@pytest.fixture
+def views(hash_bot):
+    hash_bot._answerer = RecordingAnswerer()
+    return Views(hash_bot, evalsets=ROOT / "evalsets")
+
+
+def test_chat_turn_returns_history_citation_picker_and_panel(views, article_text):
+    history, box, previous, marks, picker, panel = views.chat("How many US troops remain in Iraq?", [], "", "")
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert box == "" and previous == "How many US troops remain in Iraq?"
+    assert [m.key for m in marks] == ["ask-1"]
+    m = marks[0]
+    assert article_text[m.start:m.end] == m.text  # offsets slice the document
+    assert picker.value == "ask-1" and '<mark id="ask-1" class="fb-hl cite focus"' in panel
+
+
+def test_follow_up_reaches_the_bot_with_the_previous_topic(views):
+    _, _, previous, *_ = views.chat("How many US troops remain in Iraq?", [], "", "")
+    history, _, previous2, *_ = views.chat("and when was it formed?", [], previous, "")
+    assert views.bot.answerer.questions == ["How many US troops remain in Iraq?",
+                                           "us troops remain iraq — and when was it formed?"]
+    assert previous2 == "us troops remain iraq — and when was it formed?"  # chains to a third turn
+    assert "read as: us troops remain iraq — and when was it formed?" in history[-1]["content"]
+
+
+def test_focus_switches_the_highlighted_mark(views):
+    *_, marks, _, _ = views.chat("US troops Iraq coalition 2014", [], "", "")
+    panel = views.focus(marks[0].key, marks)
+    assert f'id="{marks[0].key}" class="fb-hl cite focus"' in panel
+
+
+def test_empty_chat_question_is_a_user_error(views):
+    with pytest.raises(gr.Error, match="the question is empty"):
+        user_errors(views.chat)("   ", [], "", "")
+
+
+def test_add_upload_then_delete(views, tmp_path):
+    page = tmp_path / "Zebra Parade.html"
+    page.write_text("<html><head><script>alert(1)</script></head><body><h1>Zebra parade</h1>"
+                    "<p>Forty zebras walked through Lisbon on a sunny day.</p></body></html>", encoding="utf-8")
+    status, name, text, file, table, del_dd, ask_dd, check_dd = views.add("", "", str(page))
+    assert "Added zebra-parade (en, 2 sentences)" in status  # headline + one body sentence
+    assert "alert(1)" not in views.bot.document_text("zebra-parade")  # scripts dropped from HTML
+    assert (name, text, file) == ("", "", None)
+    assert "zebra-parade" in [v for _, v in ask_dd.choices] and "zebra-parade" in table
+    status, *_ = views.add("", "", str(page))
+    assert "Replaced zebra-parade" in status
+    status, table, *_ = views.delete("zebra-parade")
+    assert "Deleted zebra-parade." in status and "zebra-parade" not in table
+
+
+@pytest.mark.parametrize("make, text, message", [
+    (lambda p: p / "notes.pdf", "", "notes.pdf: unsupported file type"),
+    (lambda p: p / "big.txt", "", f"big.txt: {MAX_DOCUMENT_BYTES + 1:,} bytes is over the"),
+    (lambda p: p / "both.txt", "pasted too", "give pasted text or a file, not both"),
+    (lambda p: None, "   ", "paste a text or choose a file"),
+    (lambda p: None, "x" * (MAX_DOCUMENT_BYTES + 1), f"the text is {MAX_DOCUMENT_BYTES + 1:,} bytes"),
+    (lambda p: p / "latin1.txt", "", "not UTF-8 text"),
+])
+def test_bad_uploads_are_refused_with_the_reason(tmp_path, make, text, message):
+    path = make(tmp_path)
+    if path is not None:
+        data = {"big.txt": b"a" * (MAX_DOCUMENT_BYTES + 1), "latin1.txt": "café".encode("latin-1")}
+        path.write_bytes(data.get(path.name, b"some text here"))
+    with pytest.raises(FactbotError, match=message):
+        _read_upload(str(path) if path else None, text, "")
+
+
+def test_pasted_text_without_a_name_gets_one_from_its_content():
+    raw, name, is_html, source = _read_upload(None, "Some pasted text.", "")
+    assert (raw, is_html, source) == ("Some pasted text.", False, "pasted")
+    assert name.startswith("pasted-") and len(name) == len("pasted-") + 8
+
+
+def test_delete_without_a_choice_is_a_user_error(views):
+    with pytest.raises(gr.Error, match="choose a document to delete"):
+        user_errors(views.delete)(None)
+
+
+def test_evaluate_bundled_questions(views):
+    html, plots, files = views.evaluate("questions.jsonl", None, 3)
+    assert "questions.jsonl · 3 evaluated · 0 rejected · 47 skipped" in html  # 50 items, first 3 run
+    assert plots and all(p.endswith(".png") for p in plots)
+    assert sorted(f.rsplit("/", 1)[1] for f in files) == ["metrics.json", "predictions.jsonl", "report.md"]
+
+
+def test_evaluate_upload_needs_a_file(views):
+    with pytest.raises(gr.Error, match="choose a JSONL file"):
+        user_errors(views.evaluate)("upload", None, None)
+
+
+def test_internal_errors_become_a_message_without_details():
+    def broken():
+        raise KeyError("secret-internal-detail")
+
+    with pytest.raises(gr.Error) as info:
+        user_errors(broken)()
+    assert str(info.value.message) == "internal error (KeyError); see the server log"
+
+
+def test_serial_bot_passes_attributes_and_calls_through(hash_bot):
+    bot = SerialBot(hash_bot)
+    assert bot.embedder is hash_bot.embedder
+    assert [d.doc_id for d in bot.documents()] == ["us-iraq-coalition-talks.ar"]
+    assert bot.document_text("us-iraq-coalition-talks.ar") == ARTICLE.read_text(encoding="utf-8")
+
+
+def test_launch_options_are_safe():
+    opts = launch_options("127.0.0.1", 7860)
+    assert (opts["share"], opts["max_file_size"], opts["ssr_mode"], opts["mcp_server"]) == (
+        False, MAX_DOCUMENT_BYTES, False, False)
+    assert opts["theme"]._stylesheets == []  # no Google Fonts URL: every face is local
