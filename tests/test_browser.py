@@ -1,0 +1,224 @@
+"""The real app in headless Chromium (Debian's chromium + chromedriver, driven by selenium):
+ask, see the cited Arabic sentence highlighted right-to-left, pick a citation, follow up,
+check a claim, add a hostile document through the page, and fetch nothing from outside.
+
+Set FACTBOT_UPDATE_SCREENSHOT=1 to also write docs/screenshot.png (the README's picture);
+otherwise the screenshot only goes to the test's tmp folder, leaving the repository clean.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import CORPUS, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                       reason="needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)"),
+]
+
+TROOPS_Q = "How many US troops remain in Iraq?"
+WAIT_S = 60  # an answer on a loaded 2-core machine can take seconds; the page must get there
+EVIL = "<script>alert(1)</script> The sky bulletin reads <img src=x onerror=alert(2)> calm."
+
+
+def _load_app_ready():
+    spec = importlib.util.spec_from_file_location("app_ready", ROOT / "scripts" / "app_ready.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+app_ready = _load_app_ready()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    home = tmp_path_factory.mktemp("browser") / "home"
+    done = subprocess.run([str(Path(sys.executable).parent / "factbot"), "--home", str(home), "ingest", str(CORPUS)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    proc, url, _ = app_ready.start_app(home, log=home.parent / "app.log")
+    try:
+        yield url
+    finally:
+        app_ready.stop_app(proc)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+                 "--window-size=1400,900", "--lang=en-US"):
+        opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    # The driver path is given: selenium-manager never runs, nothing is downloaded.
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+    driver.set_page_load_timeout(WAIT_S)
+    yield driver
+    driver.quit()
+
+
+def _wait(driver, css: str):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, WAIT_S).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def _visible_text(driver, element) -> str:
+    """A <mark>'s text without its citation label (<sup>)."""
+    return driver.execute_script(
+        "const c = arguments[0].cloneNode(true); c.querySelectorAll('sup').forEach(s => s.remove());"
+        "return c.textContent;", element)
+
+
+def _tab(driver, name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.XPATH, f"//button[@role='tab' and normalize-space()='{name}']").click()
+
+
+def _ask(driver, question: str, n_answers: int) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    box = _wait(driver, "#fb-question textarea")
+    box.clear()
+    box.send_keys(question)
+    driver.find_element(By.CSS_SELECTOR, "#fb-ask").click()
+    WebDriverWait(driver, WAIT_S).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer")) >= n_answers)
+    time.sleep(0.3)  # the scroll script runs ~60 ms after the update
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url):
+    browser.get(app_url)
+    _wait(browser, "#fb-question textarea")
+    return browser
+
+
+def test_asking_shows_the_answer_citations_and_the_highlighted_sentence(page, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    _ask(page, TROOPS_Q, 1)
+    answer = page.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer")[-1]
+    assert "fb-abstain" not in answer.get_attribute("class")
+    assert "[1]" in answer.text and "confidence" in answer.text
+    cited = answer.find_elements(By.CSS_SELECTOR, ".fb-cites li .fb-quote")
+    assert cited and "2500" in cited[0].text  # "حوالي 2500 جندي أمريكي": the troops sentence
+
+    mark = page.find_element(By.CSS_SELECTOR, "#fb-ask-panel mark.focus")
+    assert mark.get_attribute("id") == "ask-1"
+    assert _visible_text(page, mark) == cited[0].text  # the highlighted span is the cited sentence
+    panel = page.find_element(By.CSS_SELECTOR, "#fb-ask-panel .fb-doc")
+    assert (panel.get_attribute("dir"), panel.get_attribute("lang")) == ("rtl", "ar")
+    # Scrolled into view inside the panel: the mark's box lies within the panel's box.
+    inside = page.execute_script(
+        "const m = arguments[0].getBoundingClientRect(), p = arguments[1].getBoundingClientRect();"
+        "return m.top >= p.top - 1 && m.top <= p.bottom;", mark, panel)
+    assert inside
+
+    shot = tmp_path / "screenshot.png"
+    page.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000  # a real picture, not an empty canvas
+    if os.environ.get("FACTBOT_UPDATE_SCREENSHOT") == "1":
+        (ROOT / "docs").mkdir(exist_ok=True)
+        page.save_screenshot(str(ROOT / "docs" / "screenshot.png"))
+
+
+def test_picking_a_citation_moves_the_highlight(page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = page.find_elements(By.CSS_SELECTOR, "#fb-ask-pick label")
+    if len(options) < 2:
+        pytest.skip("the answer has a single citation: nothing to switch to")
+    options[1].click()
+    WebDriverWait(page, WAIT_S).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#fb-ask-panel mark.focus").get_attribute("id") != "ask-1")
+    focused = page.find_element(By.CSS_SELECTOR, "#fb-ask-panel mark.focus")
+    assert focused.get_attribute("id") == "ask-2"
+
+
+def test_follow_up_question_uses_the_previous_one(page):
+    from selenium.webdriver.common.by import By
+
+    _ask(page, "and when was it formed?", 2)
+    answer = page.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer")[-1]
+    # The follow-up is read with the previous question's topic words (shown to the user).
+    assert "read as: us troops remain iraq — and when was it formed?" in answer.text
+
+
+def test_checking_a_claim_shows_a_badge_and_evidence(page):
+    from selenium.webdriver.common.by import By
+
+    _tab(page, "Check")
+    box = _wait(page, "#fb-claim textarea")
+    box.clear()
+    box.send_keys("About 5,000 US troops remain in Iraq.")
+    page.find_element(By.CSS_SELECTOR, "#fb-check").click()
+    badge = _wait(page, "#fb-verdict .fb-badge")
+    assert badge.text in ("SUPPORTED", "REFUTED", "NOT ENOUGH INFO")
+    assert badge.text == "REFUTED"  # the article says about 2,500 remain
+    colour = badge.value_of_css_property("background-color")
+    assert colour == "rgba(185, 28, 28, 1)"  # #b91c1c: the red of REFUTED
+    mark = _wait(page, "#fb-check-panel mark.focus")
+    assert "2500" in _visible_text(page, mark)
+    _tab(page, "Chat")
+
+
+def test_hostile_document_added_in_the_page_shows_as_text(page):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _tab(page, "Sources")
+    name = page.find_element(By.XPATH, "//label[.//span[contains(., 'Name (becomes its id)')]]//input | "
+                                       "//label[.//span[contains(., 'Name (becomes its id)')]]//textarea")
+    name.send_keys("evil")
+    text = _wait(page, "#fb-add-text textarea")
+    text.send_keys(EVIL)
+    page.find_element(By.XPATH, "//button[normalize-space()='Add and index']").click()
+    WebDriverWait(page, WAIT_S).until(lambda d: "evil" in d.find_element(By.CSS_SELECTOR, "#fb-sources").text)
+    assert "<script>alert(1)</script>" in page.find_element(By.CSS_SELECTOR, "#fb-sources").text  # shown as text
+
+    _tab(page, "Chat")
+    _ask(page, "What does the sky bulletin read?", 3)
+    with pytest.raises(NoAlertPresentException):
+        page.switch_to.alert.text  # no script ran
+    assert page.execute_script("return document.querySelectorAll('img[src=\"x\"]').length") == 0
+    body = page.find_element(By.CSS_SELECTOR, "#fb-ask-panel .fb-doc-body").text
+    if "sky bulletin" in body:  # the panel shows the evil document: its markup is literal text
+        assert "<img src=x onerror=alert(2)>" in body
+
+
+def test_page_fetched_nothing_from_outside(page):
+    hosts = set()
+    for entry in page.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg["method"] in ("Network.requestWillBeSent", "Network.webSocketCreated"):
+            url = msg["params"].get("request", {}).get("url") or msg["params"].get("url", "")
+            if urlparse(url).scheme in ("http", "https", "ws", "wss"):
+                hosts.add(urlparse(url).hostname)
+    assert hosts == {"127.0.0.1"}
