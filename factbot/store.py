@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx
 import numpy as np
 from filelock import FileLock, Timeout
 
@@ -23,6 +24,7 @@ from factbot.types import Document, FactbotError, Role, Sentence
 
 DEFAULT_COLLECTION = "factbot"
 SERVER_TIMEOUT_S = 5.0  # a stopped server must give an error in seconds, not hang
+SERVER_WRITE_TIMEOUT_S = 120.0  # one upsert of max_batch vectors can take long on a busy server
 _NO_VECTOR = [1.0]  # document records need some embedding; they are never queried
 
 # Chroma's product telemetry phones home; factbot is offline by default.
@@ -44,7 +46,11 @@ def connect(home: Path | None = None, url: str | None = None):
         host, port = u.hostname or "127.0.0.1", u.port or 8000
         hint = f"cannot reach a Chroma server at {url}; start one with: chroma run --host {host} --port {port}"
         try:
+            # Chroma's HttpClient has no timeout (httpx timeout=None) and calls the server while
+            # it is built: probe first, so a frozen server cannot hang us here.
+            httpx.get(f"{u.scheme or 'http'}://{host}:{port}/api/v2/heartbeat", timeout=SERVER_TIMEOUT_S)
             client = chromadb.HttpClient(host=host, port=port, ssl=u.scheme == "https", settings=_settings())
+            _set_timeout(client, SERVER_TIMEOUT_S)
             client.heartbeat()
         except Exception:
             raise FactbotError(hint) from None
@@ -52,6 +58,13 @@ def connect(home: Path | None = None, url: str | None = None):
     assert home is not None
     (home / "chroma").mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(home / "chroma"), settings=_settings())
+
+
+def _set_timeout(client, seconds: float) -> None:
+    """Give a Chroma HttpClient's HTTP session a timeout (it has none; no setting offers one)."""
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(seconds, connect=SERVER_TIMEOUT_S)
 
 
 def _meta_to_sentence(sid: str, text: str, meta: dict) -> Sentence:
@@ -100,8 +113,12 @@ class SentenceStore:
         """Exclusive write access to an embedded store: Chroma's embedded mode is not safe
         for concurrent writer processes, so a second writer is refused, not interleaved."""
         if self._lock is None:
-            with self._server_errors():
-                yield
+            _set_timeout(self.client, SERVER_WRITE_TIMEOUT_S)
+            try:
+                with self._server_errors():
+                    yield
+            finally:
+                _set_timeout(self.client, SERVER_TIMEOUT_S)
             return
         try:
             self._lock.acquire(timeout=0)
