@@ -129,7 +129,7 @@ def test_asking_shows_the_answer_citations_and_the_highlighted_sentence(page, tm
     assert cited and "2500" in cited[0].text  # "حوالي 2500 جندي أمريكي": the troops sentence
 
     mark = page.find_element(By.CSS_SELECTOR, "#fb-ask-panel mark.focus")
-    assert mark.get_attribute("id") == "ask-1"
+    assert mark.get_attribute("id") == "ask-t1-1"  # turn 1, citation 1
     assert _visible_text(page, mark) == cited[0].text  # the highlighted span is the cited sentence
     panel = page.find_element(By.CSS_SELECTOR, "#fb-ask-panel .fb-doc")
     assert (panel.get_attribute("dir"), panel.get_attribute("lang")) == ("rtl", "ar")
@@ -156,9 +156,9 @@ def test_picking_a_citation_moves_the_highlight(page):
         pytest.skip("the answer has a single citation: nothing to switch to")
     options[1].click()
     WebDriverWait(page, WAIT_S).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "#fb-ask-panel mark.focus").get_attribute("id") != "ask-1")
+        lambda d: d.find_element(By.CSS_SELECTOR, "#fb-ask-panel mark.focus").get_attribute("id") != "ask-t1-1")
     focused = page.find_element(By.CSS_SELECTOR, "#fb-ask-panel mark.focus")
-    assert focused.get_attribute("id") == "ask-2"
+    assert focused.get_attribute("id") == "ask-t1-2"
 
 
 def test_follow_up_question_uses_the_previous_one(page):
@@ -168,6 +168,18 @@ def test_follow_up_question_uses_the_previous_one(page):
     answer = page.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer")[-1]
     # The follow-up is read with the previous question's topic words (shown to the user).
     assert "read as: us troops remain iraq — and when was it formed?" in answer.text
+
+
+def test_clicking_a_marker_of_an_earlier_answer_highlights_its_sentence(page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    first = page.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer")[0]
+    first.find_element(By.CSS_SELECTOR, '.fb-cites .fbk-ask-t1-1').click()
+    WebDriverWait(page, WAIT_S).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#fb-ask-panel mark.focus").get_attribute("id") == "ask-t1-1")
+    picked = page.find_element(By.CSS_SELECTOR, "#fb-ask-pick input:checked")
+    assert picked.get_attribute("value") == "ask-t1-1"  # the picker shows turn 1's citations again
 
 
 def test_checking_a_claim_shows_a_badge_and_evidence(page):

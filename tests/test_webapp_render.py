@@ -144,7 +144,9 @@ def test_styles_load_nothing_from_outside():
 def test_answer_shows_markers_confidence_and_cited_sentences():
     a = Answer("q", "About 2,500", False, 0.83, citations=(cite(1, TROOPS), cite(2, FORMED)))
     out = render.answer_html(a)
-    assert 'About 2,500 <sup class="fb-ref">[1]</sup><sup class="fb-ref">[2]</sup>' in out
+    # Each marker names the mark it shows (clicked, it highlights that sentence in the panel).
+    assert ('About 2,500 <sup class="fb-ref fbk-ask-1" title="show in the source">[1]</sup>'
+            '<sup class="fb-ref fbk-ask-2" title="show in the source">[2]</sup>') in out
     assert '<span class="fb-conf high">confidence 0.83</span>' in out  # 0.83 >= 0.7: high
     s = AR_TEXT.index(TROOPS)
     assert f'<span class="fb-quote" dir="auto">{TROOPS}</span> <span class="fb-where" dir="ltr">d:{s}–{s + len(TROOPS)}' \
@@ -167,7 +169,8 @@ def test_abstention_is_styled_and_shows_the_closest_sentences():
     assert "Not answered: the sources do not say" in out and "Closest sentences (not citations)" in out
     assert FORMED in out and '<span class="fb-conf low">confidence 0.12</span>' in out
     marks = render.answer_marks(a)
-    assert [(m.key, m.kind, m.start) for m in marks] == [("ask-ctx-1", "context", s)]
+    assert [(m.key, m.kind, m.start) for m in marks] == [("ask-c1", "context", s)]
+    assert '<span class="fb-ref fbk-ask-c1" title="show in the source">[&#126;1]</span>' in out  # ~ as an entity (Markdown strike)
 
 
 def test_follow_up_reading_is_shown():
@@ -195,7 +198,8 @@ def test_verdict_evidence_shows_stance_and_is_highlighted():
     out = render.verdict_html(v)
     assert '<span class="fb-stance refutes">refutes</span>' in out and "· 0.81" in out
     marks = render.verdict_marks(v)
-    assert [(m.key, m.label, m.kind) for m in marks] == [("check-1", "1", "refutes")]
+    assert [(m.key, m.label, m.kind, m.group) for m in marks] == [("check-1", "1", "refutes", "check")]
+    assert '<span class="fb-ref fbk-check-1" title="show in the source">[1]</span>' in out
     panel = render.document_html(doc(AR_TEXT, lang="ar"), marks, "check-1")
     assert re.findall(r'<mark id="check-1" class="fb-hl refutes focus"[^>]*><sup[^>]*>1</sup>(.*?)</mark>',
                       panel) == [TROOPS]

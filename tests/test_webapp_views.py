@@ -30,18 +30,18 @@ def views(hash_bot):
 
 
 def test_chat_turn_returns_history_citation_picker_and_panel(views, article_text):
-    history, box, previous, marks, picker, panel = views.chat("How many US troops remain in Iraq?", [], "", "")
+    history, box, previous, marks, picker, panel = views.chat("How many US troops remain in Iraq?", [], "", "", [])
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert box == "" and previous == "How many US troops remain in Iraq?"
-    assert [m.key for m in marks] == ["ask-1"]
+    assert [(m.key, m.group) for m in marks] == [("ask-t1-1", "ask-t1")]  # turn 1, citation 1
     m = marks[0]
     assert article_text[m.start:m.end] == m.text  # offsets slice the document
-    assert picker.value == "ask-1" and '<mark id="ask-1" class="fb-hl cite focus"' in panel
+    assert picker.value == "ask-t1-1" and '<mark id="ask-t1-1" class="fb-hl cite focus"' in panel
 
 
 def test_follow_up_reaches_the_bot_with_the_previous_topic(views):
-    _, _, previous, *_ = views.chat("How many US troops remain in Iraq?", [], "", "")
-    history, _, previous2, *_ = views.chat("and when was it formed?", [], previous, "")
+    history, _, previous, marks, *_ = views.chat("How many US troops remain in Iraq?", [], "", "", [])
+    history, _, previous2, *_ = views.chat("and when was it formed?", history, previous, "", marks)
     assert views.bot.answerer.questions == ["How many US troops remain in Iraq?",
                                            "us troops remain iraq — and when was it formed?"]
     assert previous2 == "us troops remain iraq — and when was it formed?"  # chains to a third turn
@@ -49,14 +49,30 @@ def test_follow_up_reaches_the_bot_with_the_previous_topic(views):
 
 
 def test_focus_switches_the_highlighted_mark(views):
-    *_, marks, _, _ = views.chat("US troops Iraq coalition 2014", [], "", "")
+    *_, marks, _, _ = views.chat("US troops Iraq coalition 2014", [], "", "", [])
     panel = views.focus(marks[0].key, marks)
     assert f'id="{marks[0].key}" class="fb-hl cite focus"' in panel
 
 
+def test_clicked_marker_of_an_earlier_turn_shows_that_turn(views):
+    history, _, prev, marks, *_ = views.chat("How many US troops remain in Iraq?", [], "", "", [])
+    history, _, prev, marks, picker, panel = views.chat("When did the Iraqi prime minister meet officials?",
+                                                        history, prev, "", marks)
+    assert [m.group for m in marks] == ["ask-t1", "ask-t2"]
+    assert picker.value == "ask-t2-1" and 'id="ask-t1-1"' not in panel  # the panel shows the latest turn
+    ask_picker, ask_panel, check_picker, check_panel = views.clicked("ask-t1-1|1700000000000", marks, [])
+    assert ask_picker.value == "ask-t1-1" and [v for _, v in ask_picker.choices] == ["ask-t1-1"]
+    assert '<mark id="ask-t1-1" class="fb-hl cite focus"' in ask_panel and 'id="ask-t2-1"' not in ask_panel
+    assert check_picker == gr.skip() and check_panel == gr.skip()  # the Check tab is left alone
+
+
+def test_clicked_unknown_marker_changes_nothing(views):
+    assert views.clicked("ask-t9-9|1", [], []) == (gr.skip(),) * 4
+
+
 def test_empty_chat_question_is_a_user_error(views):
     with pytest.raises(gr.Error, match="the question is empty"):
-        user_errors(views.chat)("   ", [], "", "")
+        user_errors(views.chat)("   ", [], "", "", [])
 
 
 def test_add_upload_then_delete(views, tmp_path):

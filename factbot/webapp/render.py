@@ -59,17 +59,18 @@ class Mark:
     text: str  # what the span must hold; a mark whose document changed is not drawn
     label: str  # shown before the span, e.g. "1"
     kind: str  # cite | context | supports | refutes | neutral
+    group: str = ""  # the result it belongs to (a chat turn): the panel shows one group at a time
 
     def picker_label(self) -> str:
         return f"[{self.label}] {snippet(self.text)}"
 
 
-def answer_marks(answer: Answer, prefix: str = "ask") -> list[Mark]:
+def answer_marks(answer: Answer, group: str = "ask") -> list[Mark]:
     """Citations, or when the bot abstained, the closest context sentences."""
     if answer.citations:
-        return [Mark(f"{prefix}-{c.n}", c.doc_id, c.start, c.end, c.text, str(c.n), "cite")
+        return [Mark(f"{group}-{c.n}", c.doc_id, c.start, c.end, c.text, str(c.n), "cite", group)
                 for c in answer.citations]
-    return [Mark(f"{prefix}-ctx-{i}", h.doc_id, h.start, h.end, h.text, f"~{i}", "context")
+    return [Mark(f"{group}-c{i}", h.doc_id, h.start, h.end, h.text, f"~{i}", "context", group)
             for i, h in enumerate(answer.context, 1)]
 
 
@@ -77,15 +78,15 @@ def verdict_list(result: Verdict | ParagraphVerdict) -> list[Verdict]:
     return list(result.claims) if isinstance(result, ParagraphVerdict) else [result]
 
 
-def verdict_marks(result: Verdict | ParagraphVerdict, prefix: str = "check") -> list[Mark]:
+def verdict_marks(result: Verdict | ParagraphVerdict, group: str = "check") -> list[Mark]:
     """Evidence of every checked claim; labels are n (one claim) or claim.n (a paragraph)."""
     verdicts = verdict_list(result)
     out = []
     for i, v in enumerate(verdicts, 1):
         for e in v.evidence:
             label = str(e.n) if len(verdicts) == 1 else f"{i}.{e.n}"
-            out.append(Mark(f"{prefix}-{label.replace('.', '-')}", e.doc_id, e.start, e.end, e.text, label,
-                            e.stance.value))
+            out.append(Mark(f"{group}-{label.replace('.', '-')}", e.doc_id, e.start, e.end, e.text, label,
+                            e.stance.value, group))
     return out
 
 
@@ -147,19 +148,25 @@ def confidence_html(confidence: float) -> str:
     return f'<span class="fb-conf {level}">confidence {confidence:.2f}</span>'
 
 
-def _sentence_item(label: str, text: str, doc_id: str, start: int, end: int, cls: str = "") -> str:
-    return (f'<li class="{cls}"><span class="fb-ref">[{md_safe(label)}]</span> '
+def _ref(label: str, key: str, tag: str = "span") -> str:
+    """A citation marker; clicking it (see ui.CLICK_JS) highlights sentence `key` in the panel.
+    The key rides in a class (fbk-<key>): the chat's sanitizer drops data-* attributes."""
+    return f'<{tag} class="fb-ref fbk-{esc(key)}" title="show in the source">[{md_safe(label)}]</{tag}>'
+
+
+def _sentence_item(label: str, key: str, text: str, doc_id: str, start: int, end: int, cls: str = "") -> str:
+    return (f'<li class="{cls}">{_ref(label, key)} '
             f'<span class="fb-quote" dir="auto">{md_safe(text)}</span> '
             f'<span class="fb-where" dir="ltr">{md_safe(doc_id)}:{start}–{end}</span></li>')
 
 
-def answer_html(answer: Answer, read_as: str = "") -> str:
+def answer_html(answer: Answer, read_as: str = "", group: str = "ask") -> str:
     """One chat reply: the answer with citation markers, confidence and the cited sentences
     (or, when the bot abstained, a clearly styled abstention with the closest sentences).
     One line of HTML: the chat renders Markdown, where indented lines become code."""
     text = md_safe(answer.answer)
     if answer.citations and not re.search(r"\[\d+\]", answer.answer):
-        text += " " + "".join(f'<sup class="fb-ref">[{c.n}]</sup>' for c in answer.citations)
+        text += " " + "".join(_ref(str(c.n), f"{group}-{c.n}", "sup") for c in answer.citations)
     meta = [confidence_html(answer.confidence)]
     if answer.mode != "extractive":
         meta.append(f'<span class="fb-mode">{md_safe(answer.mode)}</span>')
@@ -169,13 +176,14 @@ def answer_html(answer: Answer, read_as: str = "") -> str:
         meta.append(f'<span class="fb-readas" dir="auto">read as: {md_safe(read_as)}</span>')
     if answer.abstained:
         head = '<div class="fb-abstain-label">Not answered: the sources do not say</div>'
-        items = "".join(_sentence_item(f"~{i}", h.text, h.doc_id, h.start, h.end, "context")
+        items = "".join(_sentence_item(f"~{i}", f"{group}-c{i}", h.text, h.doc_id, h.start, h.end, "context")
                         for i, h in enumerate(answer.context, 1))
         listing = (f'<div class="fb-list-head">Closest sentences (not citations):</div><ol class="fb-cites">'
                    f'{items}</ol>') if items else ""
         return (f'<div class="fb-answer fb-abstain">{head}<p class="fb-text" dir="auto">{text}</p>'
                 f'<div class="fb-meta">{" ".join(meta)}</div>{listing}</div>')
-    items = "".join(_sentence_item(str(c.n), c.text, c.doc_id, c.start, c.end) for c in answer.citations)
+    items = "".join(_sentence_item(str(c.n), f"{group}-{c.n}", c.text, c.doc_id, c.start, c.end)
+                    for c in answer.citations)
     return (f'<div class="fb-answer"><p class="fb-text" dir="auto">{text}</p>'
             f'<div class="fb-meta">{" ".join(meta)}</div><ol class="fb-cites">{items}</ol></div>')
 
@@ -191,15 +199,16 @@ def badge_html(label: Label) -> str:
     return f'<span class="fb-badge {cls}">{text}</span>'
 
 
-def _evidence_item(label: str, e: Evidence) -> str:
-    return (f'<li class="{esc(e.stance.value)}"><span class="fb-ref">[{esc(label)}]</span> '
+def _evidence_item(label: str, e: Evidence, group: str) -> str:
+    key = f"{group}-{label.replace('.', '-')}"
+    return (f'<li class="{esc(e.stance.value)}">{_ref(label, key)} '
             f'<span class="fb-stance {esc(e.stance.value)}">{esc(e.stance.value)}</span> '
             f'<span class="fb-quote" dir="auto">{esc(e.text)}</span> '
             f'<span class="fb-where" dir="ltr">{esc(e.doc_id)}:{e.start}–{e.end} · {e.score:.2f}</span></li>')
 
 
-def _one_verdict(v: Verdict, prefix: str = "") -> str:
-    items = "".join(_evidence_item(f"{prefix}{e.n}", e) for e in v.evidence)
+def _one_verdict(v: Verdict, prefix: str = "", group: str = "check") -> str:
+    items = "".join(_evidence_item(f"{prefix}{e.n}", e, group) for e in v.evidence)
     evidence = f'<ol class="fb-evidence">{items}</ol>' if items else '<div class="fb-none">No evidence sentences.</div>'
     note = f'<div class="fb-note">{esc(v.note)}</div>' if v.note else ""
     return (f'<div class="fb-verdict {BADGE[v.verdict][0]}"><div class="fb-verdict-head">{badge_html(v.verdict)} '
@@ -207,11 +216,11 @@ def _one_verdict(v: Verdict, prefix: str = "") -> str:
             f'<p class="fb-reason" dir="auto">{esc(v.reason)}</p>{note}{evidence}</div>')
 
 
-def verdict_html(result: Verdict | ParagraphVerdict) -> str:
+def verdict_html(result: Verdict | ParagraphVerdict, group: str = "check") -> str:
     if isinstance(result, ParagraphVerdict):
-        body = "".join(_one_verdict(v, f"{i}.") for i, v in enumerate(result.claims, 1))
+        body = "".join(_one_verdict(v, f"{i}.", group) for i, v in enumerate(result.claims, 1))
         return f'<div class="fb-paragraph"><div class="fb-summary">{esc(result.summary)}</div>{body}</div>'
-    return _one_verdict(result)
+    return _one_verdict(result, group=group)
 
 
 # --- search, sources, evaluation ----------------------------------------------------------
@@ -280,6 +289,8 @@ mark.fb-hl.refutes.focus { background: #ff9d9d; }
 .fb-answer, .fb-verdict, .fb-cites, .fb-evidence { font-family: inherit; }
 .fb-quote { font-family: %(ar)s; }
 .fb-ref { font-family: ui-monospace, monospace; color: #1d4ed8; font-weight: 600; }
+.fb-ref[class*="fbk-"] { cursor: pointer; }
+.fb-ref[class*="fbk-"]:hover { text-decoration: underline; }
 .fb-where { font-family: ui-monospace, monospace; font-size: 0.75rem; color: var(--body-text-color-subdued); }
 .fb-cites, .fb-evidence { margin: 0.3rem 0 0 0; padding-inline-start: 1.1rem; font-size: 0.92rem; list-style: none; }
 .fb-cites li, .fb-evidence li { margin: 0.25rem 0; }

@@ -32,6 +32,7 @@ log = logging.getLogger("factbot.webapp")
 MAX_K = 50  # as the CLI's -k
 QUEUE_SIZE = 64  # requests waiting beyond this are told the app is busy
 CONCURRENCY = 2  # one per core; bot calls themselves run one at a time (SerialBot)
+MAX_KEPT_MARKS = 500  # marks of earlier chat turns kept per session, so old markers still work
 EXAMPLE_QUESTIONS = ["How many US troops remain in Iraq?", "كم عدد الجنود الأمريكيين في العراق؟",
                      "When was the coalition formed?", "and where did the meeting take place?"]
 EXAMPLE_CLAIMS = ["About 5,000 US troops remain in Iraq.", "About 2,500 US troops remain in Iraq.",
@@ -47,6 +48,24 @@ SCROLL_JS = """
     if (box) box.scrollTop = el.offsetTop - box.offsetTop - box.clientHeight / 3;
   }
 }, 60); }
+"""
+
+
+# Clicking a citation marker ([1] in an answer or a verdict) puts its mark's key into a hidden
+# textbox, whose input event asks the server to highlight that sentence. A timestamp makes a
+# second click on the same marker a new value (an unchanged value fires no event).
+CLICK_JS = """
+() => {
+  document.addEventListener('click', (ev) => {
+    const ref = ev.target.closest('.fb-ref');
+    const key = ref && [...ref.classList].find(c => c.startsWith('fbk-'));
+    if (!key) return;
+    const box = document.querySelector('#fb-cite-key textarea, #fb-cite-key input');
+    if (!box) return;
+    box.value = key.slice(4) + '|' + Date.now();
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+  });
+}
 """
 
 
@@ -148,19 +167,24 @@ class Views:
         return {d.doc_id: d for d in self.bot.documents()}
 
     def panel(self, marks: list[render.Mark], focus: str | None) -> str:
-        """The source panel for a set of marks: the focused mark's document (else the first's)."""
+        """The source panel: the focused mark's document (else the last result's first mark's),
+        with the marks of that mark's result highlighted."""
         if not marks:
             return render.document_html(None)
-        chosen = next((m for m in marks if m.key == focus), marks[0])
+        chosen = _chosen(marks, focus)
         doc = self.documents_by_id().get(chosen.doc_id)
         if doc is None:
             return render.message_html(f"document {chosen.doc_id!r} is no longer indexed")
-        return render.document_html(doc, marks, chosen.key)
+        return render.document_html(doc, [m for m in marks if m.group == chosen.group], chosen.key)
 
     @staticmethod
-    def picker(marks: list[render.Mark]):
-        choices = [(m.picker_label(), m.key) for m in marks]
-        return gr.Radio(choices=choices, value=choices[0][1] if choices else None, visible=bool(choices))
+    def picker(marks: list[render.Mark], focus: str | None = None):
+        """The citation picker for the focused mark's result."""
+        if not marks:
+            return gr.Radio(choices=[], value=None, visible=False)
+        chosen = _chosen(marks, focus)
+        choices = [(m.picker_label(), m.key) for m in marks if m.group == chosen.group]
+        return gr.Radio(choices=choices, value=chosen.key, visible=True)
 
     def doc_choices(self) -> list[tuple[str, str]]:
         return [ALL_DOCS] + [(f"{d.doc_id} — {render.snippet(d.title, 50)}", d.doc_id)
@@ -202,20 +226,36 @@ class Views:
 
     # -- Chat ---------------------------------------------------------------------------------
 
-    def chat(self, message: str, history: list, previous: str, doc: str | None):
+    def chat(self, message: str, history: list, previous: str, doc: str | None, marks: list[render.Mark]):
+        """One turn. Each turn's marks are kept (group ask-t<turn>) so that a marker clicked in
+        an earlier answer still finds its sentence."""
         effective = retrieval_question(message or "", previous or None)
         answer = self.bot.ask(effective, k=DEFAULT_K, doc=doc or None)
         read_as = effective if effective != (message or "").strip() else ""
+        group = f"ask-t{sum(1 for m in history or [] if m.get('role') == 'user') + 1}"
         history = list(history or []) + [
-            {"role": "user", "content": render.md_safe(message.strip())},
-            {"role": "assistant", "content": render.answer_html(answer, read_as)},
+            {"role": "user", "content": f'<div dir="auto">{render.md_safe(message.strip())}</div>'},
+            {"role": "assistant", "content": render.answer_html(answer, read_as, group)},
         ]
-        marks = render.answer_marks(answer)
-        focus = marks[0].key if marks else None
-        return history, "", effective, marks, self.picker(marks), self.panel(marks, focus)
+        new = render.answer_marks(answer, group)
+        marks = [*(marks or []), *new][-MAX_KEPT_MARKS:]
+        focus = new[0].key if new else None
+        if not new:  # nothing to show for this turn: clear the panel rather than show an old turn
+            return history, "", effective, marks, self.picker([]), self.panel([], None)
+        return history, "", effective, marks, self.picker(marks, focus), self.panel(marks, focus)
 
     def focus(self, key: str | None, marks: list[render.Mark]) -> str:
         return self.panel(marks or [], key)
+
+    def clicked(self, value: str | None, ask_marks: list[render.Mark], check_marks: list[render.Mark]):
+        """A citation marker was clicked (CLICK_JS): highlight its sentence in its tab's panel and
+        show its result's picker. Outputs: ask picker, ask panel, check picker, check panel."""
+        key = (value or "").split("|")[0]
+        for marks, tab in ((ask_marks or [], 0), (check_marks or [], 1)):
+            if any(m.key == key for m in marks):
+                update = [self.picker(marks, key), self.panel(marks, key)]
+                return (*update, gr.skip(), gr.skip()) if tab == 0 else (gr.skip(), gr.skip(), *update)
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip()  # a result no longer kept: nothing to show
 
     @staticmethod
     def clear_chat():
@@ -227,7 +267,7 @@ class Views:
         result = self.bot.check(claim or "", doc=doc or None)
         marks = render.verdict_marks(result)
         focus = marks[0].key if marks else None
-        return render.verdict_html(result), marks, self.picker(marks), self.panel(marks, focus)
+        return render.verdict_html(result), marks, self.picker(marks, focus), self.panel(marks, focus)
 
     # -- Sources ------------------------------------------------------------------------------------
 
@@ -284,6 +324,14 @@ class Views:
         return render.metrics_html(rows, result.metrics, warnings), plots, files
 
 
+def _chosen(marks: list[render.Mark], focus: str | None) -> render.Mark:
+    """The mark with key `focus`, else the first mark of the latest result."""
+    for m in marks:
+        if m.key == focus:
+            return m
+    return next(m for m in marks if m.group == marks[-1].group)
+
+
 def theme():
     """Gradio's default look with local fonts only: the UI face ships inside gradio
     (static/fonts), Arabic falls back to faces installed on the machine; nothing is fetched."""
@@ -297,7 +345,7 @@ def launch_options(server_name: str, server_port: int) -> dict:
     """Everything `Blocks.launch` needs for a safe local app."""
     return dict(server_name=server_name, server_port=server_port, share=False, max_file_size=MAX_DOCUMENT_BYTES,
                 ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False, show_error=False,
-                inbrowser=False, theme=theme(), css=render.CSS, footer_links=["api"])
+                inbrowser=False, theme=theme(), css=render.CSS, js=CLICK_JS, footer_links=["api"])
 
 
 def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | None = None) -> gr.Blocks:
@@ -374,6 +422,8 @@ def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | N
                 eval_plots = gr.Gallery(label="Plots", columns=3, height="auto")
                 eval_files = gr.File(label="metrics.json, predictions.jsonl, report.md", file_count="multiple")
 
+        cite_key = gr.Textbox(visible="hidden", elem_id="fb-cite-key", show_label=False)
+
         # -- named API endpoints (gradio_client: Client(url).predict(..., api_name="/ask")) ------
         for name, fn in (("ask", v.api_ask), ("check", v.api_check), ("search", v.api_search),
                          ("documents", v.api_documents), ("add_document", v.api_add_document),
@@ -381,7 +431,7 @@ def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | N
             gr.api(user_errors(fn), api_name=name)
 
         # -- events (private: the page's own; clients use the endpoints above) ----------------
-        chat_io = dict(fn=user_errors(v.chat), inputs=[question, chatbot, previous, ask_doc],
+        chat_io = dict(fn=user_errors(v.chat), inputs=[question, chatbot, previous, ask_doc, ask_marks],
                        outputs=[chatbot, question, previous, ask_marks, ask_pick, ask_panel], **private("ui_chat"))
         question.submit(**{**chat_io, **private("ui_chat_submit")}).then(None, js=SCROLL_JS)
         ask_btn.click(**chat_io).then(None, js=SCROLL_JS)
@@ -396,6 +446,9 @@ def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | N
         claim.submit(**{**check_io, **private("ui_check_submit")}).then(None, js=SCROLL_JS)
         check_pick.input(user_errors(v.focus), [check_pick, check_marks], [check_panel], **private("ui_check_focus")) \
             .then(None, js=SCROLL_JS)
+
+        cite_key.change(user_errors(v.clicked), [cite_key, ask_marks, check_marks],
+                       [ask_pick, ask_panel, check_pick, check_panel], **private("ui_clicked")).then(None, js=SCROLL_JS)
 
         source_outputs = [sources_table, del_doc, ask_doc, check_doc]
         add_btn.click(user_errors(v.add), [add_name, add_text, add_file],
