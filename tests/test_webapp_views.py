@@ -3,6 +3,8 @@ HashEmbedder, and a recording answerer where a test needs to see what the chat a
 
 from __future__ import annotations
 
+import json
+
 import gradio as gr
 import pytest
 
@@ -151,3 +153,54 @@ def test_launch_options_are_safe():
     assert (opts["share"], opts["max_file_size"], opts["ssr_mode"], opts["mcp_server"]) == (
         False, MAX_DOCUMENT_BYTES, False, False)
     assert opts["theme"]._stylesheets == []  # no Google Fonts URL: every face is local
+
+
+def test_evaluate_uploaded_squad_file_uses_its_own_collection(tmp_path):
+    from conftest import make_bot
+
+    home = tmp_path / "home"
+    opened: list[str | None] = []
+
+    def open_bot(collection=None):
+        opened.append(collection)
+        bot = make_bot(home, collection=collection) if collection else make_bot(home)
+        bot._answerer = RecordingAnswerer()
+        return bot
+
+    squad = tmp_path / "zebras.json"
+    squad.write_text(json.dumps({"version": "1.1", "data": [{"title": "Zebras", "paragraphs": [{
+        "context": "Forty zebras walked through Lisbon in 2021. The parade was organised by the zoo.",
+        "qas": [{"id": "z1", "question": "How many zebras walked through Lisbon?",
+                 "answers": [{"text": "Forty", "answer_start": 0}]}]}]}]}), encoding="utf-8")
+    views = Views(open_bot(), open_bot=open_bot)
+    html, _, _ = views.evaluate("upload", str(squad), None)
+    assert "zebras.json · 1 evaluated · 0 rejected · 0 skipped" in html
+    assert opened[0] is None and opened[1].startswith("eval-squad-")  # contexts kept apart from the corpus
+    assert [d.doc_id for d in views.bot.documents()] == []  # the user's corpus is untouched
+
+
+class ParagraphVerifier:
+    """Refutes claims with "5,000", supports the others, citing the first hit."""
+
+    def verify(self, claim, hits):
+        from factbot.types import Evidence, Label, Stance, Verdict
+
+        refuted = "5,000" in claim
+        h = hits[0]
+        e = Evidence(1, h.doc_id, h.sentence_id, h.text, h.start, h.end,
+                     Stance.REFUTES if refuted else Stance.SUPPORTS, h.dense)
+        return Verdict(claim, Label.REFUTED if refuted else Label.SUPPORTED, 0.8, "stub", (e,))
+
+
+def test_check_paragraph_shows_each_claim_with_its_evidence(hash_bot, article_text):
+    hash_bot._verifier = ParagraphVerifier()
+    views = Views(hash_bot)
+    html, marks, picker, panel = views.check(
+        "About 5,000 US troops remain in Iraq. The coalition was formed in 2014.", "")
+    assert html.count('<span class="fb-badge refuted">REFUTED</span>') == 1
+    assert html.count('<span class="fb-badge supported">SUPPORTED</span>') == 1
+    assert [(m.key, m.label, m.kind) for m in marks] == [("check-1-1", "1.1", "refutes"), ("check-2-1", "2.1", "supports")]
+    assert all(article_text[m.start:m.end] == m.text for m in marks)
+    same = marks[0].start == marks[1].start  # both claims may cite the same sentence: one highlight
+    assert picker.value == "check-1-1"
+    assert ('class="fb-hl refutes supports focus"' if same else 'class="fb-hl refutes focus"') in panel

@@ -315,7 +315,7 @@ class Views:
         out = Path(tempfile.mkdtemp(prefix="factbot-eval-"))
         warnings: list[str] = []
         open_bot = self.open_bot and (lambda collection=None: self.bot if collection is None
-                                      else SerialBot(self.open_bot(collection=collection)))
+                                      else SerialBot(self.open_bot(collection)))
         result = evaluate(self.bot, path, limit=n, out=out, progress=False, open_bot=open_bot,
                           warn=warnings.append)
         rows = [(label, fmt_value(m), m.get("n", 0), fmt_ci(m)) for label, m in headline_rows(result.metrics)]
