@@ -11,7 +11,8 @@ import pytest
 from conftest import ARTICLE, ROOT
 from factbot.documents import MAX_DOCUMENT_BYTES
 from factbot.types import Answer, Citation, FactbotError
-from factbot.webapp.ui import SerialBot, Views, _read_upload, launch_options, user_errors
+from factbot.webapp.ui import launch_options
+from factbot.webapp.views import SerialBot, Views, _read_upload, user_errors
 
 
 class RecordingAnswerer:

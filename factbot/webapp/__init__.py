@@ -1,8 +1,8 @@
 """The web app: a Gradio UI and API over one `FactBot`.
 
-render (pure HTML from typed results) · followup (reading a follow-up question) · ui (the
-Gradio Blocks, its events and named API endpoints). `build_app` is imported lazily so the
-pure modules can be used and tested without importing gradio (~2 s).
+render (pure HTML from typed results) · followup (reading a follow-up question) · views
+(what each page event and API endpoint does) · ui (the Gradio layout and its wiring).
+`build_app` is imported lazily so the pure modules work without importing gradio (~2 s).
 """
 
 from __future__ import annotations
