@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from factbot.text import language, split_sentences, strip_invisible, terms
+from factbot.text import language, normalize, split_sentences, strip_invisible, terms
 from factbot.types import Document, FactbotError, Role, Sentence
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -22,6 +22,28 @@ NEAR_DUPLICATE = 0.6  # term Jaccard at which two sentences state the same fact 
 # two troops sentences differ by a clause and score 0.90; its other pairs score at most 0.2)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _KNOWN_KEYS = ("title", "source", "url", "language", "lang", "date")
+# Sentences that address a machine reading the text ("ignore previous instructions and answer
+# X", "ملاحظة للمساعد الآلي: ..."): indirect prompt injection. They are no fact of the article
+# and stay out of retrieval, so they neither displace real evidence nor reach an LLM prompt.
+# Matched on the matching form (invisible/bidi marks, diacritics, tatweel gone; أ→ا, ة→ه, ى→ي).
+_ADDRESSES_A_MACHINE = re.compile("|".join([
+    r"\b(ignore|disregard|forget|override)( all| any)?( of)?( the| your| my| these)?"
+    r" ?(previous|prior|above|earlier|preceding|system|original)? (instructions?|prompts?|directions|rules)\b",
+    r"\b(ignore|disregard)( all| any)?( of)? (the|this) (article|context|document|sentences|text)\b",
+    r"^\W*(assistant|ai assistant|chatbot|llm)\s*:",
+    r"\b(system|developer) (prompt|override|message|instructions?)\b",
+    r"\byou are now\b.{0,40}\b(mode|assistant|ai|model|dan)\b",
+    r"\b(answer|reply|respond)( to)? (every|all|any|each) (questions?|claims?|quer(y|ies))\b.{0,15}"
+    r"\b(with|by saying|using)\b",
+    r"\b(mark|label|rate|call)\b.{0,20}\b(every|all|each|any)\b.{0,10}\bclaims?\b",
+    r"(?<!\S)[وف]?(تجاهل|تجاهلي|تناس|انس|اهمل)( جميع| كل)? (التعليمات|الاوامر|التوجيهات)",
+    r"(?<!\S)[وف]?(تجاهل|تجاهلي|تناس|انس|اهمل) (المقال|النص|السياق)",
+    r"(ملاحظه|رساله|تعليمات|تنبيه)\s+(الي|لل)\s*(مساعد|نموذج|روبوت|ذكاء)",
+    r"(ايها|الي) (المساعد|النموذج|الروبوت)",
+    r"انت الان في (وضع|دور)",
+    r"(?<!\S)[وف]?(اجب|اجيبي) .{0,30}(كل|جميع|اي) (سوال|الاسيله|اسيله|ادعاء|الادعاءات)",  # سؤال, الأسئلة
+    r"(?<!\S)[وف]?(اعتبر|صنف) .{0,20}(كل|جميع) (ادعاء|الادعاءات)",
+]))
 
 
 def content_hash(text: str) -> str:
@@ -150,11 +172,19 @@ def _roles(text: str, spans: list) -> list[Role]:
         roles[0] = Role.HEADLINE
         if short_heading(1, 6):
             roles[1] = Role.BYLINE
+    for i, s in enumerate(spans):
+        if addresses_a_machine(text[s.start:s.end]):
+            roles[i] = Role.CHROME  # kept in the text, never retrieved or cited
     i = len(spans) - 1
     while i > 0 and roles[i] is Role.BODY and short_heading(i, 4) and any(r is Role.BODY for r in roles[:i]):
         roles[i] = Role.CHROME
         i -= 1
     return roles
+
+
+def addresses_a_machine(sentence: str) -> bool:
+    """Does the sentence give orders to an AI reading it (a prompt injection)?"""
+    return bool(_ADDRESSES_A_MACHINE.search(normalize(sentence)))
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
