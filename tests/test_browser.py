@@ -225,6 +225,19 @@ def test_hostile_document_added_in_the_page_shows_as_text(page):
         assert "<img src=x onerror=alert(2)>" in body
 
 
+def test_empty_question_shows_a_clear_message(page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    box = _wait(page, "#fb-question textarea")
+    box.clear()
+    box.send_keys("   ")
+    page.find_element(By.CSS_SELECTOR, "#fb-ask").click()
+    toast = WebDriverWait(page, WAIT_S).until(
+        lambda d: next((t for t in d.find_elements(By.CSS_SELECTOR, ".toast-body") if t.is_displayed()), None))
+    assert "the question is empty" in toast.text and "Traceback" not in toast.text
+
+
 def test_page_fetched_nothing_from_outside(page):
     hosts = set()
     for entry in page.get_log("performance"):
