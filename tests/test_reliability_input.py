@@ -196,6 +196,9 @@ def test_decoration_does_not_change_top_citations(nano_bot, pair):
     plain, fancy = pair
     assert [h.sentence_id for h in nano_bot.search(fancy, k=3)] == \
         [h.sentence_id for h in nano_bot.search(plain, k=3)]
+    if "ask" in METHODS:
+        a, b = nano_bot.ask(fancy), nano_bot.ask(plain)
+        assert (a.abstained, [c.sentence_id for c in a.citations]) == (b.abstained, [c.sentence_id for c in b.citations])
 
 
 # -- CLI, in-process (click's runner: every character reaches the command intact) -----------------
