@@ -321,3 +321,61 @@ def test_cli_user_errors_are_factbot_errors(tmp_path, dataset):
     assert isinstance(result.exception, FactbotError) and "needs claims" in str(result.exception)
     assert run_cli([dataset, "--format", "xml"]).exit_code == 2  # click's own usage error
 
+
+# --- end to end: the real FactBot (hash embedder, real Chroma) through `factbot eval` --------------
+
+QUESTIONS = ROOT / "evalsets" / "questions.jsonl"
+
+
+def factbot_cli(home: Path, *args):
+    from factbot.cli import main
+
+    return CliRunner().invoke(main, ["--home", str(home), "--embedder", "hash", *[str(a) for a in args]])
+
+
+@pytest.mark.skipif(not QUESTIONS.exists(), reason="evalsets/questions.jsonl not written")
+def test_end_to_end_questions_with_the_real_factbot(tmp_path):
+    from factbot.pipeline import FactBot
+
+    home = tmp_path / "home"
+    assert factbot_cli(home, "ingest", ROOT / "corpus").exit_code == 0
+    for out in ("a", "b"):
+        r = factbot_cli(home, "eval", QUESTIONS, "--limit", 6, "--out", tmp_path / out, "--json")
+        assert r.exit_code == 0, r.output
+    m = json.loads((tmp_path / "a" / "metrics.json").read_text(encoding="utf-8"))
+    # 50 questions in the file, the first 6 run
+    assert (m["lines"], m["evaluated"], m["rejected"], m["skipped"], m["warnings"]) == (50, 6, 0, 44, 0)
+    assert m["questions"]["answer_accuracy"]["n"] == 6 and m["config"]["embedder"] == "hash:64"
+    a = (tmp_path / "a" / "predictions.jsonl").read_bytes()
+    assert a == (tmp_path / "b" / "predictions.jsonl").read_bytes()  # the same run twice, the same bytes
+    b = json.loads((tmp_path / "b" / "metrics.json").read_text(encoding="utf-8"))
+    assert without_latency(m) == without_latency(b)
+    bot = FactBot.open(home=home, embedder="hash")
+    text = {d.doc_id: d.text for d in bot.documents()}
+    preds = [json.loads(line) for line in a.decode().splitlines()]
+    assert [p["id"] for p in preds] == [f"q-en-0{i}" for i in range(1, 7)]
+    for p in preds:
+        assert p["result"]["question"] and {"answer", "abstained", "confidence", "citations"} <= set(p["result"])
+        for c in p["result"]["citations"]:  # offsets are the truth: each citation is a slice of its document
+            assert text[c["doc_id"]][c["start"]:c["end"]] == c["text"]
+
+
+def test_end_to_end_squad_stays_out_of_the_main_corpus(tmp_path):
+    from factbot.pipeline import FactBot
+
+    home = tmp_path / "home"
+    assert factbot_cli(home, "ingest", ROOT / "corpus").exit_code == 0
+    squad = tmp_path / "mini.json"
+    squad.write_text(json.dumps({"data": [{"title": "Alpha club", "paragraphs": [
+        {"context": "The Alpha club was founded in 1990 in Cairo. It has thirty members today.",
+         "qas": [{"id": "a1", "question": "When was the Alpha club founded?",
+                  "answers": [{"text": "1990", "answer_start": 30}]}]}]}]}), encoding="utf-8")
+    r = factbot_cli(home, "eval", squad, "--out", tmp_path / "out")
+    assert r.exit_code == 0, r.output
+    m = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))
+    collection = m["config"]["collection"]
+    assert m["evaluated"] == 1 and "token_f1" in m["questions"]
+    main_docs = [d.doc_id for d in FactBot.open(home=home, embedder="hash").documents()]
+    squad_docs = [d.doc_id for d in FactBot.open(home=home, embedder="hash", collection=collection).documents()]
+    assert main_docs == ["us-iraq-coalition-talks.ar"] and squad_docs == ["squad-000-00"]
+
