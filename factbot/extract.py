@@ -53,7 +53,11 @@ _EN_PATTERNS: tuple[tuple[str, QType], ...] = (
     (r"\bwhen\b|\b(what|which) date\b|\bhow long ago\b", QType.DATE),
     (r"\bwhere\b|\b(what|which) (city|town|country|place|location|capital|province|region|airport)\b",
      QType.PLACE),
-    (rf"\bwho(m|se)?\b|\b(what|which) (\w+ ){{0,3}}?({_WHO_NOUNS})\b", QType.PERSON),
+    # identity questions ("who is the prime minister?", "which commander …?") ask for a name;
+    # "who will supervise …?" asks for whoever the sentence says: that is an OTHER question
+    (rf"\bwho(se)? (is|was|are|were)( not)? (the|a|an|his|her|its|their|this|that|these|those|\w+'s)\b"
+     rf"|\bwho(m|se)? (is|was|are|were)\W*$|\bname of\b|\b(what|which) (\w+ ){{0,3}}?({_WHO_NOUNS})\b",
+     QType.PERSON),
 )
 _AR_WHO_NOUNS = "قائد|زعيم|رئيس|وزير|مسؤول|متحدث|متحدثه|جماعه|جماعات|تنظيم|منظمه|شخص|دوله|حزب|ملك"
 _AR_PATTERNS: tuple[tuple[str, QType], ...] = (
@@ -64,8 +68,7 @@ _AR_PATTERNS: tuple[tuple[str, QType], ...] = (
     (r"(^|\s)(و)?(متي|متى)(\s|$)|(اي|ايه) تاريخ|ما تاريخ|ما هو تاريخ", QType.DATE),
     (r"(^|\s)(و)?(اين|الي اين|من اين)(\s|$)|(اي|ايه) (مدينه|بلد|دوله|مكان|منطقه|محافظه)|ما (المدينه|البلد|الدوله|المكان)"
      r"|(^|\s)في اي (مدينه|بلد|دوله|مكان|منطقه)", QType.PLACE),
-    (rf"^(و)?(من|لمن|ممن)(\s|$)|(^|\s)(من هو|من هي|من هم|من الذي|من التي)(\s|$)|ما اسم|(اي|ايه) ({_AR_WHO_NOUNS})",
-     QType.PERSON),
+    (rf"(^|\s)(من هو|من هي|من هم)(\s|$)|ما اسم|ما هو اسم|(اي|ايه) ({_AR_WHO_NOUNS})", QType.PERSON),
 )
 
 
@@ -74,6 +77,7 @@ def _clean_question(q: str) -> str:
     return normalize(q).strip(" -–—:?!.").strip()
 
 
+@lru_cache(maxsize=4096)
 def question_type(question: str) -> QType:
     """What kind of answer `question` asks for."""
     q = _clean_question(question)
@@ -108,7 +112,8 @@ _WORD = re.compile(r"[^\s/]+")
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}،,.;:!?؟؛…-–—"
 
 
-def words(text: str) -> list[Word]:
+@lru_cache(maxsize=8192)
+def words(text: str) -> tuple[Word, ...]:
     out = []
     for m in _WORD.finditer(text):
         raw = m.group()
@@ -120,7 +125,7 @@ def words(text: str) -> list[Word]:
         form = normalize(text[start:end])
         if form:
             out.append(Word(start, end, form))
-    return out
+    return tuple(out)
 
 
 # --- results -------------------------------------------------------------------------------
@@ -186,7 +191,7 @@ _GLOSSARY_SRC = {
     "iran": "ايران", "iranian": "ايراني", "coalition": "التحالف", "talk": "محادثات", "talks": "محادثات",
     "round": "جوله", "dialogue": "الحوار", "bilateral": "الثنائي", "committee": "لجنه", "joint": "المشتركه",
     "commander": "قائد القائد", "leader": "زعيم قائد", "militia": "ميليشيا الميليشيا", "killed": "مقتل قتل",
-    "kill": "مقتل قتل", "strike": "غاره ضربه", "air": "جويه", "airport": "مطار", "prime": "رئيس",
+    "kill": "مقتل قتل", "head": "رئيس", "heads": "رئيس", "government": "الحكومه", "strike": "غاره ضربه", "air": "جويه", "airport": "مطار", "prime": "رئيس",
     "minister": "الوزراء وزير", "deputy": "نائبه نائب", "press": "الصحفي", "secretary": "السكرتير",
     "pentagon": "البنتاغون", "attack": "هجمات هجوم", "attacks": "هجمات", "withdrawal": "انسحاب",
     "withdraw": "انسحاب", "end": "انهاء نهايه", "ending": "انهاء", "mission": "المهمه", "military": "العسكري عسكري",
@@ -200,7 +205,7 @@ _GLOSSARY_SRC = {
     "reduce": "تقليص", "country": "البلاد الدوله", "state": "الدوله", "army": "الجيش", "security": "الامن",
     "agree": "اتفقت", "agreed": "اتفقت", "launch": "اطلاق", "year": "عام العام", "day": "يوم",
     "saturday": "السبت", "thursday": "الخميس", "remain": "يزال", "still": "يزال", "stationed": "منتشرين",
-    "deployed": "منتشرين", "help": "للمساعده مساعده", "government": "الحكومه", "capability": "القدرات",
+    "deployed": "منتشرين", "help": "للمساعده مساعده", "capability": "القدرات",
     "future": "مستقبل", "foreign": "الاجنبيه", "retaliatory": "انتقاميه", "aggression": "العدوان",
 }
 
@@ -215,20 +220,27 @@ def _glossary() -> dict[str, frozenset[str]]:
     return {stem(normalize(en)): frozenset(stem(t) for t in terms(ar)) for en, ar in _GLOSSARY_SRC.items()}
 
 
-def question_terms(question: str) -> list[frozenset[str]]:
+@lru_cache(maxsize=4096)
+def question_terms(question: str) -> tuple[frozenset[str], ...]:
     """Each content term of the question as the set of stems that would match it in a
     sentence: itself, plus Arabic translations for an English term the glossary knows."""
     gloss = _glossary() if language(question) == "en" else {}
-    return [frozenset({t}) | gloss.get(t, frozenset()) for t in terms(question) if t not in _QUESTION_FILLERS]
+    return tuple(frozenset({t}) | gloss.get(t, frozenset()) for t in terms(question) if t not in _QUESTION_FILLERS)
 
 
+@lru_cache(maxsize=16384)
 def term_overlap(question: str, sentence: str) -> float:
     """Share of the question's content terms found in the sentence (0 when it has none)."""
     qterms = question_terms(question)
     if not qterms:
         return 0.0
-    sterms = set(terms(sentence))
+    sterms = _term_set(sentence)
     return sum(1 for alternatives in qterms if alternatives & sterms) / len(qterms)
+
+
+@lru_cache(maxsize=8192)
+def _term_set(sentence: str) -> frozenset[str]:
+    return frozenset(terms(sentence))
 
 
 # --- extraction -----------------------------------------------------------------------------
@@ -408,13 +420,16 @@ def _find_places(ws: list[Word]) -> list[tuple[int, int, str, str]]:
 
 
 TITLE_WINDOW = 5  # words before a name that may hold its title ("زعيم الميليشيا العراقية أبو مهدي …")
+MIN_TITLE_SCORE = 0.5  # the first or second question term (weights 1, 1/2, 1/3 …) must be in the title
 
 
-def _context_score(qterms: list[frozenset[str]], ws: list[Word], first: int, floor: int) -> int:
+def _context_score(qterms: list[frozenset[str]], ws: list[Word], first: int, floor: int) -> float:
     """How many question terms the title before a name shares (Arabic puts the title first).
     The window stops at the previous name (`floor`), whose title is not this one's."""
     window = {stem(t) for w in ws[max(floor, first - TITLE_WINDOW):first] for t in terms(w.form)}
-    return sum(1 for alternatives in qterms if alternatives & window)
+    # earlier question terms weigh more: in "which militia leader died with the Iranian
+    # commander?" the head noun comes first, the description of someone else after
+    return sum(1.0 / (1 + i) for i, alternatives in enumerate(qterms) if alternatives & window)
 
 
 def _mentioned(question: str) -> set[str]:
@@ -444,6 +459,9 @@ def _persons(question: str, sentence: str, ws: list[Word], lang: str) -> list[Ex
 
     found = [(_context_score(qterms, ws, f, floor), distance(f), f, l, n)
              for (f, l, n), floor in zip(names, floors) if _surname(n) not in asked]
+    # a name whose title shares none of the question's leading terms is not the one asked for
+    # ("Who is the US ambassador?" is not answered by "زعيم الميليشيا العراقية أبو مهدي المهندس")
+    found = [c for c in found if c[0] >= MIN_TITLE_SCORE]
     found.sort(key=lambda c: (-c[0], c[1]))  # stable: ties keep sentence order
     out = []
     for _, _, first, last, name in found:
@@ -473,6 +491,8 @@ def _places(question: str, sentence: str, ws: list[Word], lang: str) -> list[Ext
             first -= 1
         elif lead.startswith("ب") and lead[1:] and claims._lookup(claims._SINGLE, lead[1:]):
             prep = "in"
+        if not prep and kind != want:
+            continue  # a place named as an actor ("الولايات المتحدة والعراق") is not where something happened
         score = (kind == want) * 2 + bool(prep) + (prep not in ("from", "to", ""))
         en = " ".join(p for p in (name, noun) if p)
         if lang == "ar":
@@ -489,9 +509,15 @@ _DATE_KINDS = {QType.YEAR: ("year", "month_year", "date"), QType.MONTH: ("month_
                QType.DATE: ("date", "month_year", "month", "weekday", "year", "relative")}
 
 
+@lru_cache(maxsize=16384)
 def extract_all(question: str, sentence: str, qtype: QType | None = None,
-                lang: str | None = None) -> list[Extracted]:
-    """Every value of the asked kind in `sentence`, best first."""
+                lang: str | None = None) -> tuple[Extracted, ...]:
+    """Every value of the asked kind in `sentence`, best first (cached: answers are asked of
+    the same sentences again and again)."""
+    return tuple(_extract_all(question, sentence, qtype, lang))
+
+
+def _extract_all(question: str, sentence: str, qtype: QType | None, lang: str | None) -> list[Extracted]:
     qtype = qtype or question_type(question)
     lang = lang or language(question)
     if not qtype.typed:
@@ -516,6 +542,23 @@ def extract_all(question: str, sentence: str, qtype: QType | None = None,
 
 def replace_display(e: Extracted, display: str) -> Extracted:
     return Extracted(display, e.kind, e.start, e.end)
+
+
+SUPPORT_WINDOW = 6  # words either side of a value that say what it is ("2500 جندي أمريكي منتشرين في العراق")
+
+
+@lru_cache(maxsize=16384)
+def support(question: str, sentence: str, value: Extracted) -> float:
+    """Share of the question's terms within a few words of the value: how much the sentence
+    says that this value is what the question asks about."""
+    qterms = question_terms(question)
+    if not qterms:
+        return 0.0
+    ws = words(sentence)
+    inside = [i for i, w in enumerate(ws) if w.start >= value.start and w.end <= value.end] or [0]
+    lo, hi = max(0, inside[0] - SUPPORT_WINDOW), min(len(ws), inside[-1] + SUPPORT_WINDOW + 1)
+    near = {stem(t) for w in ws[lo:hi] for t in terms(w.form)}
+    return sum(1 for alternatives in qterms if alternatives & near) / len(qterms)
 
 
 def extract(question: str, sentence: str, qtype: QType | None = None, lang: str | None = None) -> Extracted | None:

@@ -1,0 +1,118 @@
+"""The calibrated abstention model: features of a candidate answer → probability it is right.
+
+Cosines from the embedding model are compressed (an unrelated sentence still scores
+~0.70), so no threshold on a raw cosine is trusted. Instead a logistic regression,
+fitted by `scripts/train_abstain.py` on ARCD *train* questions asked against their own
+paragraph (answerable) and against wrong paragraphs (not answerable), plus questions
+written for the bundled article, maps a handful of cheap features to a probability.
+The threshold below which `ask` abstains was picked on that training data and ships
+in the same JSON file (`factbot/models/abstain.json`).
+
+Everything here is a pure function of numbers and text; no embedding happens.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from factbot import claims
+from factbot.extract import Extracted, QType, support, term_overlap
+from factbot.text import language
+from factbot.types import Hit
+
+MODEL_PATH = Path(__file__).parent / "models" / "abstain.json"
+
+FEATURE_NAMES = (
+    "dense",            # cosine of question and chosen sentence (Hit.dense)
+    "dense_gap",        # chosen cosine minus the best cosine among the other hits
+    "dense_vs_median",  # chosen cosine minus the median cosine of all hits: undoes corpus-level shifts
+    "bm25",             # log(1 + BM25 score of the chosen sentence) (Hit.lexical)
+    "overlap",          # share of question terms found in the sentence (glossary-mapped for English)
+    "typed_question",   # the question asks for a count/date/person/place
+    "typed_found",      # ... and a value of that kind was found in the sentence
+    "value_support",    # share of question terms within a few words of that value (0 without one)
+    "entities_missing",  # share of names the question mentions that the sentence lacks
+    "cross_lingual",    # question and sentence in different languages (BM25 and overlap are weaker)
+)
+
+
+@dataclass(frozen=True)
+class Features:
+    values: tuple[float, ...]
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(zip(FEATURE_NAMES, self.values))
+
+
+def _median(xs: Sequence[float]) -> float:
+    s = sorted(xs)
+    n = len(s)
+    return 0.0 if not n else (s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2)
+
+
+_language = lru_cache(maxsize=8192)(language)
+
+
+@lru_cache(maxsize=8192)
+def _entity_names(text: str) -> frozenset[str]:
+    """Places, persons and organisations named, nationality adjectives included: "US" in a
+    question is met by "الأمريكية" in a sentence."""
+    return frozenset(name for _, name in claims.analyze(text).entities)
+
+
+def features(question: str, hits: Sequence[Hit], chosen: int, qtype: QType, value: Extracted | None) -> Features:
+    """Features of answering `question` with `hits[chosen]` and the value extracted from it."""
+    hit = hits[chosen]
+    others = [h.dense for i, h in enumerate(hits) if i != chosen]
+    q_names = _entity_names(question)
+    missing = len(q_names - _entity_names(hit.text)) / len(q_names) if q_names else 0.0
+    return Features((
+        hit.dense,
+        hit.dense - max(others) if others else 0.0,
+        hit.dense - _median([h.dense for h in hits]),
+        math.log1p(max(hit.lexical, 0.0)),
+        term_overlap(question, hit.text),
+        float(qtype.typed),
+        float(qtype.typed and value is not None),
+        support(question, hit.text, value) if value is not None else 0.0,
+        missing,
+        float(_language(question) != _language(hit.text)),
+    ))
+
+
+@dataclass(frozen=True)
+class AbstainModel:
+    """p(answer right) = sigmoid(w · standardized(features) + b); abstain when p < threshold."""
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def probability(self, f: Features) -> float:
+        z = self.bias + sum(w * (x - m) / s for w, x, m, s in zip(self.weights, f.values, self.mean, self.scale))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self, **extra) -> str:
+        body = {"names": list(self.names), "mean": list(self.mean), "scale": list(self.scale),
+                "weights": list(self.weights), "bias": self.bias, "threshold": self.threshold, **extra}
+        return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "AbstainModel":
+        if tuple(d["names"]) != FEATURE_NAMES:
+            raise ValueError(f"abstain model features {d['names']} differ from {list(FEATURE_NAMES)}: retrain")
+        return cls(tuple(d["names"]), tuple(d["mean"]), tuple(d["scale"]), tuple(d["weights"]),
+                   float(d["bias"]), float(d["threshold"]))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_PATH) -> AbstainModel:
+    return AbstainModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

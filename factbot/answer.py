@@ -1,0 +1,80 @@
+"""`Answerer`: a grounded answer to a question from retrieved sentences, or an honest
+"the article does not say".
+
+Steps: type the question (count, date, person, place, …) → for each of the first few
+hits, extract a value of that kind and score the pair with the calibrated abstention
+model → answer from the most probable sentence with one citation, or abstain when even
+that probability is below the model's threshold (the closest sentences are then shown as
+context, not as citations). Nothing is embedded here: the hits carry their cosine
+(`Hit.dense`) and BM25 score (`Hit.lexical`), and the rest is cheap text processing.
+
+With a chat model (`llm`), the offline answer is computed first and the LLM answer
+replaces it only when it parses and every kept sentence is supported by what it cites
+(see `factbot.llm`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from factbot.abstain import AbstainModel, features, load_model
+from factbot.extract import QType, extract, question_type
+from factbot.text import language
+from factbot.types import Answer, Citation, Hit
+
+CANDIDATES = 8  # hits considered as the answering sentence: all that `ask` retrieves. Fused rank
+#                 can put the sentence holding the asked value below BM25 favourites; the model,
+#                 which sees the extracted value, picks among them.
+CONTEXT = 3     # closest sentences shown when abstaining
+NOT_SAID = {"en": "The article does not say.", "ar": "لا يذكر المقال ذلك."}
+NO_ARTICLE = {"en": "There is no indexed text to answer from.", "ar": "لا يوجد نص مفهرس للإجابة منه."}
+
+
+def with_marker(text: str, n: int = 1) -> str:
+    return f"{text.rstrip()} [{n}]"
+
+
+class Answerer:
+    def __init__(self, embedder=None, llm=None, model: AbstainModel | None = None,
+                 llm_timeout: float = 30.0) -> None:
+        self.embedder = embedder  # kept for interface symmetry with Verifier; answers never embed
+        self.llm = llm
+        self.model = model or load_model()
+        self.llm_timeout = llm_timeout
+
+    def answer(self, question: str, hits: Sequence[Hit], k: int = 5) -> Answer:
+        offline = self.offline(question, hits, k)
+        if self.llm is None:
+            return offline
+        from factbot.llm import answer_with_llm
+
+        return answer_with_llm(self.llm, question, list(hits)[:max(k, 1)], offline, timeout=self.llm_timeout)
+
+    def offline(self, question: str, hits: Sequence[Hit], k: int = 5) -> Answer:
+        lang = language(question)
+        if not hits:
+            return Answer(question, NO_ARTICLE[lang], abstained=True, confidence=1.0)
+        qtype = question_type(question)
+        best = choose(question, hits, qtype, lang, self.model)
+        p, i, value = best
+        if p < self.model.threshold:
+            # confidence of an abstention: the probability that no candidate answer was right
+            return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - p,
+                          context=tuple(hits[:min(CONTEXT, k)]))
+        hit = hits[i]
+        text = value.display if value else hit.text
+        return Answer(question, with_marker(text), abstained=False, confidence=p,
+                      citations=(Citation.from_hit(1, hit),))
+
+
+def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str,
+           model: AbstainModel) -> tuple[float, int, object]:
+    """(probability, hit index, extracted value or None) of the most probable candidate;
+    ties keep retrieval order."""
+    best = None
+    for i in range(min(CANDIDATES, len(hits))):
+        value = extract(question, hits[i].text, qtype, lang) if qtype.typed else None
+        p = model.probability(features(question, hits, i, qtype, value))
+        if best is None or p > best[0]:
+            best = (p, i, value)
+    return best

