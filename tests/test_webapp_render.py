@@ -155,9 +155,12 @@ def test_answer_shows_markers_confidence_and_cited_sentences():
 
 
 def test_answer_already_carrying_markers_gets_no_second_set():
-    a = Answer("q", "About 2,500 [1]", False, 0.5, citations=(cite(1, TROOPS),))
+    a = Answer("q", "About 2,500 [1] [7]", False, 0.5, citations=(cite(1, TROOPS),))
     out = render.answer_html(a)
-    assert out.count("[1]") + out.count("&#91;1&#93;") == 2  # the answer's own and the list's
+    # Its own [1] becomes the clickable marker; [7] cites nothing and stays text.
+    assert ('<p class="fb-text" dir="auto">About 2,500 <sup class="fb-ref fbk-ask-1" title="show in the source">'
+            '[1]</sup> &#91;7&#93;</p>') in out
+    assert out.count("[1]") == 2  # the answer's marker and the list's; no second set appended
 
 
 def test_abstention_is_styled_and_shows_the_closest_sentences():

@@ -160,12 +160,18 @@ def _sentence_item(label: str, key: str, text: str, doc_id: str, start: int, end
             f'<span class="fb-where" dir="ltr">{md_safe(doc_id)}:{start}–{end}</span></li>')
 
 
+_MARKER = re.compile(r"&#91;(\d+)&#93;")  # "[n]" after md_safe
+
+
 def answer_html(answer: Answer, read_as: str = "", group: str = "ask") -> str:
     """One chat reply: the answer with citation markers, confidence and the cited sentences
     (or, when the bot abstained, a clearly styled abstention with the closest sentences).
     One line of HTML: the chat renders Markdown, where indented lines become code."""
     text = md_safe(answer.answer)
-    if answer.citations and not re.search(r"\[\d+\]", answer.answer):
+    cited = {str(c.n) for c in answer.citations}
+    if re.search(r"\[\d+\]", answer.answer):  # the answer carries its markers: make them clickable
+        text = _MARKER.sub(lambda m: _ref(m[1], f"{group}-{m[1]}", "sup") if m[1] in cited else m[0], text)
+    elif answer.citations:
         text += " " + "".join(_ref(str(c.n), f"{group}-{c.n}", "sup") for c in answer.citations)
     meta = [confidence_html(answer.confidence)]
     if answer.mode != "extractive":
