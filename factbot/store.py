@@ -26,6 +26,11 @@ DEFAULT_COLLECTION = "factbot"
 SERVER_TIMEOUT_S = 5.0  # a stopped server must give an error in seconds, not hang
 SERVER_WRITE_TIMEOUT_S = 120.0  # one upsert of max_batch vectors can take long on a busy server
 _NO_VECTOR = [1.0]  # document records need some embedding; they are never queried
+# Embedded Chroma keeps one System (with its vector index in memory) per path per process and
+# never reloads it: after another process writes the same store, queries fail ("Error finding
+# id") and a write from the stale copy could overwrite the other's vectors on disk. So each
+# process remembers the database file as it last left or loaded it, and reopens on a change.
+_DISK_SEEN: dict[str, tuple] = {}  # chroma path -> fingerprint of its database files
 
 # Chroma's product telemetry phones home; factbot is offline by default.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -67,6 +72,13 @@ def _set_timeout(client, seconds: float) -> None:
         session.timeout = httpx.Timeout(seconds, connect=SERVER_TIMEOUT_S)
 
 
+def _fingerprint(path: str) -> tuple:
+    """(mtime, size) of Chroma's SQLite files: they change with every write, by any process."""
+    db = Path(path) / "chroma.sqlite3"
+    return tuple((st.st_mtime_ns, st.st_size) for f in (db, db.with_name(db.name + "-wal")) if f.exists()
+                 for st in [f.stat()])
+
+
 def _meta_to_sentence(sid: str, text: str, meta: dict) -> Sentence:
     return Sentence(meta["doc_id"], sid, int(meta["start"]), int(meta["end"]), text,
                     Role(meta.get("role", "body")), meta.get("dup_of", ""))
@@ -81,12 +93,16 @@ class SentenceStore:
             raise FactbotError(f"collection name {name!r} is too short (Chroma needs 3+ characters)")
         self.client, self.name, self.url, self.embedder_name = client, name, url, embedder_name
         self._lock = FileLock(str(lock_path)) if lock_path else None
+        self._path = None if url else client.get_settings().persist_directory
+        if self._path and self._path in _DISK_SEEN and _DISK_SEEN[self._path] != _fingerprint(self._path):
+            self.client = client = self._reopened_client()  # this process's cached copy is stale
         meta = {"hnsw:space": "cosine", "embedder": embedder_name}
         with self._server_errors():
             self.sentences = client.get_or_create_collection(f"{name}-sentences", metadata=meta,
                                                              embedding_function=None)
             self.docs = client.get_or_create_collection(f"{name}-documents", metadata={"embedder": embedder_name},
                                                         embedding_function=None)
+        self._mark_seen()
         built_with = (self.sentences.metadata or {}).get("embedder")
         if built_with and built_with != embedder_name:
             raise FactbotError(
@@ -108,6 +124,33 @@ class SentenceStore:
                                    f"is `chroma run` still running?") from None
             raise
 
+    def _mark_seen(self) -> None:
+        if self._path:
+            _DISK_SEEN[self._path] = _fingerprint(self._path)
+
+    def _reopened_client(self):
+        """A client on a freshly loaded copy of the store. chromadb offers no public way to
+        reload: drop its cached System for our path (if it is still the stale one) and open anew."""
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        ident = getattr(self.client, "_identifier", None)
+        cached = SharedSystemClient._identifier_to_system.get(ident)
+        if cached is not None and cached is getattr(self.client, "_system", None):
+            SharedSystemClient._identifier_to_system.pop(ident, None)
+            SharedSystemClient._identifier_to_refcount.pop(ident, None)
+            cached.stop()
+        return chromadb.PersistentClient(path=self._path, settings=_settings())
+
+    def _refresh_if_written_elsewhere(self) -> None:
+        """Reload when another process wrote the store since this one last wrote or loaded it."""
+        if not self._path or _DISK_SEEN.get(self._path) == _fingerprint(self._path):
+            return
+        self.client = self._reopened_client()
+        self.sentences = self.client.get_collection(f"{self.name}-sentences", embedding_function=None)
+        self.docs = self.client.get_collection(f"{self.name}-documents", embedding_function=None)
+        self._mark_seen()
+
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """Exclusive write access to an embedded store: Chroma's embedded mode is not safe
@@ -126,9 +169,11 @@ class SentenceStore:
             raise FactbotError(f"another factbot process is writing to {Path(self._lock.lock_file).parent}; "
                                "wait for it to finish and try again") from None
         try:
+            self._refresh_if_written_elsewhere()  # never write from a stale copy
             with self._server_errors():
                 yield
         finally:
+            self._mark_seen()
             self._lock.release()
 
     @property
@@ -210,6 +255,7 @@ class SentenceStore:
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
+        self._refresh_if_written_elsewhere()
         with self._server_errors():
             got = self.sentences.get(ids=list(ids), include=["embeddings"])
         return {sid: np.asarray(v, dtype=np.float32) for sid, v in zip(got["ids"], got["embeddings"])}
@@ -219,6 +265,7 @@ class SentenceStore:
         where: dict = {"citable": True}
         if doc_id:
             where = {"$and": [where, {"doc_id": doc_id}]}
+        self._refresh_if_written_elsewhere()
         with self._server_errors():
             count = self.sentences.count()
             if not count:
