@@ -54,3 +54,31 @@ def test_second_writer_is_refused_then_clean_exit_loses_nothing(tmp_path):
     # a search with their own text
     state = verify_in_fresh_process(home, corpus, complete=True)
     assert (state["problems"], state["documents"], state["found_by_id"], state["found_by_query"]) == ([], 3, 45, 45)
+
+
+def test_long_lived_process_sees_and_respects_another_process_writes(tmp_path):
+    """The app (one long-lived process) and `factbot ingest` (another) on one embedded home:
+    Chroma caches the index per process and never reloads it; without a reload the app's
+    searches failed ("Error finding id") and its next write came from a stale copy."""
+    from factbot.pipeline import FactBot
+
+    v1, v2, final = tmp_path / "v1", tmp_path / "v2", tmp_path / "final"
+    a = "The bridge in Mosul opened on Sunday. Traffic resumed at noon."
+    b = "Basra hosted a trade fair in May. Forty companies took part."
+    notes = "Erbil held a separate meeting. Nobody attended it."
+    for folder, files in ((v1, {"a.txt": a}), (v2, {"a.txt": a, "b.txt": b}),
+                          (final, {"a.txt": a, "b.txt": b, "notes.txt": notes})):
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    home = tmp_path / "home"
+    app = FactBot.open(home=home, embedder="hash")  # stands for the running app
+    app.ingest([v1])
+    assert app.search("bridge in Mosul", k=1)[0].doc_id == "a"  # its vector index is now loaded
+    assert ingest(home, v2).returncode == 0  # another process adds b
+    top = app.search("Basra hosted a trade fair in May.", k=1)[0]
+    assert (top.doc_id, round(top.dense, 4)) == ("b", 1.0)  # found by meaning too: its own vector
+    app.add_text(notes, "notes")  # the app writes after the other process did
+    state = verify_in_fresh_process(home, final, complete=True)
+    # 3 documents x 2 sentences, all found by id and first by their own text
+    assert (state["problems"], state["documents"], state["found_by_id"], state["found_by_query"]) == ([], 3, 6, 6)
