@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from factbot import claims
-from factbot.extract import Extracted, QType, support, term_overlap
+from factbot.extract import Extracted, QType, counted_noun, is_future, support, term_overlap
 from factbot.text import language
 from factbot.types import Hit
 
@@ -36,6 +36,8 @@ FEATURE_NAMES = (
     "typed_question",   # the question asks for a count/date/person/place
     "typed_found",      # ... and a value of that kind was found in the sentence
     "value_support",    # share of question terms within a few words of that value (0 without one)
+    "unit_unknown",     # the count found says not what it counts, though the question names it
+    "future_mismatch",  # the question asks about the future ("will"), the sentence does not speak of it
     "entities_missing",  # share of names the question mentions that the sentence lacks
     "cross_lingual",    # question and sentence in different languages (BM25 and overlap are weaker)
 )
@@ -80,6 +82,8 @@ def features(question: str, hits: Sequence[Hit], chosen: int, qtype: QType, valu
         float(qtype.typed),
         float(qtype.typed and value is not None),
         support(question, hit.text, value) if value is not None else 0.0,
+        float(qtype is QType.COUNT and value is not None and not value.unit and bool(counted_noun(question))),
+        float(is_future(question) and not is_future(hit.text)),
         missing,
         float(_language(question) != _language(hit.text)),
     ))

@@ -90,12 +90,34 @@ def question_type(question: str) -> QType:
     return best[1] if best else QType.OTHER
 
 
+@lru_cache(maxsize=4096)
 def asked_unit(question: str) -> str:
     """What a how-many question counts ("troops", "groups"), "" when unknown."""
     for tok in re.findall(r"[^\W\d_]+", normalize(question)):
         unit = claims._lookup(claims._UNIT_OF, tok)
         if unit:
             return unit
+    return ""
+
+
+_COUNT_WORDS = frozenset({"many", "much", "number", "amount", "كم", "بكم", "عدد"})
+
+
+@lru_cache(maxsize=4096)
+def counted_noun(question: str) -> str:
+    """The unit a how-many question counts, or the stem of the first noun after "how many" /
+    "كم" when the unit lexicon does not know it ("rocket", "صاروخ"); "" when none."""
+    unit = asked_unit(question)
+    if unit:
+        return unit
+    toks = re.findall(r"[^\W\d_]+", normalize(question))
+    for i, tok in enumerate(toks):
+        if tok in _COUNT_WORDS:
+            for nxt in toks[i + 1:i + 4]:
+                if nxt in _COUNT_WORDS or claims._lookup(claims._NATIONALITY_OF, nxt) or \
+                        claims._lookup(claims._SINGLE, nxt) or nxt in ("us", "of", "the", "يبلغ"):
+                    continue
+                return stem(nxt)
     return ""
 
 
@@ -139,6 +161,7 @@ class Extracted:
     kind: str   # count | date | year | month | weekday | person | place
     start: int
     end: int
+    unit: str = ""  # for counts: what is counted ("troops"), "" when unknown
 
 
 # --- lexicons --------------------------------------------------------------------------------
@@ -287,7 +310,7 @@ def _quantities(sentence: str, ws: list[Word], lang: str) -> list[tuple[Extracte
         else:
             number = _fmt_number(value) if is_digit or value not in _EN_NUMBER else _EN_NUMBER[int(value)]
             display = _cap(f"{_QUALIFIER_EN[qual]} {number}" if qual else number)
-        out.append((Extracted(display, "count", ws[start].start, ws[j - 1].end), unit))
+        out.append((Extracted(display, "count", ws[start].start, ws[j - 1].end, unit), unit))
         i = j
     return out
 
@@ -525,8 +548,9 @@ def _extract_all(question: str, sentence: str, qtype: QType | None, lang: str | 
     ws = words(sentence)
     if qtype is QType.COUNT:
         found = _quantities(sentence, ws, lang)
-        unit = asked_unit(question)
-        return [e for e, u in found if unit and u == unit] + [e for e, u in found if not (unit and u == unit)]
+        unit = counted_noun(question)
+        # a count of something else is no answer: "how many rockets?" is not "2500 جندي"
+        return [e for e, u in found if unit and u == unit] + [e for e, u in found if not u or not unit]
     if qtype is QType.PERSON:
         return _persons(question, sentence, ws, lang)
     if qtype is QType.PLACE:
@@ -541,7 +565,27 @@ def _extract_all(question: str, sentence: str, qtype: QType | None, lang: str | 
 
 
 def replace_display(e: Extracted, display: str) -> Extracted:
-    return Extracted(display, e.kind, e.start, e.end)
+    return Extracted(display, e.kind, e.start, e.end, e.unit)
+
+
+_EN_FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming|future|plan(s|ned)? to)\b")
+_AR_FUTURE_WORDS = frozenset({"سوف", "المقبل", "المقبله", "القادم", "القادمه", "مستقبلا"})
+# "سـ" + an imperfect verb ("ستنتهي", "سيشرفون", "سنعمل"); nouns that merely start like one are listed
+_AR_FUTURE_VERB = re.compile(r"^س[يتن]\w{2,}$")
+_AR_NOT_FUTURE = ("سياد", "سيطر", "سياس", "سيار", "سينا", "ستين", "سنوات", "سنه", "سته", "ستار", "سيد", "سين")
+
+
+@lru_cache(maxsize=8192)
+def is_future(text: str) -> bool:
+    """Does the text speak of the future ("will", "سوف", "ستنتهي")?"""
+    t = normalize(text)
+    if _EN_FUTURE.search(t):
+        return True
+    for tok in re.findall(r"[^\W\d_]+", t):
+        tok = tok[1:] if tok[:1] in ("و", "ف") and len(tok) > 4 else tok
+        if tok in _AR_FUTURE_WORDS or (_AR_FUTURE_VERB.match(tok) and not tok.startswith(_AR_NOT_FUTURE)):
+            return True
+    return False
 
 
 SUPPORT_WINDOW = 6  # words either side of a value that say what it is ("2500 جندي أمريكي منتشرين في العراق")

@@ -173,14 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, help="development: pickle of the searches, reused when present")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    if args.cache and args.cache.is_file():  # development only: reuse the retrieval of a previous run
-        searches = pickle.loads(args.cache.read_bytes())
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            searches = (arcd_searches(args.datasets, Path(tmp) / "home"), article_searches(Path(tmp) / "home"))
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(searches))
-    g_arcd, g_art = arcd_groups(searches[0]), article_groups(searches[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.cache and args.cache.is_file():  # development only: reuse the ARCD retrieval of a previous run
+            arcd = pickle.loads(args.cache.read_bytes())
+        else:
+            arcd = arcd_searches(args.datasets, Path(tmp) / "home")
+            if args.cache:
+                args.cache.write_bytes(pickle.dumps(arcd))
+        article = article_searches(Path(tmp) / "home")
+    g_arcd, g_art = arcd_groups(arcd), article_groups(article)
     model, info = fit(g_arcd, g_art)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(model.to_json(training=info), encoding="utf-8")
