@@ -1,14 +1,25 @@
-"""Hybrid retrieval: dense (Chroma, cosine) + lexical (BM25 over stemmed matching forms),
-fused by reciprocal rank, linked duplicates collapsed into one hit.
+"""Hybrid retrieval: dense (Chroma, cosine) + lexical (BM25 over words, character trigrams
+and whole documents), fused at score level, linked duplicates collapsed into one hit.
 
 Dense search carries meaning across languages (an English question finds an Arabic
 sentence); BM25 carries exact names, numbers and rare words that embeddings blur.
+
+    score(s) = own(s) + PREVIOUS_WEIGHT * max(0, own(previous sentence of s))
+    own(s)   = cos(q, s) - floor + LEXICAL_WEIGHT * (words(s) + trigrams(s)) / 2
+                                 + DOCUMENT_WEIGHT * document(s)
+
+`words`, `trigrams` and `document` are BM25 scores divided by their best value for the
+query (so each lies in 0..1 and a query with no lexical match is ranked by meaning alone);
+`floor` is the cosine of the last dense candidate. The previous-sentence term lets an
+answer inherit the relevance of the sentence before it that names the subject ("... called
+the Nile. It is 6,650 km long."). The constants were fitted on ARCD *train* with
+`benchmarks/tune_retrieval.py`; see benchmarks/README.md for the figures on ARCD test.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import bm25s
@@ -16,11 +27,26 @@ import numpy as np
 
 from factbot.embeddings import Embedder
 from factbot.store import SentenceStore
-from factbot.text import _DIACRITICS, _DIGITS, _TATWEEL, strip_invisible, terms
+from factbot.text import _DIACRITICS, _DIGITS, _TATWEEL, char_ngrams, strip_invisible, terms
 from factbot.types import FactbotError, Hit, Sentence
 
-RRF_K = 60  # Cormack, Clarke & Büttcher (2009): k=60 damps the head of each ranking
-CANDIDATES = 50  # per ranker, before fusion: deep enough that fusion can reorder
+RRF_K = 60  # Cormack, Clarke & Büttcher (2009): k=60 damps the head of each ranking (rrf(), for comparison)
+CANDIDATES = 50  # per ranker, before fusion: on ARCD train, 100 moved no recall figure by more than 0.005
+# BM25 over sentences. b=0.2, not the usual 0.75: full length normalisation lets short
+# fragments ("سوريا") outrank the sentence holding the answer. On ARCD train word-BM25
+# recall@1 is 0.595 at (k1=1.5, b=0.75), 0.623 at (1.2, 0.2), flat for b 0.1..0.5, k1 0.9..1.2.
+BM25_K1 = 1.2
+BM25_B = 0.2
+# Score fusion weights. e5 cosines are compressed: one query's cosines over a corpus have a
+# standard deviation of ~0.02 (0.023 on ARCD train), so LEXICAL_WEIGHT 0.1 makes the best
+# lexical match worth ~4 of those. Fitted by a grid on ARCD train (benchmarks/tune_retrieval.py):
+# (0.1, 0.1, 0.2) gives recall@1 0.71, recall@5 0.93 and sits on a plateau: moving any one
+# weight a grid step gives recall@1 0.69..0.71 (0.67 at PREVIOUS_WEIGHT 0.3) and recall@5
+# 0.92..0.93. For comparison, dense alone: 0.63 / 0.86; the former RRF of dense and word BM25: 0.65 / 0.87.
+LEXICAL_WEIGHT = 0.1
+DOCUMENT_WEIGHT = 0.1
+PREVIOUS_WEIGHT = 0.2
+_EMPTY = "∅"  # the token of a sentence with no content terms: BM25 needs one
 
 
 class SearchMode(str, enum.Enum):
@@ -51,42 +77,127 @@ def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K, weights: Sequence[flo
     return fused
 
 
+def normalised(scores: np.ndarray) -> np.ndarray:
+    """Scores divided by their maximum (all zeros stay zeros)."""
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else np.zeros_like(scores, dtype=np.float64)
+
+
+def lexical_evidence(words: np.ndarray, trigrams: np.ndarray, document: np.ndarray,
+                     lexical_weight: float = LEXICAL_WEIGHT, document_weight: float = DOCUMENT_WEIGHT) -> np.ndarray:
+    """The lexical part of each sentence's score, from max-normalised BM25 arrays."""
+    return lexical_weight * (words + trigrams) / 2 + document_weight * document
+
+
+def candidates(dense: Sequence[int], evidence: np.ndarray, following: np.ndarray, depth: int = CANDIDATES) -> list[int]:
+    """Positions worth scoring: the dense ones, the `depth` best by lexical evidence, and the
+    sentence after each of them (it may inherit their relevance). In a stable order."""
+    out = dict.fromkeys(int(i) for i in dense)
+    if evidence.size:
+        top = np.argsort(-evidence, kind="stable")[:depth]
+        out.update(dict.fromkeys(int(i) for i in top if evidence[i] > 0))
+    for i in list(out):
+        if following[i] >= 0:
+            out.setdefault(int(following[i]), None)
+    return list(out)
+
+
+def hybrid_scores(positions: Sequence[int], cosine: Mapping[int, float], evidence: np.ndarray,
+                  previous: np.ndarray, floor: float, previous_weight: float = PREVIOUS_WEIGHT) -> dict[int, float]:
+    """score(i) = own(i) + previous_weight * max(0, own(previous(i))), with
+    own(i) = cosine(i) - floor + evidence(i). `cosine` must hold every position and its previous."""
+    def own(i: int) -> float:
+        return cosine[i] - floor + float(evidence[i])
+
+    out = {}
+    for i in positions:
+        p = int(previous[i])
+        out[i] = own(i) + (previous_weight * max(0.0, own(p)) if p >= 0 else 0.0)
+    return out
+
+
+@dataclass(frozen=True)
+class LexicalScores:
+    words: np.ndarray  # raw word BM25 per citable sentence (what Hit.lexical reports)
+    evidence: np.ndarray  # lexical_evidence(): the lexical part of the fused score
+
+
+def _bm25(corpus: list[list[str]], k1: float, b: float) -> bm25s.BM25:
+    model = bm25s.BM25(k1=k1, b=b)
+    model.index([toks or [_EMPTY] for toks in corpus], show_progress=False)
+    return model
+
+
+def _scores(model: bm25s.BM25 | None, query: list[str], size: int) -> np.ndarray:
+    known = [t for t in query if model is not None and t in model.vocab_dict]
+    return np.asarray(model.get_scores(known), dtype=np.float64) if known else np.zeros(size)
+
+
 @dataclass
 class LexicalIndex:
-    """BM25 over the citable sentences of the store, rebuilt when the corpus changes."""
+    """BM25 over the citable sentences of the store (words and character trigrams) and over
+    whole documents, plus each sentence's neighbours; rebuilt when the corpus changes."""
 
-    sentences: list[Sentence]
+    sentences: list[Sentence]  # citable, in (doc_id, start) order: a document is a contiguous run
     by_id: dict[str, Sentence]
-    bm25: bm25s.BM25 | None
     signature: tuple
     group: dict[str, tuple[str, ...]]  # sentence_id -> all sentence_ids stating the same fact
+    position: dict[str, int]  # sentence_id -> index into `sentences`
+    previous: np.ndarray  # index of the previous citable sentence of the same document, or -1
+    following: np.ndarray  # index of the next one, or -1
+    doc_of: np.ndarray  # index into `doc_ids` of each sentence's document
+    doc_ids: list[str]
+    words: bm25s.BM25 | None = None
+    trigrams: bm25s.BM25 | None = None
+    documents: bm25s.BM25 | None = None
 
     @classmethod
     def build(cls, sentences: list[Sentence], signature: tuple) -> "LexicalIndex":
-        citable = [s for s in sentences if s.role.citable]
+        citable = sorted((s for s in sentences if s.role.citable), key=lambda s: (s.doc_id, s.start))
         by_id = {s.sentence_id: s for s in sentences}
         groups: dict[str, list[str]] = {}
         for s in citable:
             groups.setdefault(s.dup_of or s.sentence_id, []).append(s.sentence_id)
-        bm25 = None
+        n = len(citable)
+        same_doc = np.array([citable[i].doc_id == citable[i + 1].doc_id for i in range(n - 1)], dtype=bool)
+        previous = np.full(n, -1, dtype=np.int64)
+        following = np.full(n, -1, dtype=np.int64)
+        idx = np.arange(n - 1)[same_doc] if n > 1 else np.zeros(0, dtype=np.int64)
+        previous[idx + 1] = idx
+        following[idx] = idx + 1
+        doc_ids = list(dict.fromkeys(s.doc_id for s in citable))
+        doc_row = {d: j for j, d in enumerate(doc_ids)}
+        doc_of = np.array([doc_row[s.doc_id] for s in citable], dtype=np.int64)
+        index = cls(citable, by_id, signature, {sid: tuple(m) for m in groups.values() for sid in m},
+                    {s.sentence_id: i for i, s in enumerate(citable)}, previous, following, doc_of, doc_ids)
         if citable:
-            bm25 = bm25s.BM25()
-            bm25.index([terms(s.text) or ["∅"] for s in citable], show_progress=False)
-        return cls(citable, by_id, bm25, signature,
-                   {sid: tuple(members) for members in groups.values() for sid in members})
+            word_lists = [terms(s.text) for s in citable]
+            index.words = _bm25(word_lists, BM25_K1, BM25_B)
+            index.trigrams = _bm25([char_ngrams(s.text) for s in citable], BM25_K1, BM25_B)
+            per_doc: list[list[str]] = [[] for _ in doc_ids]
+            for row, toks in zip(doc_of, word_lists):
+                per_doc[row].extend(toks)
+            # Documents vary in length far more than sentences: the usual b=0.75 applies here.
+            index.documents = _bm25(per_doc, BM25_K1, 0.75)
+        return index
+
+    def scores(self, query: str, doc_id: str | None = None) -> LexicalScores:
+        """Word BM25 and the lexical evidence of every citable sentence (zero outside `doc_id`)."""
+        n = len(self.sentences)
+        q_terms = terms(query)
+        words = _scores(self.words, q_terms, n)
+        trigrams = _scores(self.trigrams, char_ngrams(query), n)
+        document = _scores(self.documents, q_terms, len(self.doc_ids))[self.doc_of] if n else np.zeros(0)
+        if doc_id:
+            keep = self.doc_of == (self.doc_ids.index(doc_id) if doc_id in self.doc_ids else -1)
+            words, trigrams, document = (np.where(keep, a, 0.0) for a in (words, trigrams, document))
+        return LexicalScores(words, lexical_evidence(normalised(words), normalised(trigrams), normalised(document)))
 
     def rank(self, query: str, n: int, doc_id: str | None = None) -> list[tuple[str, float]]:
-        q = [t for t in terms(query)]
-        if self.bm25 is None or not q:
-            return []
-        known = [t for t in q if t in self.bm25.vocab_dict]
-        if not known:
-            return []
-        scores = self.bm25.get_scores(known)
-        if doc_id:
-            scores = np.where([s.doc_id == doc_id for s in self.sentences], scores, 0.0)
-        order = np.argsort(-scores, kind="stable")[:n]
-        return [(self.sentences[i].sentence_id, float(scores[i])) for i in order if scores[i] > 0]
+        """(sentence_id, lexical evidence) of the n best sentences by the lexical part alone."""
+        evidence = self.scores(query, doc_id).evidence
+        order = np.argsort(-evidence, kind="stable")[:n]
+        return [(self.sentences[i].sentence_id, float(evidence[i])) for i in order if evidence[i] > 0]
 
 
 def strip_for_embedding(query: str) -> str:
@@ -116,25 +227,42 @@ class HybridRetriever:
 
     def search(self, query: str, k: int = 5, doc_id: str | None = None,
                mode: SearchMode | str = SearchMode.HYBRID) -> list[Hit]:
-        """The k best sentences for `query`; `mode` picks the rankers (dense, lexical or both)."""
+        """The k best sentences for `query`; `mode` picks the rankers: both fused (the default),
+        dense alone (cosine order) or lexical alone (the lexical evidence)."""
         mode = SearchMode.from_str(mode)
         index = self.index()
         if not index.sentences:
             return []
         qvec = self.embedder.query(strip_for_embedding(query))
-        dense = [] if mode is SearchMode.LEXICAL else \
-            [(sid, cos) for sid, cos in self.store.nearest(qvec, CANDIDATES, doc_id) if sid in index.by_id]
-        lexical = [] if mode is SearchMode.DENSE else index.rank(query, CANDIDATES, doc_id)
-        fused = rrf([[sid for sid, _ in dense], [sid for sid, _ in lexical]])
-        cosine = dict(dense)
-        missing = [sid for sid in fused if sid not in cosine]
-        for sid, vec in self.store.vectors(missing).items():
-            cosine[sid] = float(vec @ qvec)
-        bm25 = dict(lexical)
-        ranked = sorted(fused, key=lambda sid: (-fused[sid], -cosine.get(sid, 0.0), sid))
-        hits = [Hit(s.doc_id, s.sentence_id, s.start, s.end, s.text, fused[sid], cosine.get(sid, 0.0),
-                    bm25.get(sid, 0.0)) for sid in ranked for s in [index.by_id[sid]]]
+        lexical = index.scores(query, doc_id)
+        cosine: dict[int, float] = {}
+        if mode is not SearchMode.LEXICAL:
+            for sid, cos in self.store.nearest(qvec, CANDIDATES, doc_id):
+                if sid in index.position:
+                    cosine[index.position[sid]] = cos
+        if mode is SearchMode.DENSE:
+            scores = dict(cosine)
+        elif mode is SearchMode.LEXICAL:
+            order = np.argsort(-lexical.evidence, kind="stable")[:CANDIDATES]
+            scores = {int(i): float(lexical.evidence[i]) for i in order if lexical.evidence[i] > 0}
+        else:
+            floor = min(cosine.values()) if cosine else 0.0
+            positions = candidates(list(cosine), lexical.evidence, index.following)
+            needed = set(positions) | {int(index.previous[i]) for i in positions if index.previous[i] >= 0}
+            self._add_cosines(cosine, needed, qvec, index)
+            scores = hybrid_scores(positions, cosine, lexical.evidence, index.previous, floor)
+        self._add_cosines(cosine, set(scores), qvec, index)
+        ranked = sorted(scores, key=lambda i: (-scores[i], -cosine.get(i, 0.0), index.sentences[i].sentence_id))
+        hits = [Hit(s.doc_id, s.sentence_id, s.start, s.end, s.text, scores[i], cosine.get(i, 0.0),
+                    float(lexical.words[i])) for i in ranked for s in [index.sentences[i]]]
         return collapse_duplicates(hits, index.group)[:k]
+
+    def _add_cosines(self, cosine: dict[int, float], positions: set[int], qvec: np.ndarray,
+                     index: LexicalIndex) -> None:
+        """Cosines of sentences the dense search did not return, from their stored vectors."""
+        missing = [index.sentences[i].sentence_id for i in positions if i not in cosine]
+        for sid, vec in self.store.vectors(missing).items():
+            cosine[index.position[sid]] = float(vec @ qvec)
 
 
 def collapse_duplicates(hits: Sequence[Hit], group: dict[str, tuple[str, ...]]) -> list[Hit]:

@@ -1,0 +1,88 @@
+"""Score-level fusion of dense and lexical evidence: the pure pieces with hand-computed values,
+the lexical index's neighbours and document filter, and the search modes."""
+
+import numpy as np
+import pytest
+
+from factbot.retrieval import (LexicalIndex, SearchMode, candidates, hybrid_scores, lexical_evidence,
+                               normalised)
+from factbot.text import char_ngrams
+from factbot.types import FactbotError, Role, Sentence
+
+
+def test_char_ngrams_mark_word_edges_and_skip_function_words():
+    # "في" is a stop word; each other token is padded with < > and cut into trigrams
+    assert char_ngrams("في العراق 2500") == ["<ال", "الع", "لعر", "عرا", "راق", "اق>",
+                                            "<25", "250", "500", "00>"]
+    assert char_ngrams("و") == []  # a lone conjunction is a stop word
+    assert char_ngrams("US") == ["<us", "us>"]
+
+
+def test_normalised_divides_by_the_best_and_keeps_all_zeros():
+    assert normalised(np.array([0.0, 2.0, 4.0])).tolist() == [0.0, 0.5, 1.0]
+    assert normalised(np.zeros(3)).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_lexical_evidence_hand_computed():
+    words, trigrams, document = np.array([1.0, 0.0]), np.array([0.5, 1.0]), np.array([1.0, 0.0])
+    # 0.1 * (1 + 0.5) / 2 + 0.1 * 1 = 0.175 ; 0.1 * (0 + 1) / 2 + 0 = 0.05
+    assert lexical_evidence(words, trigrams, document, 0.1, 0.1) == pytest.approx([0.175, 0.05])
+
+
+def test_candidates_are_dense_then_lexical_then_the_sentence_after_each():
+    evidence = np.array([0.0, 0.3, 0.0, 0.2, 0.0])
+    following = np.array([1, 2, -1, 4, -1])  # documents: [0 1 2] and [3 4]
+    # dense gives 0; lexical (depth 1) adds 1; then the sentences after 0 and 1: 1 (known) and 2
+    assert candidates([0], evidence, following, depth=1) == [0, 1, 2]
+    # depth 2 also takes 3 and so its follower 4; zero evidence is never a lexical candidate
+    assert candidates([], evidence, following, depth=5) == [1, 3, 2, 4]
+
+
+def test_hybrid_scores_inherit_part_of_the_previous_sentence():
+    cosine = {0: 0.80, 1: 0.76, 2: 0.70}
+    evidence = np.array([0.1, 0.0, 0.05])
+    previous = np.array([-1, 0, 1])
+    s = hybrid_scores([0, 1, 2], cosine, evidence, previous, floor=0.75, previous_weight=0.2)
+    # own: 0 -> 0.05 + 0.1 = 0.15 ; 1 -> 0.01 ; 2 -> -0.05 + 0.05 = 0.0
+    # score: 0 -> 0.15 (no previous); 1 -> 0.01 + 0.2 * 0.15 = 0.04; 2 -> 0.0 + 0.2 * 0.01 = 0.002
+    assert s == pytest.approx({0: 0.15, 1: 0.04, 2: 0.002})
+    # a previous sentence below the floor never pulls its follower down
+    s = hybrid_scores([1], {0: 0.60, 1: 0.76}, np.zeros(2), np.array([-1, 0]), floor=0.75)
+    assert s == pytest.approx({1: 0.01})
+
+
+def _sentence(doc, start, text, role=Role.BODY):
+    return Sentence(doc, f"{doc}-{start}", start, start + len(text), text, role)
+
+
+def test_index_links_neighbours_within_a_document_and_filters_by_document():
+    sents = [_sentence("b", 0, "نهر النيل طويل"), _sentence("a", 0, "العنوان", Role.HEADLINE),
+             _sentence("a", 10, "شارك المقال", Role.CHROME), _sentence("a", 20, "يبلغ طول النهر 6650 كم"),
+             _sentence("b", 20, "يمر النيل في مصر")]
+    index = LexicalIndex.build(sents, ())
+    # citable only, in (doc, start) order: a-0, a-20, b-0, b-20 (chrome is never indexed)
+    assert [s.sentence_id for s in index.sentences] == ["a-0", "a-20", "b-0", "b-20"]
+    assert index.previous.tolist() == [-1, 0, -1, 2] and index.following.tolist() == [1, -1, 3, -1]
+    # "نيل" matches the stem of "النيل" and its trigrams; nothing in document a has either
+    everywhere = index.scores("نيل")
+    assert (everywhere.words > 0).tolist() == [False, False, True, True]
+    assert (everywhere.evidence > 0).tolist() == [False, False, True, True]
+    assert index.scores("نيل", doc_id="a").evidence.tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert index.scores("نيل", doc_id="nope").evidence.tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert {sid for sid, _ in index.rank("نيل", 5)} == {"b-0", "b-20"} and index.rank("غائب", 5) == []
+
+
+def test_unknown_search_mode_lists_the_valid_ones(hash_bot):
+    with pytest.raises(FactbotError, match="unknown search mode 'bm25'; expected one of: hybrid, dense, lexical"):
+        hash_bot.retriever.search("troops", mode="bm25")
+
+
+@pytest.mark.parametrize("mode", list(SearchMode))
+def test_each_mode_ranks_by_its_own_score(hash_bot, mode):
+    hits = hash_bot.retriever.search("كم عدد الجنود الأمريكيين في العراق؟", k=10, mode=mode)
+    assert hits
+    key = {SearchMode.DENSE: lambda h: h.dense}.get(mode, lambda h: h.score)
+    values = [key(h) for h in hits]
+    assert values == sorted(values, reverse=True)
+    if mode is SearchMode.LEXICAL:
+        assert all(h.score > 0 for h in hits)  # the lexical ranker never returns a non-match
