@@ -2,8 +2,9 @@
 ask, see the cited Arabic sentence highlighted right-to-left, pick a citation, follow up,
 check a claim, add a hostile document through the page, and fetch nothing from outside.
 
-Set FACTBOT_UPDATE_SCREENSHOT=1 to also write docs/screenshot.png (the README's picture);
-otherwise the screenshot only goes to the test's tmp folder, leaving the repository clean.
+Set FACTBOT_UPDATE_SCREENSHOT=1 to also write docs/screenshot.png (the README's picture, taken
+after a question and its follow-up); otherwise the screenshot only goes to the test's tmp
+folder, leaving the repository clean.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ pytestmark = [
 ]
 
 TROOPS_Q = "How many US troops remain in Iraq?"
-WAIT_S = 60  # an answer on a loaded 2-core machine can take seconds; the page must get there
+WAIT_S = 120  # an answer on a loaded 2-core machine can take many seconds (the first loads models)
 EVIL = "<script>alert(1)</script> The sky bulletin reads <img src=x onerror=alert(2)> calm."
 
 
@@ -67,7 +68,7 @@ def browser(tmp_path_factory):
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-                 "--window-size=1400,900", "--lang=en-US"):
+                 "--window-size=1400,1000", "--lang=en-US"):
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     # The driver path is given: selenium-manager never runs, nothing is downloaded.
@@ -142,9 +143,6 @@ def test_asking_shows_the_answer_citations_and_the_highlighted_sentence(page, tm
     shot = tmp_path / "screenshot.png"
     page.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000  # a real picture, not an empty canvas
-    if os.environ.get("FACTBOT_UPDATE_SCREENSHOT") == "1":
-        (ROOT / "docs").mkdir(exist_ok=True)
-        page.save_screenshot(str(ROOT / "docs" / "screenshot.png"))
 
 
 def test_picking_a_citation_moves_the_highlight(page):
@@ -168,6 +166,10 @@ def test_follow_up_question_uses_the_previous_one(page):
     answer = page.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer")[-1]
     # The follow-up is read with the previous question's topic words (shown to the user).
     assert "read as: us troops remain iraq — and when was it formed?" in answer.text
+    assert "2014" in answer.text.split("\n")[0]  # the coalition was formed in 2014 (the cited sentence says so)
+    if os.environ.get("FACTBOT_UPDATE_SCREENSHOT") == "1":  # the README's picture: two turns, one follow-up
+        (ROOT / "docs").mkdir(exist_ok=True)
+        page.save_screenshot(str(ROOT / "docs" / "screenshot.png"))
 
 
 def test_clicking_a_marker_of_an_earlier_answer_highlights_its_sentence(page):

@@ -83,7 +83,7 @@ def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | N
             with gr.Tab("Chat", id="chat"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=5):
-                        chatbot = gr.Chatbot(label="Conversation", height=460, latex_delimiters=[],
+                        chatbot = gr.Chatbot(label="Conversation", height=540, latex_delimiters=[],
                                              buttons=["copy"], elem_id="fb-chat", feedback_options=None)
                         with gr.Row():
                             question = gr.Textbox(placeholder="Ask a question (English or Arabic)…", show_label=False,
