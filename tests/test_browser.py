@@ -100,6 +100,7 @@ def _tab(driver, name: str) -> None:
 
 
 def _ask(driver, question: str, n_answers: int) -> None:
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -107,8 +108,13 @@ def _ask(driver, question: str, n_answers: int) -> None:
     box.clear()
     box.send_keys(question)
     driver.find_element(By.CSS_SELECTOR, "#fb-ask").click()
-    WebDriverWait(driver, WAIT_S).until(
-        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer")) >= n_answers)
+    try:
+        WebDriverWait(driver, WAIT_S).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer")) >= n_answers)
+    except TimeoutException:  # say what the page shows instead
+        toasts = [t.text for t in driver.find_elements(By.CSS_SELECTOR, ".toast-body")]
+        chat = driver.find_element(By.CSS_SELECTOR, "#fb-chat").text
+        pytest.fail(f"no answer to {question!r} after {WAIT_S} s; messages {toasts!r}; chat {chat[-300:]!r}")
     time.sleep(0.3)  # the scroll script runs ~60 ms after the update
 
 

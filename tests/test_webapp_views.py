@@ -128,6 +128,11 @@ def test_evaluate_bundled_questions(views):
     assert sorted(f.rsplit("/", 1)[1] for f in files) == ["metrics.json", "predictions.jsonl", "report.md"]
 
 
+def test_evaluate_takes_only_bundled_set_names(views):
+    with pytest.raises(FactbotError, match="no bundled evaluation set '../corpus/x.jsonl'"):
+        views.evaluate("../corpus/x.jsonl", None, None)
+
+
 def test_evaluate_upload_needs_a_file(views):
     with pytest.raises(gr.Error, match="choose a JSONL file"):
         user_errors(views.evaluate)("upload", None, None)

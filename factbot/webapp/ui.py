@@ -16,7 +16,7 @@ import gradio as gr  # noqa: E402
 
 from factbot.documents import MAX_DOCUMENT_BYTES, SUFFIXES  # noqa: E402
 from factbot.webapp import render  # noqa: E402
-from factbot.webapp.views import ALL_DOCS, Views, user_errors  # noqa: E402
+from factbot.webapp.views import ALL_DOCS, BUNDLED_SETS, Views, user_errors  # noqa: E402
 
 QUEUE_SIZE = 64  # requests waiting beyond this are told the app is busy
 CONCURRENCY = 2  # one per core; bot calls themselves run one at a time (views.SerialBot)
@@ -134,7 +134,7 @@ def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | N
                 gr.Markdown("Run a labelled set through the bot and see its headline metrics. Bundled sets are "
                             "about the bundled article; an uploaded JSONL uses the same format (evalsets/README.md).")
                 with gr.Row():
-                    eval_choice = gr.Radio(["questions.jsonl", "claims.jsonl", "upload"], value="questions.jsonl",
+                    eval_choice = gr.Radio([*BUNDLED_SETS, "upload"], value=BUNDLED_SETS[0],
                                            label="Dataset")
                     eval_limit = gr.Number(None, label="Only the first N items (empty: all)", precision=0, minimum=1)
                 eval_file = gr.File(label="JSONL to evaluate (with 'upload')", file_types=[".jsonl", ".json"],

@@ -32,6 +32,7 @@ log = logging.getLogger("factbot.webapp")
 MAX_K = 50  # as the CLI's -k
 MAX_KEPT_MARKS = 500  # marks of earlier chat turns kept per session, so old markers still work
 ALL_DOCS = ("All documents", "")  # the document filter's "no filter" choice
+BUNDLED_SETS = ("questions.jsonl", "claims.jsonl")  # under evalsets/
 
 
 class SerialBot:
@@ -272,10 +273,10 @@ class Views:
             path = Path(upload)
             if path.stat().st_size > MAX_DOCUMENT_BYTES:
                 raise FactbotError(f"{path.name} is over the {MAX_DOCUMENT_BYTES:,}-byte limit")
-        else:
-            if self.evalsets is None:
-                raise FactbotError("no bundled evaluation sets in this installation")
+        elif choice in BUNDLED_SETS and self.evalsets is not None:  # never a path from the page
             path = self.evalsets / choice
+        else:
+            raise FactbotError(f"no bundled evaluation set {choice!r}; choose one of {', '.join(BUNDLED_SETS)}")
         n = int(limit) if limit else None
         out = Path(tempfile.mkdtemp(prefix="factbot-eval-"))
         warnings: list[str] = []
