@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from factbot.evaluate.datasets import Dataset, Format, Kind, load_dataset
+from factbot.evaluate.judge import match_form
 from factbot.evaluate.report import write_all
 from factbot.evaluate.runner import Prediction, run_items
 from factbot.evaluate.summary import summarise
-from factbot.text import normalize
 from factbot.types import FactbotError
 
 OpenBot = Callable[[str | None], object]  # open_bot(collection name or None) -> FactBot
@@ -65,12 +65,12 @@ def index_contexts(bot, dataset: Dataset, progress: bool = False):
 
 
 def missing_evidence(items, documents_text: list[str]) -> list[str]:
-    """Warnings for evidence_any strings found in no document (matching form)."""
-    corpus = [normalize(t) for t in documents_text]
+    """Warnings for evidence_any strings found in no document (compared as the judge does)."""
+    corpus = [match_form(t) for t in documents_text]
     out = []
     for item in items:
         for s in item.evidence_any:
-            if not any(normalize(s) in doc for doc in corpus):
+            if not any(match_form(s) in doc for doc in corpus):
                 out.append(f"{item.where} ({item.id}): evidence {s!r} is not in the corpus")
     return out
 

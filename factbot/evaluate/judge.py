@@ -1,7 +1,8 @@
 """Judging one result against its item: is the answer right, is the evidence the right one.
 
-All comparisons are in the matching form (`factbot.text.normalize`), so diacritics,
-hamza forms, Arabic-Indic digits and case never decide a match.
+All comparisons are in the matching form (`factbot.text.normalize`), reduced to its
+tokens: diacritics, hamza forms, Arabic-Indic digits, case and punctuation never decide a
+match (SQuAD golds keep the comma that followed them: "سنة 1962،" must match "سنة 1962").
 """
 
 from __future__ import annotations
@@ -12,14 +13,19 @@ from dataclasses import dataclass
 
 from factbot.evaluate.datasets import Item, Kind
 from factbot.evaluate.metrics import token_f1
-from factbot.text import normalize, tokens
+from factbot.text import tokens
 from factbot.types import Answer, Label, ParagraphVerdict, Verdict
 
 
+def match_form(text: str) -> str:
+    """`normalize`d text as its tokens joined by single spaces: no punctuation left."""
+    return " ".join(tokens(text))
+
+
 def contains_any(text: str, needles: Iterable[str]) -> bool:
-    """Does `text` contain any needle, both in matching form? Empty needles never match."""
-    hay = normalize(text)
-    return any(n and n in hay for n in (normalize(x) for x in needles))
+    """Does `text` contain any needle, both in match form? Needles with no token never match."""
+    hay = match_form(text)
+    return any(n and n in hay for n in (match_form(x) for x in needles))
 
 
 _MARKER = re.compile(r"\s*\[\d+\]")  # citation markers like " [1]" that answers end with
