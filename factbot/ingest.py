@@ -70,6 +70,27 @@ def sync(store: SentenceStore, embedder: Embedder, docs: Sequence[Document], *, 
                         seconds=time.perf_counter() - t0)
 
 
+def rebuild(store: SentenceStore, embedder: Embedder, progress: bool = False) -> IngestReport:
+    """Re-embed every stored document's sentences: after the vector index was lost (see
+    `SentenceStore.repair`). Document by document, as `sync` does: uncommit,
+    add its sentences, commit, so a document is never visible half-indexed."""
+    t0 = time.perf_counter()
+    docs = list(store.documents().values())
+    plans = [(d, sentences_of(d)) for d in docs]
+    added = embedded = 0
+    with store.writing(), tqdm(total=sum(len(s) for _, s in plans), unit="sentence", desc="rebuilding",
+                               disable=not progress, leave=False) as bar:
+        for doc, sentences in plans:
+            _drop(store, doc.doc_id)
+            vectors, n = _embed(embedder, sentences, {}, bar)
+            store.add_sentences(sentences, vectors)
+            store.commit_document(doc)
+            added += len(sentences)
+            embedded += n
+    return IngestReport(documents=len(docs), sentences=added, added=added, unchanged=0, removed=0,
+                        embedded=embedded, seconds=time.perf_counter() - t0)
+
+
 def _drop(store: SentenceStore, doc_id: str) -> int:
     store.uncommit_document(doc_id)
     ids = store.sentence_ids(doc_id)

@@ -64,6 +64,17 @@ class FactBot:
             home = Path(home) if home else default_home()
             store = SentenceStore(connect(home=home), emb.name, collection,
                                   lock_path=home / f"{collection}.write.lock")
+            if store.damaged:  # a killed process left a vector index unreadable
+                import warnings
+
+                from factbot.ingest import rebuild
+
+                with store.writing():  # one writer repairs; the lock is re-entrant for rebuild
+                    store.repair()
+                    report = rebuild(store, emb)
+                warnings.warn(f"factbot: the vector index under {home} was damaged by an interrupted write; "
+                              f"rebuilt it from the {report.documents} stored documents ({report.sentences} "
+                              "sentences)", RuntimeWarning, stacklevel=2)
         bot = cls(store, emb)
         bot.llm = llm
         return bot

@@ -103,6 +103,7 @@ class SentenceStore:
             self.docs = client.get_or_create_collection(f"{name}-documents", metadata={"embedder": embedder_name},
                                                         embedding_function=None)
         self._mark_seen()
+        self.damaged = self._damaged_collections() if self._path else ()
         built_with = (self.sentences.metadata or {}).get("embedder")
         if built_with and built_with != embedder_name:
             raise FactbotError(
@@ -123,6 +124,34 @@ class SentenceStore:
                 raise FactbotError(f"lost the Chroma server at {self.url}: {type(exc).__name__}; "
                                    f"is `chroma run` still running?") from None
             raise
+
+    def _damaged_collections(self) -> tuple[str, ...]:
+        """The collections ("docs", "sentences") whose vector index cannot be read.
+
+        Chroma writes its HNSW files in place: `kill -9` while it saves them can leave an empty
+        index_metadata.pickle, after which every read of the collection fails ("Error
+        deserializing pickle file"). Both collections are derived data, see `repair`."""
+        damaged = []
+        for attr in ("docs", "sentences"):
+            try:
+                getattr(self, attr).get(limit=1, include=[])
+            except Exception as exc:
+                if not _is_damaged_index(exc):
+                    raise
+                damaged.append(attr)
+        return tuple(damaged)
+
+    def repair(self) -> None:
+        """Recreate the damaged collections, empty (hold `writing()`). The caller re-embeds the
+        sentences from the stored documents (`factbot.ingest.rebuild`); a lost documents
+        collection is refilled by the next ingest."""
+        metas = {"docs": {"embedder": self.embedder_name},
+                 "sentences": {"hnsw:space": "cosine", "embedder": self.embedder_name}}
+        for attr in self._damaged_collections():
+            name = getattr(self, attr).name
+            self.client.delete_collection(name)
+            setattr(self, attr, self.client.create_collection(name, metadata=metas[attr], embedding_function=None))
+        self.damaged = ()
 
     def _mark_seen(self) -> None:
         if self._path:
@@ -287,6 +316,12 @@ class SentenceStore:
         from langchain_chroma import Chroma
 
         return Chroma(client=self.client, collection_name=f"{self.name}-sentences", embedding_function=embedder)
+
+
+def _is_damaged_index(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return type(exc).__name__ == "InternalError" and any(
+        w in text for w in ("hnsw segment reader", "deserializing pickle", "index_metadata", "hnsw index"))
 
 
 def _is_connection_error(exc: BaseException) -> bool:
