@@ -199,8 +199,11 @@ def test_added_document_is_searchable_at_once_then_deleted(client):
     hits = client.predict("zebra parade Lisbon", 1, api_name="/search")["hits"]
     assert hits[0]["doc_id"] == "zebra-parade"
     assert NEW_DOC[hits[0]["start"]:hits[0]["end"]] == hits[0]["text"]
-    answer = client.predict("How many zebras walked in the Lisbon parade?", api_name="/ask")
+    answer = client.predict("When did the Lisbon zebra parade take place?", api_name="/ask")
     assert answer["citations"] and answer["citations"][0]["doc_id"] == "zebra-parade", answer
+    c = answer["citations"][0]
+    assert NEW_DOC[c["start"]:c["end"]] == c["text"] == "The Lisbon zebra parade took place on 3 March 2021."
+    assert "2021" in answer["answer"]
     assert client.predict("zebra-parade", api_name="/delete_document") == {"deleted": "zebra-parade"}
     assert [d["doc_id"] for d in client.predict(api_name="/documents")] == ["us-iraq-coalition-talks.ar"]
 

@@ -197,12 +197,15 @@ def test_verdict_badge(label, cls, text):
 def test_verdict_evidence_shows_stance_and_is_highlighted():
     s = AR_TEXT.index(TROOPS)
     e = Evidence(1, "d", "s1", TROOPS, s, s + len(TROOPS), Stance.REFUTES, 0.81)
-    v = Verdict("About 5,000 US troops remain in Iraq.", Label.REFUTED, 0.9, "2,500, not 5,000", (e,))
+    v = Verdict("About 5,000 US troops remain in Iraq.", Label.REFUTED, 0.9, "2,500, not 5,000 [1] [4]", (e,))
     out = render.verdict_html(v)
     assert '<span class="fb-stance refutes">refutes</span>' in out and "· 0.81" in out
     marks = render.verdict_marks(v)
     assert [(m.key, m.label, m.kind, m.group) for m in marks] == [("check-1", "1", "refutes", "check")]
-    assert '<span class="fb-ref fbk-check-1" title="show in the source">[1]</span>' in out
+    # The reason's [1] is the evidence's marker; [4] names no evidence and stays text.
+    assert ('<p class="fb-reason" dir="auto">2,500, not 5,000 <span class="fb-ref fbk-check-1" '
+            'title="show in the source">[1]</span> [4]</p>') in out
+    assert out.count('<span class="fb-ref fbk-check-1" title="show in the source">[1]</span>') == 2
     panel = render.document_html(doc(AR_TEXT, lang="ar"), marks, "check-1")
     assert re.findall(r'<mark id="check-1" class="fb-hl refutes focus"[^>]*><sup[^>]*>1</sup>(.*?)</mark>',
                       panel) == [TROOPS]
