@@ -197,24 +197,30 @@ def crash_runs(size: str, runs: int, seed: int = 0, sample: int | None = None, w
     assert proc.wait(600) == 0, proc.stderr.read()
     full_seconds = time.perf_counter() - t0 - (began or 0.0)
     results = []
-    for run in range(runs):
-        corpus = corpus_a if run % 2 == 0 else corpus_b  # every run has a whole corpus to replace
-        delay = rng.uniform(0.0, full_seconds)  # a random moment of the work
+    attempt = 0
+    while sum(r["killed"] for r in results) < runs and attempt < 3 * runs:  # `runs` kills, not attempts
+        corpus = corpus_a if attempt % 2 == 0 else corpus_b  # every attempt has a whole corpus to replace
+        attempt += 1
+        # a random moment of the work (its length varies with the machine's load: an ingest that
+        # finishes first is recorded as not killed, and one more attempt is made)
+        delay = rng.uniform(0.0, 0.8 * full_seconds)
         kill = kill_during_ingest(home, corpus, delay)
         other = corpus_a if corpus is corpus_b else corpus_b
         after_kill = verify_in_fresh_process(home, corpus, complete=False, older=(other,))
         redo = ingest(home, corpus)
         report = json.loads(redo.stdout) if redo.returncode == 0 else {"error": redo.stderr.strip()[-500:]}
         final = verify_in_fresh_process(home, corpus, complete=True, sample=sample)
-        row = {"run": run + 1, **kill, "visible_after_kill": after_kill.get("documents"),
+        row = {"run": attempt, **kill, "visible_after_kill": after_kill.get("documents"),
                "reingest_added": report.get("added"), "reingest_error": report.get("error"),
+               "rebuilt": "rebuilt it from" in redo.stderr,
                **{k: final.get(k) for k in ("documents", "stored_records", "found_by_id", "found_by_query")},
                "problems": after_kill["problems"] + final["problems"] + ([report["error"]] if "error" in report else [])}
         results.append(row)
         log(json.dumps(row, ensure_ascii=False))
     entries = docs * per_doc
     return {"size": size, "documents": docs, "entries": entries, "work_seconds": round(full_seconds, 2),
-            "runs": runs, "killed_mid_ingest": sum(r["killed"] for r in results),
+            "runs": len(results), "killed_mid_ingest": sum(r["killed"] for r in results),
+            "index_rebuilt_after_kill": sum(r["rebuilt"] for r in results),
             # where the kills landed, told by how much the next ingest had to redo
             "killed_before_first_commit": sum(r["killed"] and r["reingest_added"] == entries for r in results),
             "killed_mid_corpus": sum(r["killed"] and 0 < (r["reingest_added"] or 0) < entries for r in results),
@@ -285,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"race: {race['runs']} runs of two concurrent ingests, {race['refused']} refused by the lock, "
               f"failed runs: {race['failed_runs']}, entries verified by id: {race['entries_verified']}")
     for s in summaries:
-        print(f"{s['size']}: {s['runs']} runs ({s['killed_mid_ingest']} killed mid-ingest), {s['documents']} documents, "
+        print(f"{s['size']}: {s['runs']} runs ({s['killed_mid_ingest']} killed mid-ingest, {s['index_rebuilt_after_kill']} "
+              f"left an unreadable index, rebuilt), {s['documents']} documents, "
               f"{s['entries']} entries; failed runs: {s['failed_runs']}; entries verified by id: "
               f"{s['entries_verified']}, by own-text search: {s['queries_verified']}; "
               f"kills before the first commit / mid-corpus / after the last: {s['killed_before_first_commit']} / "
