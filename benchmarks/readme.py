@@ -37,6 +37,9 @@ def rows(result: dict) -> list[tuple[str, str]]:
         shown = _fmt(value)
         if value is None and key in reasons:
             shown = f"— ({reasons[key]})"
+        nested = [f"{k.split('.', 1)[1]}: {why}" for k, why in reasons.items() if k.startswith(f"{key}.")]
+        if nested:  # e.g. one size of scale_search_ms that failed
+            shown += " (" + "; ".join(nested) + ")"
         out.append((key, shown))
     return out
 

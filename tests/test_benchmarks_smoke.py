@@ -62,7 +62,8 @@ def test_synthetic_documents_slice_exactly():
 def test_readme_figures_are_replaced_between_the_markers_only():
     result = {"meta": {"date": "2026-01-01 00:00 UTC", "machine": {"summary": "2 cores"}, "command": "c",
                        "total_s": 1.0},
-              "search_p50_ms": 12.5, "ask_p50_ms": None, "reasons": {"ask_p50_ms": "no answer module"},
+              "search_p50_ms": 12.5, "ask_p50_ms": None, "scale_search_ms": {"1000": 3.5, "100000": None},
+              "reasons": {"ask_p50_ms": "no answer module", "scale_search_ms.100000": "too many SQL variables"},
               "arcd_retrieval": {"hybrid": {"r@1": 0.7}, "questions_with_gold_in_corpus": 701}}
     before = "# Title\n\nintro\n\n" + readme.START + "\nstale table\n" + readme.END + "\n\n## After\n"
     after = readme.replace_figures(before, result)
@@ -71,6 +72,8 @@ def test_readme_figures_are_replaced_between_the_markers_only():
     assert "| `search_p50_ms` | 12.5 |" in after
     assert "| `ask_p50_ms` | — (no answer module) |" in after
     assert "| `arcd_retrieval.hybrid` | r@1: 0.7 |" in after
+    # a failed size shows its reason next to the sizes that were measured
+    assert "| `scale_search_ms` | 1000: 3.5, 100000: — (100000: too many SQL variables) |" in after
     assert readme.replace_figures(after, result) == after  # idempotent
 
 
