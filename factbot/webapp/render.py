@@ -311,6 +311,7 @@ mark.fb-hl.refutes.focus { background: #ff9d9d; }
 .fb-note, .fb-readas, .fb-mode { color: var(--body-text-color-subdued); font-style: italic; }
 .fb-abstain { border-inline-start: 4px solid #9ca3af; padding-inline-start: 0.6rem; }
 .fb-abstain .fb-text { color: #4b5563; }
+.fb-abstain .fb-conf { color: #4b5563; border-color: #d1d5db; background: #f9fafb; }
 .fb-abstain-label { font-weight: 700; color: #6b7280; text-transform: uppercase; font-size: 0.75rem; letter-spacing: 0.05em; }
 .fb-list-head { font-size: 0.8rem; color: var(--body-text-color-subdued); margin-top: 0.3rem; }
 .fb-badge { display: inline-block; border-radius: 6px; padding: 0.2rem 0.7rem; font-weight: 800; letter-spacing: 0.04em;
@@ -330,6 +331,7 @@ mark.fb-hl.refutes.focus { background: #ff9d9d; }
 .fb-stance.refutes { background: #fee2e2; color: #991b1b; }
 .fb-stance.neutral { background: #f3f4f6; color: #4b5563; }
 .fb-summary { font-weight: 700; margin-bottom: 0.5rem; }
+.fb-table, .fb-table tr, .fb-table thead, .fb-table tbody { border: 0 !important; }
 .fb-table { border-collapse: collapse; width: 100%%; font-size: 0.9rem; }
 .fb-table th, .fb-table td { border: 0 !important; border-bottom: 1px solid var(--border-color-primary) !important;
   padding: 0.3rem 0.5rem; text-align: start; }

@@ -111,7 +111,9 @@ def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | N
                         gr.Examples(EXAMPLE_CLAIMS, inputs=[claim], label="Examples")
                         verdict = gr.HTML(elem_id="fb-verdict")
                     with gr.Column(scale=4):
-                        check_pick = gr.Radio(label="Evidence: pick one to highlight it", choices=[], visible=False)
+                        # The verdict's own [n] markers are clickable; the full list stays folded.
+                        with gr.Accordion("All evidence: pick one to highlight it", open=False):
+                            check_pick = gr.Radio(show_label=False, choices=[], visible=False, elem_id="fb-check-pick")
                         check_panel = gr.HTML(render.document_html(None), elem_id="fb-check-panel")
                 check_marks = gr.State([])
             with gr.Tab("Sources", id="sources"):
@@ -136,12 +138,12 @@ def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | N
                 with gr.Row():
                     eval_choice = gr.Radio([*BUNDLED_SETS, "upload"], value=BUNDLED_SETS[0],
                                            label="Dataset")
-                    eval_limit = gr.Number(None, label="Only the first N items (empty: all)", precision=0, minimum=1)
+                    eval_limit = gr.Number(0, label="Only the first N items (0: all)", precision=0, minimum=0)
                 eval_file = gr.File(label="JSONL to evaluate (with 'upload')", file_types=[".jsonl", ".json"],
                                     type="filepath")
                 eval_btn = gr.Button("Run evaluation", variant="primary")
                 eval_out = gr.HTML()
-                eval_plots = gr.Gallery(label="Plots", columns=3, height="auto")
+                eval_plots = gr.Gallery(label="Plots", columns=2, height=420, object_fit="contain", preview=False)
                 eval_files = gr.File(label="metrics.json, predictions.jsonl, report.md", file_count="multiple")
 
         cite_key = gr.Textbox(visible="hidden", elem_id="fb-cite-key", show_label=False)
