@@ -192,6 +192,7 @@ def test_clicking_a_marker_of_an_earlier_answer_highlights_its_sentence(page):
 
 def test_checking_a_claim_shows_a_badge_and_evidence(page):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     _tab(page, "Check")
     box = _wait(page, "#fb-claim textarea")
@@ -205,6 +206,13 @@ def test_checking_a_claim_shows_a_badge_and_evidence(page):
     assert colour == "rgba(185, 28, 28, 1)"  # #b91c1c: the red of REFUTED
     mark = _wait(page, "#fb-check-panel mark.focus")
     assert "2500" in _visible_text(page, mark)
+
+    # The folded evidence list: picking the second evidence sentence moves the highlight to it.
+    page.find_element(By.XPATH, "//button[contains(., 'All evidence: pick one to highlight it')]").click()
+    second = _wait(page, "#fb-check-pick input[value='check-2']")
+    page.execute_script("arguments[0].click()", second)
+    WebDriverWait(page, WAIT_S).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#fb-check-panel mark.focus").get_attribute("id") == "check-2")
     _tab(page, "Chat")
 
 
