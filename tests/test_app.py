@@ -93,7 +93,9 @@ def test_app_listens_on_loopback_only(app):
 
 
 def test_app_process_never_loads_torch(app, client):
-    client.predict("US troops in Iraq", 1, api_name="/search")  # the embedder has run
+    client.predict("US troops in Iraq", 1, api_name="/search")  # the embedder, answerer and verifier have run
+    client.predict(TROOPS_Q, api_name="/ask")
+    client.predict(TROOPS_CLAIM_TRUE, api_name="/check")
     maps = Path(f"/proc/{app['proc'].pid}/maps")
     if not maps.exists():
         pytest.skip("no /proc/<pid>/maps on this system")
