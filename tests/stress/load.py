@@ -87,10 +87,14 @@ def summarize(rows: list[dict]) -> dict:
             "p95_s": _r(percentile(ok, 0.95)), "max_s": round(max(ok), 3) if ok else None, "per_endpoint": per}
 
 
+CLIENT_TIMEOUT_S = 60.0  # httpx's default (5 s) fails a request that merely waits its turn in a burst
+
+
 def load(url: str, users: int, questions: int, endpoints: list[str]) -> dict:
     from gradio_client import Client
 
-    clients = [Client(url, verbose=False) for _ in range(users)]  # one session per user
+    clients = [Client(url, verbose=False, httpx_kwargs={"timeout": CLIENT_TIMEOUT_S})
+               for _ in range(users)]  # one session per user
     barrier = threading.Barrier(users)
 
     def user(i: int) -> list[dict]:
@@ -127,7 +131,7 @@ def rss_mb(pid: int) -> float:
 def soak(url: str, minutes: float, rate: float, endpoints: list[str], pid: int | None, sample_s: float) -> dict:
     from gradio_client import Client
 
-    client = Client(url, verbose=False)
+    client = Client(url, verbose=False, httpx_kwargs={"timeout": CLIENT_TIMEOUT_S})
     work = workload(10_000, 0, endpoints)
     rows: list[dict] = []
     rss: list[tuple[float, float]] = []
