@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from factbot.text import language, normalize
 
@@ -27,13 +28,15 @@ from factbot.text import language, normalize
 _AR_PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "ولل", "لل", "وب", "ول", "ال", "و", "ف", "ب", "ل", "ك")
 
 
-def _variants(token: str) -> list[str]:
-    """The token and the token without each proclitic that leaves ≥2 letters."""
+@lru_cache(maxsize=65536)
+def _variants(token: str) -> tuple[str, ...]:
+    """The token and the token without each proclitic that leaves ≥2 letters (cached: the
+    same words recur in every sentence, and this runs for every lexicon lookup)."""
     out = [token]
     for p in _AR_PREFIXES:
         if token.startswith(p) and len(token) - len(p) >= 2:
             out.append(token[len(p):])
-    return out
+    return tuple(out)
 
 
 def _norm_set(words: str) -> frozenset[str]:
@@ -252,6 +255,7 @@ _APPROX = frozenset({"about", "around", "nearly", "approximately", "roughly", "a
                      "حوالي", "نحو", "قرابه", "زهاء", "تقريبا", "حواليي", "يقارب", "قرابة"})
 _MORE = frozenset({"more", "over", "above", "exceeding", "اكثر", "يزيد", "يفوق", "اكثرمن"})
 _LESS = frozenset({"less", "fewer", "under", "below", "اقل"})
+_APPROX_TABLE = {w: True for w in _APPROX}
 # Relative tolerance when a side hedges ("about 2,500"): 10% keeps "about 2,400" consistent.
 _APPROX_TOLERANCE = 0.10
 
@@ -407,7 +411,7 @@ def _unit_near(toks: list[str], i: int, j: int) -> str:
 
 def _qualifier(toks: list[str], i: int) -> str:
     prev = toks[max(0, i - 3):i]
-    if any(_lookup({w: 1 for w in _APPROX}, p) for p in prev) or (i + 1 < len(toks) and toks[i + 1] == "تقريبا"):
+    if any(_lookup(_APPROX_TABLE, p) for p in prev) or (i + 1 < len(toks) and toks[i + 1] == "تقريبا"):
         return "approx"
     if any(p in _MORE for p in prev):
         return "more"

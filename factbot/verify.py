@@ -176,7 +176,10 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
 class Verifier:
     """Stance of evidence sentences toward a claim, and the verdict they add up to."""
 
-    def __init__(self, model: StanceModel | None = None) -> None:
+    def __init__(self, embedder=None, *, llm=None, model: StanceModel | None = None) -> None:
+        # `embedder` and `llm` are accepted so FactBot can pass what it holds; the offline
+        # verifier needs neither: the cosine comes with each Hit and no LLM decides.
+        self.embedder, self.llm = embedder, llm
         self.model = model or load_model()
 
     def compare(self, claim: str, evidence: str, similarity: float) -> Comparison:

@@ -134,16 +134,23 @@ def test_refuted_evidence_is_the_sentence_with_the_other_value(article, verifier
     assert v.evidence[cited - 1].stance is Stance.REFUTES
 
 
-def test_compare_is_fast(verifier):
+def test_compare_costs_less_than_one_query_embedding(article, verifier):
+    # The check latency target is ≤ 2× search, and search already embeds the claim once: so
+    # comparing a sentence must cost less than embedding one text. Timed side by side, so a
+    # busy machine slows both.
+    emb = article[2]
     claim = "About 5,000 US troops remain in Iraq"
     evidence = "وفي الوقت الحالي، لا يزال هناك حوالي 2500 جندي أمريكي منتشرين في العراق"
-    verifier.compare(claim, evidence, 0.83)  # warm the analysis cache
+    verifier.compare(claim, evidence, 0.83)  # warm the imports
     start = time.perf_counter()
-    for i in range(50):
-        verifier.compare(claim, evidence + " " * i, 0.83)  # new evidence text each time: no cache hit
-    per_call = (time.perf_counter() - start) / 50
-    # one query embedding is ~10 ms on these machines; a comparison must cost well under that
-    assert per_call < 0.005, per_call
+    for i in range(20):
+        verifier.compare(claim, evidence + "." * (i + 1), 0.83)  # new evidence text each time: no cache hit
+    per_compare = (time.perf_counter() - start) / 20
+    start = time.perf_counter()
+    for i in range(5):
+        emb.embed_batch([f"{claim} {i}"], query=True)  # uncached
+    per_embedding = (time.perf_counter() - start) / 5
+    assert per_compare < per_embedding, (per_compare, per_embedding)
 
 
 def test_compare_returns_conflicts_and_probabilities(verifier):
@@ -152,3 +159,9 @@ def test_compare_returns_conflicts_and_probabilities(verifier):
     assert [(k.kind, k.claim, k.evidence) for k in c.conflicts] == [("weekday", "Sunday", "Saturday")]
     assert abs(sum(c.probabilities) - 1.0) < 1e-9
     assert c.stance is Stance.REFUTES
+
+
+def test_verifier_takes_what_factbot_passes_and_handles_no_hits():
+    # FactBot builds Verifier(embedder, llm=...); with no hits the article cannot say
+    v = Verifier(None, llm=None).verify("The meeting took place on Sunday", [])
+    assert (v.verdict, v.reason, v.evidence) == (Label.NOT_ENOUGH_INFO, "the article does not say", ())
