@@ -27,6 +27,11 @@ def main() -> int:
     from factbot.types import FactbotError
 
     settings = Settings.from_env()
+    host = os.environ.get("GRADIO_SERVER_NAME") or DEFAULT_HOST
+    try:
+        port = int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
+    except ValueError:
+        return _fail(f"GRADIO_SERVER_PORT={os.environ['GRADIO_SERVER_PORT']!r} is not a port number")
 
     def open_bot(collection: str | None = None):
         from factbot.pipeline import FactBot
@@ -41,14 +46,20 @@ def main() -> int:
         opening = pool.submit(open_bot)
         from factbot.webapp.ui import build_app, launch_options
         try:
-            port = int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
             bot = opening.result()
-        except (FactbotError, ValueError) as exc:
-            print(f"factbot app: {exc}", file=sys.stderr)
-            return 2
+        except FactbotError as exc:
+            return _fail(str(exc))
     demo = build_app(bot, evalsets=ROOT / "evalsets", open_bot=open_bot)
-    demo.launch(**launch_options(os.environ.get("GRADIO_SERVER_NAME") or DEFAULT_HOST, port))
+    try:
+        demo.launch(**launch_options(host, port))
+    except OSError as exc:  # e.g. the port is taken
+        return _fail(f"cannot serve on {host}:{port}: {exc}")
     return 0
+
+
+def _fail(message: str) -> int:
+    print(f"factbot app: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

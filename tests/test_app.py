@@ -92,6 +92,20 @@ def test_app_listens_on_loopback_only(app):
     assert listening == ["0100007F"]  # 127.0.0.1 (little-endian hex), not 0.0.0.0
 
 
+@pytest.mark.parametrize("port, message", [
+    ("taken", "cannot serve on 127.0.0.1:{port}"),  # the running app's port
+    ("abc", "GRADIO_SERVER_PORT='abc' is not a port number"),
+])
+def test_app_start_problems_are_one_line(app, port, message):
+    taken = app["url"].rsplit(":", 1)[1]
+    port = taken if port == "taken" else port
+    done = subprocess.run([sys.executable, str(ROOT / "app.py")], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "FACTBOT_HOME": str(app["home"]),
+                                            "GRADIO_SERVER_PORT": port, "GRADIO_ANALYTICS_ENABLED": "False"})
+    assert done.returncode == 2
+    assert f"factbot app: {message.format(port=port)}" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_app_process_never_loads_torch(app, client):
     client.predict("US troops in Iraq", 1, api_name="/search")  # the embedder, answerer and verifier have run
     client.predict(TROOPS_Q, api_name="/ask")
