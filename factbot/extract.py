@@ -230,6 +230,17 @@ _GLOSSARY_SRC = {
     "saturday": "السبت", "thursday": "الخميس", "remain": "يزال", "still": "يزال", "stationed": "منتشرين",
     "deployed": "منتشرين", "help": "للمساعده مساعده", "capability": "القدرات",
     "future": "مستقبل", "foreign": "الاجنبيه", "retaliatory": "انتقاميه", "aggression": "العدوان",
+    "discussion": "المناقشات مناقشه", "discussions": "المناقشات", "discuss": "مناقشه نوقشت",
+    "discussed": "نوقشت مناقشه", "expect": "تتوقع يتوقع", "hope": "تتوقع", "part": "جزء", "lead": "تؤدي",
+    "against": "ضد", "first": "الاولي اول", "negotiate": "للتفاوض التفاوض", "term": "شروط",
+    "goal": "اهدافها اهداف", "aim": "اهداف هدف", "purpose": "اهداف", "investigate": "ستحقق",
+    "study": "ستحقق", "examine": "ستحقق", "level": "مستوي", "requirement": "المتطلبات",
+    "operational": "التشغيليه", "supervise": "سيشرفون يشرف", "oversee": "سيشرفون", "decade": "عقد",
+    "success": "الناجح", "partnership": "بالشراكه", "international": "الدولي", "claim": "نسب",
+    "prove": "يثبت", "language": "لغه", "understand": "يفهمون", "continue": "بمواصله", "repeated": "متكرره",
+    "escalation": "تصاعد", "grip": "قبضته", "lost": "فقد", "call": "دعا", "called": "دعا",
+    "specialist": "المتخصصين", "defense": "الدفاعيين", "acknowledge": "اعترفت", "admit": "اعترفت",
+    "senior": "رفيعو", "armed": "المسلحه", "reduction": "تقليص", "schedule": "جدول",
 }
 
 
