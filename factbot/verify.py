@@ -191,11 +191,15 @@ class Verifier:
         relevant = p[Stance.NEUTRAL] < RELEVANT_NEUTRAL_MAX or similarity >= RELEVANT_SIMILARITY
         refuting = [k for k in f.comparison.conflicts if k.kind in REFUTING_KINDS]
         claim_coverage = float(f.dense[3])  # DENSE_NAMES[3] = "claim_coverage"
+        # A sentence that repeats a value the claim states (its number, weekday, date) is no
+        # contradiction without a named conflict: ANS taught the model that short rewordings
+        # often contradict, which a shortened true claim must not inherit.
+        confirms_value = any(not m.key.startswith("entity:") for m in f.comparison.matches)
         cross_lingual = bool(f.dense[11])   # DENSE_NAMES[11] = "cross_lingual"
         if relevant and refuting:
             stance = Stance.REFUTES
         elif (relevant and p[Stance.REFUTES] >= MODEL_REFUTE_MIN and not cross_lingual
-              and claim_coverage >= MODEL_REFUTE_COVERAGE):
+              and claim_coverage >= MODEL_REFUTE_COVERAGE and not confirms_value):
             stance = Stance.REFUTES
         elif relevant and p[Stance.SUPPORTS] >= SUPPORT_MIN:
             stance = Stance.SUPPORTS

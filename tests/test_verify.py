@@ -119,6 +119,10 @@ def verifier():
      "the claim says 2; the article says 3"),
     ("اجتمع المسؤولون في أربيل", Label.REFUTED, "يقول الادعاء Erbil، بينما يقول المقال Baghdad"),
     ("US forces faced 50 attacks", Label.NOT_ENOUGH_INFO, "the article does not say"),
+    # short Arabic rewordings of true statements: the model alone leans to "refutes" (ANS
+    # rewordings are mostly contradictions), but the stated values are confirmed
+    ("اجتمع المسؤولون في بغداد يوم السبت", Label.SUPPORTED, "يؤكد المقال ذلك"),
+    ("ستحقق فرق العمل الثلاث في مستوى التهديد", Label.SUPPORTED, "يؤكد المقال ذلك"),
 ])
 def test_claims_about_the_bundled_article(article, verifier, claim, label, reason_has):
     v = verifier.verify(claim, dense_hits(article, claim))
