@@ -23,16 +23,17 @@ def test_kill_9_mid_ingest_small_corpus(tmp_path):
 
 
 def test_kill_9_mid_ingest_large_corpus_and_an_unreadable_index(tmp_path):
-    """2,400 entries: past Chroma's HNSW sync threshold (1,000), so the index is saved to disk.
+    """1,200 entries: past Chroma's HNSW sync threshold (1,000), so the index is saved to disk
+    (the crash loop uses 2,400).
     Then what one kill in the crash loop left behind: an empty index_metadata.pickle, after which
     every read of the store failed for good. factbot rebuilds the index when it opens the store."""
-    summary = crash_runs("large", 1, seed=1, sample=40, workdir=tmp_path, log=lambda m: None)
+    summary = crash_runs("medium", 1, seed=1, sample=40, workdir=tmp_path, log=lambda m: None)
     assert summary["killed_mid_ingest"] == 1
     for row in summary["results"]:
         assert row["problems"] == [], row
         # every entry found by id with its text; 40 sampled found first by a search with their own text
         assert (row["documents"], row["stored_records"], row["found_by_id"], row["found_by_query"]) == \
-            (12, 2400, 2400, 40)
+            (6, 1200, 1200, 40)
     home, corpus = tmp_path / "home", tmp_path / "corpus-a"
     assert ingest(home, corpus).returncode == 0
     pickles = sorted((home / "chroma").glob("*/index_metadata.pickle"))
@@ -40,10 +41,10 @@ def test_kill_9_mid_ingest_large_corpus_and_an_unreadable_index(tmp_path):
     pickles[0].write_bytes(b"")  # as the killed process left it
     redo = ingest(home, corpus)
     assert redo.returncode == 0, redo.stderr
-    assert "was damaged by an interrupted write; rebuilt it from the 12 stored documents (2400 sentences)" \
+    assert "was damaged by an interrupted write; rebuilt it from the 6 stored documents (1200 sentences)" \
         in redo.stderr
     state = verify_in_fresh_process(home, corpus, complete=True, sample=40)
-    assert (state["problems"], state["found_by_id"], state["found_by_query"]) == ([], 2400, 40)
+    assert (state["problems"], state["found_by_id"], state["found_by_query"]) == ([], 1200, 40)
 
 
 HOLD_LOCK = textwrap.dedent("""

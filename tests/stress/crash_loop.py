@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SIZES = {"large": (12, 200), "small": (3, 15)}  # documents, sentences per document
+SIZES = {"large": (12, 200), "small": (3, 15),  # documents, sentences per document
+         "medium": (6, 200)}  # 1,200: just past the sync threshold, for the fast test
 ENV = {**os.environ, "FACTBOT_EMBEDDER": "hash", "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
 _LETTERS = "bcdfghjklmnpqrstvwxz"
 
@@ -273,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--sample", type=int)
     v.add_argument("--older", type=Path, action="append", default=[])
     p.add_argument("--runs", type=int, default=10)
-    p.add_argument("--size", choices=["large", "small", "both"], default="both")
+    p.add_argument("--size", choices=["large", "medium", "small", "both"], default="both")
     p.add_argument("--sample", type=int, help="search for only this many sentences per check (default: all)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--race", type=int, default=0, help="also race two ingests on one home this many times")
