@@ -55,7 +55,7 @@ def _norm_set(words: str) -> frozenset[str]:
 _ENTITIES: dict[str, tuple[str, str]] = {
     # Iraqi and regional cities
     "Baghdad": ("city", "baghdad بغداد"),
-    "Erbil": ("city", "erbil irbil arbil اربيل أربيل"),
+    "Erbil": ("city", "erbil irbil arbil أربيل اربيل"),
     "Basra": ("city", "basra basrah البصرة"),
     "Mosul": ("city", "mosul الموصل"),
     "Kirkuk": ("city", "kirkuk كركوك"),
@@ -127,6 +127,15 @@ _ENTITIES: dict[str, tuple[str, str]] = {
     "Hezbollah": ("org", "hezbollah hizbollah حزب_الله"),
     "United Nations": ("org", "united_nations الأمم_المتحدة"),
 }
+def display_name(name: str, lang: str) -> str:
+    """A canonical entity name as a reader of `lang` writes it: the first Arabic form for "ar"."""
+    if lang == "ar" and name in _ENTITIES:
+        for form in _ENTITIES[name][1].split():
+            if re.search("[\u0600-\u06ff]", form):
+                return form.replace("_", " ")
+    return name
+
+
 # Nationality adjectives show a country is spoken of ("القوات الأمريكية" speaks of the US)
 # but never name a rival place: "Iraqi officials" says nothing against "in Syria".
 _NATIONALITIES: dict[str, str] = {

@@ -87,6 +87,8 @@ _ACTION_WORDS = {
 def _display(value: str, kind: str, lang: str) -> str:
     if kind == "action":
         return _ACTION_WORDS.get(lang, {}).get(value, value)
+    if kind in ("place", "person"):
+        return claims.display_name(value, lang)
     return value
 
 

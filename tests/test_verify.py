@@ -40,6 +40,14 @@ def test_arabic_reason_for_arabic_claim():
     assert agg.reason == "يقول الادعاء الأحد، بينما يقول المقال السبت [1]"
 
 
+def test_arabic_reason_names_places_in_arabic():
+    c = Conflict("place", "Erbil", "Baghdad", "entity:Erbil")
+    assert aggregate([comp(conflicts=[c])], ["entity:Erbil"], "ar").reason == \
+        "يقول الادعاء أربيل، بينما يقول المقال بغداد [1]"
+    assert aggregate([comp(conflicts=[c])], ["entity:Erbil"], "en").reason == \
+        "the claim says Erbil; the article says Baghdad [1]"
+
+
 def test_conflict_in_irrelevant_sentence_does_not_refute():
     agg = aggregate([comp(relevant=False, conflicts=[TROOPS_5000])], ["number:troops:5000"], "en")
     assert agg.label is Label.NOT_ENOUGH_INFO
@@ -117,7 +125,7 @@ def verifier():
      "the article says so"),
     ("Sudani's office said two working groups will investigate the threat posed by ISIS", Label.REFUTED,
      "the claim says 2; the article says 3"),
-    ("اجتمع المسؤولون في أربيل", Label.REFUTED, "يقول الادعاء Erbil، بينما يقول المقال Baghdad"),
+    ("اجتمع المسؤولون في أربيل", Label.REFUTED, "يقول الادعاء أربيل، بينما يقول المقال بغداد"),
     ("US forces faced 50 attacks", Label.NOT_ENOUGH_INFO, "the article does not say"),
     # short Arabic rewordings of true statements: the model alone leans to "refutes" (ANS
     # rewordings are mostly contradictions), but the stated values are confirmed
