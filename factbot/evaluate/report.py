@@ -32,9 +32,10 @@ HEADLINE = (
 
 
 def headline_rows(metrics: dict) -> list[tuple[str, dict]]:
-    """(label, {"value", "n", "ci95"}) for each headline metric the run has."""
+    """(label, {"value", "n", "ci95"}) for each headline metric the run has items for (abstention
+    recall on SQuAD v1.1, which has no unanswerable question, stays in metrics.json only)."""
     return [(label, metrics[section][key]) for section, key, label in HEADLINE
-            if key in metrics.get(section, {})]
+            if key in metrics.get(section, {}) and metrics[section][key]["n"]]
 
 
 def fmt_value(m: dict) -> str:
