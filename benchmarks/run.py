@@ -44,6 +44,9 @@ from benchmarks.readme import replace_figures  # noqa: E402
 DATASETS = ROOT.parent / "shared" / "datasets"
 README = ROOT / "benchmarks" / "README.md"
 STAGES = ("ingest", "search", "ask", "check", "arcd", "answers", "stance", "scale", "app")
+FIELDS = ("ingest_sentences_per_s", "embedder_sentences_per_s", "ingest_vs_embedder", "reingest_unchanged_s",
+          "search_p50_ms", "search_p95_ms", "ask_p50_ms", "ask_p95_ms", "check_p50_ms", "check_p95_ms",
+          "arcd_retrieval", "arcd_answers", "ans_stance", "scale_search_ms", "app_ready_s", "peak_rss_mb")
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,8 @@ class Bench:
 
     def corpus_dir(self) -> Path:
         """The benchmark corpus as files: the ARCD test paragraphs, one document each, text
-        verbatim (as `factbot eval` indexes a SQuAD file), else the bundled corpus."""
+        verbatim (as `factbot eval` indexes a SQuAD file), else the bundled corpus. Named as
+        `factbot.arcd` names them, so its answer benchmark finds them already indexed."""
         if self._corpus_dir is None:
             ds = self.arcd()
             if ds is None:
@@ -168,8 +172,8 @@ class Bench:
             else:
                 d = self.work / "arcd-corpus"
                 d.mkdir(parents=True, exist_ok=True)
-                for c in ds.contexts:
-                    (d / f"{c.doc_id}.txt").write_text(c.text, encoding="utf-8")
+                for c in ds.contexts:  # squad-003-01 -> arcd-003-01, factbot.arcd's id for it
+                    (d / f"{c.doc_id.replace('squad-', 'arcd-', 1)}.txt").write_text(c.text, encoding="utf-8")
                 self._corpus_dir = d
         return self._corpus_dir
 
@@ -319,8 +323,8 @@ def stage_arcd(b: Bench) -> None:
 
 def stage_answers(b: Bench) -> None:
     """`factbot.arcd.arcd_answer_figures` over ARCD test: first citation holding a gold answer,
-    answer token-F1, abstentions. It ingests the paragraphs into its own collection (once more:
-    its document ids differ), then asks every question over all of them."""
+    answer token-F1, abstentions. It ingests the paragraphs (into the benchmark's bot, which
+    holds them already under the same ids), then asks every question over all of them."""
     path = b.datasets / "arcd" / "arcd-test.json"
     if not path.is_file():
         b.null("arcd_answers", f"{path.parent} is absent")
@@ -332,11 +336,9 @@ def stage_answers(b: Bench) -> None:
         b.null("arcd_answers", why)
         return
     from factbot.arcd import arcd_answer_figures
-    from factbot.pipeline import FactBot
 
     log("answers: factbot.arcd.arcd_answer_figures on arcd-test.json")
-    b.result["arcd_answers"] = arcd_answer_figures(
-        lambda: FactBot.open(home=b.work / "answers-home", embedder=b.embedder, collection="bench-answers"), path)
+    b.result["arcd_answers"] = arcd_answer_figures(b.bot, path)  # same paragraphs, same ids: nothing re-embedded
 
 
 def stage_stance(b: Bench) -> None:
@@ -432,8 +434,9 @@ RUN = {"ingest": stage_ingest, "search": stage_search, "ask": stage_ask, "check"
 
 
 def run(stages: tuple[str, ...], sizes: Sizes, datasets: Path = DATASETS, work: Path | None = None,
-        command: str = "") -> dict:
-    """Run the stages; returns the one JSON object (fields in a fixed order, nulls with reasons)."""
+        command: str = "", partial: Path | None = None) -> dict:
+    """Run the stages; returns the one JSON object (nulls with reasons). With `partial`, the
+    result so far is written there after every stage, so a long run interrupted keeps its figures."""
     t0 = time.perf_counter()
     own_work = work is None
     work = Path(tempfile.mkdtemp(prefix="factbot-bench-")) if own_work else work
@@ -456,6 +459,9 @@ def run(stages: tuple[str, ...], sizes: Sizes, datasets: Path = DATASETS, work: 
                 for key in GUARDED[name]:
                     b.null(key, why)
             b.result["meta"]["stage_s"][name] = round(time.perf_counter() - t, 1)
+            if partial:
+                partial.write_text(json.dumps({**b.result, "peak_rss_mb": peak_rss_mb(), "reasons": b.reasons},
+                                              ensure_ascii=False), encoding="utf-8")
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)
@@ -465,6 +471,35 @@ def run(stages: tuple[str, ...], sizes: Sizes, datasets: Path = DATASETS, work: 
     return b.result
 
 
+def merge(results: list[dict]) -> dict:
+    """One object from runs of disjoint stages (e.g. run in parallel on a loaded machine): each
+    field from the run that measured it, reasons only for fields no run measured, the peak RSS
+    the largest; meta keeps every run's own meta under "runs"."""
+    out: dict = {"meta": {"date": results[0]["meta"]["date"], "machine": results[0]["meta"]["machine"],
+                          "command": " ; ".join(r["meta"].get("command", "") for r in results),
+                          "quick": any(r["meta"].get("quick") for r in results),
+                          "stages": [s for s in STAGES if any(s in r["meta"].get("stages", []) for r in results)],
+                          "total_s": max(r["meta"].get("total_s", 0) for r in results),
+                          "runs": [r["meta"] for r in results]}}
+    reasons: dict = {}
+    for r in results:
+        for key, value in r.items():
+            if key in ("meta", "reasons"):
+                continue
+            if key == "peak_rss_mb":
+                out[key] = max(out.get(key) or 0, value or 0)
+            elif value is not None or key not in out:
+                out[key] = value
+    for r in results:
+        for key, why in r.get("reasons", {}).items():
+            if out.get(key.split(".")[0]) is None or "." in key:
+                reasons.setdefault(key, why)
+    order = {k: i for i, k in enumerate(("meta",) + FIELDS)}
+    out = dict(sorted(out.items(), key=lambda kv: order.get(kv[0], len(order))))
+    out["reasons"] = reasons
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -472,13 +507,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", metavar="NAME[,NAME]", help=f"run a subset of: {', '.join(STAGES)}")
     p.add_argument("--write-readme", action="store_true", help="rewrite the figures table of benchmarks/README.md")
     p.add_argument("--datasets", type=Path, default=DATASETS, help="folder holding arcd/ and ans/")
+    p.add_argument("--partial", type=Path, metavar="FILE", help="write the result so far to FILE after each stage")
+    p.add_argument("--merge", type=Path, nargs="+", metavar="FILE",
+                   help="print one object merged from the JSON of runs of disjoint stages (no stage is run)")
     args = p.parse_args(argv)
     stages = parse_only(args.only)
-    if args.write_readme and (args.quick or args.only):
-        p.error("--write-readme needs a full run (no --quick, no --only): "
-                "the table must not mix figures from different runs")
     command = "benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    result = run(stages, QUICK if args.quick else FULL, args.datasets, command=command.strip())
+    if args.merge:
+        result = merge([json.loads(f.read_text(encoding="utf-8")) for f in args.merge])
+        complete = set(result["meta"]["stages"]) == set(STAGES) and not result["meta"]["quick"]
+    else:
+        complete = not (args.quick or args.only)
+    if args.write_readme and not complete:
+        p.error("--write-readme needs a full run (no --quick, no --only; or --merge of runs covering every "
+                "stage): the table must not mix in figures from partial runs")
+    if not args.merge:
+        result = run(stages, QUICK if args.quick else FULL, args.datasets, command=command.strip(),
+                     partial=args.partial)
     text = json.dumps(result, ensure_ascii=False, indent=None if args.json else 1)
     if args.write_readme:
         README.write_text(replace_figures(README.read_text(encoding="utf-8") if README.exists() else "", result),

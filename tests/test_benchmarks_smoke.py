@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks import readme, synthetic
 from benchmarks.measure import gold_rank, mrr, percentile_ms, rate, ratio, recall_at
-from benchmarks.run import QUICK, STAGES, parse_only, run
+from benchmarks.run import QUICK, STAGES, merge, parse_only, run
 from tests.conftest import DATASETS, ROOT
 
 
@@ -75,6 +75,24 @@ def test_readme_figures_are_replaced_between_the_markers_only():
     # a failed size shows its reason next to the sizes that were measured
     assert "| `scale_search_ms` | 1000: 3.5, 100000: — (100000: too many SQL variables) |" in after
     assert readme.replace_figures(after, result) == after  # idempotent
+
+
+def test_merge_takes_each_field_from_the_run_that_measured_it():
+    a = {"meta": {"date": "d1", "machine": {"cores": 2}, "command": "run.py --only ingest", "stages": ["ingest"],
+                  "total_s": 10.0},
+         "ingest_vs_embedder": 0.9, "ask_p50_ms": None, "peak_rss_mb": 300.0, "reasons": {"ask_p50_ms": "absent"}}
+    b = {"meta": {"date": "d2", "machine": {"cores": 2}, "command": "run.py --only ask,scale", "stages": ["ask", "scale"],
+                  "total_s": 30.0},
+         "ask_p50_ms": 12.0, "scale_search_ms": {"1000": 2.0, "100000": None}, "peak_rss_mb": 900.0,
+         "reasons": {"scale_search_ms.100000": "too many SQL variables"}}
+    m = merge([a, b])
+    # fields in the canonical order; the measured ask wins over the null; the larger peak RSS
+    assert list(m) == ["meta", "ingest_vs_embedder", "ask_p50_ms", "scale_search_ms", "peak_rss_mb", "reasons"]
+    assert (m["ask_p50_ms"], m["peak_rss_mb"]) == (12.0, 900.0)
+    # the reason of a field a run measured is dropped; a failed size keeps its reason
+    assert m["reasons"] == {"scale_search_ms.100000": "too many SQL variables"}
+    assert m["meta"]["stages"] == ["ingest", "ask", "scale"] and m["meta"]["total_s"] == 30.0
+    assert m["meta"]["command"] == "run.py --only ingest ; run.py --only ask,scale"
 
 
 def test_tiny_real_run(tmp_path):
