@@ -382,3 +382,16 @@ def test_end_to_end_squad_stays_out_of_the_main_corpus(tmp_path):
     squad_docs = [d.doc_id for d in FactBot.open(home=home, embedder="hash", collection=collection).documents()]
     assert main_docs == ["us-iraq-coalition-talks.ar"] and squad_docs == ["squad-000-00"]
 
+
+def test_end_to_end_stance_pairs(tmp_path):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("s1,s2,stance\nاستقرار الذهب مع ضعف الدولار,ضعف الدولار يدعم استقرار الذهب,agree\n"
+                     "توقف الاحتجاجات في الأردن,استمرار الاحتجاجات في الأردن,disagree\n", encoding="utf-8")
+    r = factbot_cli(tmp_path / "home", "eval", pairs, "--out", tmp_path / "out")  # an empty home: no corpus needed
+    assert r.exit_code == 0, r.output
+    preds = [json.loads(x) for x in (tmp_path / "out" / "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(p["id"], p["gold"]) for p in preds] == [("pairs:2", {"label": "SUPPORTED"}), ("pairs:3", {"label": "REFUTED"})]
+    # each claim was verified against its own s1 only: that sentence is its one evidence item
+    assert [[e["text"] for e in p["result"]["evidence"]] for p in preds] == [
+        ["استقرار الذهب مع ضعف الدولار"], ["توقف الاحتجاجات في الأردن"]]
+    assert [p["result"]["claim"] for p in preds] == ["ضعف الدولار يدعم استقرار الذهب", "استمرار الاحتجاجات في الأردن"]
