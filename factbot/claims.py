@@ -176,7 +176,8 @@ _ACTIONS: dict[str, str] = {
              "بدء بدا بدات يبدا تبدا يبداان تبداان بداية بدايه انطلاق اطلاق اطلق",
     "end": "end ends ended ending terminate terminates terminated termination conclude concluded "
            "انهاء ينهي تنهي انهت انهي انتهاء انتهت نهاية نهايه انهاء",
-    "expand": "expand expands expanded expanding expansion enlarge extend extends extended "
+    "expand": "expand expands expanded expanding expansion enlarge enlarged enlarging enlargement extend "
+              "extends extended "
               "توسيع توسع يوسع توسيعه",
     "withdraw": "withdraw withdraws withdrew withdrawn withdrawal withdrawing pullout pull-out "
                 "انسحاب انسحب ينسحب تنسحب سحب يسحب",
@@ -638,3 +639,186 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
     if len(c_order) == 1 and len(e_order) == 1 and c_order != e_order and (c.dates or c.years or c.months):
         conflicts.append(Conflict("order", next(iter(c_order)), next(iter(e_order)), f"order:{next(iter(c_order))}"))
     return Comparison(tuple(conflicts), tuple(matches))
+
+
+# --- slots: which attribute a value fills (used by the verifier only) ----------------------
+#
+# `compare` pairs values by type (a year with a year). Two years only disagree when they are
+# the year of the same thing: "withdraw by 2026" and "formed in 2014" do not. These helpers
+# give the verifier the words around a value, who a value or an event belongs to, and the
+# before/after cue of a date, so it can refute only when both values fill the same slot.
+# They are kept out of `compare` so the stance model's features stay as they were fitted.
+
+# Nationality adjectives beyond `_NATIONALITIES`, for owners and actors only (not entities,
+# so the fitted features do not move).
+_MORE_OWNERS: dict[str, str] = {
+    "Britain": "british بريطاني بريطانيه بريطانيين", "France": "french فرنسي فرنسيه فرنسيين",
+    "Russia": "russian روسي روسيه روسيين", "Italy": "italian ايطالي ايطاليه ايطاليين",
+    "Germany": "german الماني المانيه المان", "Spain": "spanish اسباني اسبانيه",
+    "Jordan": "jordanian اردني اردنيه", "Kuwait": "kuwaiti كويتي كويتيه",
+}
+_OWNER_OF: dict[str, str] = dict(_NATIONALITY_OF)
+for _name, _forms in _MORE_OWNERS.items():
+    for _f in _forms.split():
+        _OWNER_OF[normalize(_f)] = _name
+# An organisation stands for its country when saying whose spokesperson someone is.
+_ORG_OWNER = {"Pentagon": "United States"}
+# Nouns of a single act with one author ("a US air strike"): a different author is a conflict.
+_EVENT_NOUNS = frozenset(normalize(w) for w in (
+    "strike strikes airstrike airstrikes raid raids bombing drone "
+    "غاره غارات ضربه ضربات قصف").split())
+# Arabic adjectives follow the noun ("غارة جوية أمريكية"); English ones precede it
+# ("a British air strike") or the author follows "by".
+ACTOR_WINDOW = 2
+
+
+def _owner_at(toks: list[str], k: int, us: bool) -> str | None:
+    """The country a token names or adjectives (a nationality, a country, 'US' as written)."""
+    t = toks[k]
+    if t == "us":
+        return "United States" if us else None
+    o = _lookup(_OWNER_OF, t)
+    if o:
+        return o
+    name = _lookup(_SINGLE, t)
+    if name and _ENTITIES[name][0] == "country":
+        return name
+    if name in _ORG_OWNER:
+        return _ORG_OWNER[name]
+    return None
+
+
+def owners_near(text: str, value: str, window: int = 3) -> frozenset[str]:
+    """Countries named within `window` tokens of the token `value` (matching form): whose
+    troops "900 British troops" / "2500 جندي أمريكي" counts."""
+    toks, us = _tokens(text), _us_mentions(text)
+    out = set()
+    for i, t in enumerate(toks):
+        if t == value:
+            for k in range(max(0, i - window), min(len(toks), i + window + 1)):
+                o = _owner_at(toks, k, us) if k != i else None
+                if o:
+                    out.add(o)
+    return frozenset(out)
+
+
+def actors(text: str) -> frozenset[str]:
+    """Countries that carried out a single act the text names ("غارة جوية أمريكية" → United
+    States; "a British air strike", "a strike by Israel" → Britain, Israel)."""
+    toks, us = _tokens(text), _us_mentions(text)
+    out = set()
+    for i, t in enumerate(toks):
+        if not any(v in _EVENT_NOUNS for v in _variants(t)):
+            continue
+        near = list(range(i + 1, min(len(toks), i + 1 + ACTOR_WINDOW)))
+        near += list(range(max(0, i - ACTOR_WINDOW), i))
+        if "by" in toks[i + 1:i + 5]:
+            b = toks.index("by", i + 1)
+            near += [b + 1, b + 2]
+        for k in near:
+            o = _owner_at(toks, k, us) if k < len(toks) else None
+            if o:
+                out.add(o)
+    return frozenset(out)
+
+
+PERSON_WINDOW = 6  # tokens after/before a name that say whom the person works for
+
+
+def affiliations(text: str) -> dict[str, frozenset[str]]:
+    """Person → the countries (or organisations standing for one) named next to them:
+    "نائبة السكرتير الصحفي للبنتاغون صابرين سينغ" → {"Sabrina Singh": {"United States"}}."""
+    toks, us = _tokens(text), _us_mentions(text)
+    # a country that carried out an act near the name ("killed in a US air strike") is no employer
+    acts = {k for i, t in enumerate(toks) if any(v in _EVENT_NOUNS for v in _variants(t))
+            for k in range(i - ACTOR_WINDOW, i + ACTOR_WINDOW + 1)}
+    out: dict[str, set[str]] = {}
+    for i, t in enumerate(toks):
+        name = _lookup(_SINGLE, t)
+        if not name or _ENTITIES[name][0] != "person":
+            continue
+        for k in range(max(0, i - PERSON_WINDOW), min(len(toks), i + PERSON_WINDOW + 1)):
+            o = _owner_at(toks, k, us) if k != i and k not in acts else None
+            if o:
+                out.setdefault(name, set()).add(o)
+    return {n: frozenset(s) for n, s in out.items()}
+
+
+ORDER_WINDOW = 4  # "after the January 2020 strike": the cue may stand a few words before the date
+
+
+def order_cues(text: str) -> dict[str, str]:
+    """Each year or day-of-month (digits) → "before"/"after" when such a cue stands just
+    before it: "قبل 7 أكتوبر" → {"7": "before"}."""
+    toks = _tokens(text)
+    out = {}
+    for i, t in enumerate(toks):
+        if not t.isdigit():
+            continue
+        for k in range(i - 1, max(-1, i - 1 - ORDER_WINDOW), -1):
+            if toks[k] in _BEFORE or toks[k] in _AFTER:
+                out.setdefault(t, "before" if toks[k] in _BEFORE else "after")
+                break
+    return out
+
+
+# Strict negation: after لن/لم/ليس the next word is negated whatever it is ("لن يكون"); the
+# exceptions of `_NOT_NEGATION_AFTER` ("لا يزال", "ما يكون") only follow لا/ما/no/not.
+_STRICT_NEGATIONS = frozenset({"لن", "لم", "ليس", "ليست", "ولن", "ولم", "وليس", "فلم", "never"})
+
+
+def negated(text: str) -> bool:
+    toks = _tokens(text)
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        if t in _STRICT_NEGATIONS:
+            return True
+        if (t in _NEGATIONS or t.endswith("n't")) and nxt not in _NOT_NEGATION_AFTER:
+            return True
+    return False
+
+
+def value_tokens(text: str) -> frozenset[str]:
+    """Tokens that are values or names rather than what is said of them (digits, numbers,
+    months, weekdays, ordinals, places, persons, nationalities)."""
+    out = set()
+    for t in _tokens(text):
+        if t[0].isdigit() or any(_lookup(tab, t) is not None for tab in
+                                 (_NUMBER_WORDS, _MONTH_OF, _WEEKDAY_OF, _ORDINALS, _SINGLE, _OWNER_OF)) \
+                or t in ("us", "u", "s") or t in _MULTIPLIERS:
+            out.add(t)
+    return frozenset(out)
+
+
+def positions(text: str, token_test) -> list[int]:
+    return [i for i, t in enumerate(_tokens(text)) if token_test(t)]
+
+
+def tokens(text: str) -> list[str]:
+    """The matching-form tokens every helper here counts positions in."""
+    return _tokens(text)
+
+
+def entity_of(token: str) -> str | None:
+    return _lookup(_SINGLE, token)
+
+
+def ordinal_of(token: str) -> int | None:
+    return _lookup(_ORDINALS, token)
+
+
+# A city that speaks for its country's government ("Washington said", "تتوقع بغداد"): a claim
+# naming the city is confirmed by a sentence naming the country.
+CAPITAL_OF = {"Washington": "United States", "Baghdad": "Iraq"}
+
+
+def entity_names(text: str) -> frozenset[str]:
+    return frozenset(n for _, n in analyze(text).entities)
+
+
+def actions(text: str) -> tuple[str, ...]:
+    return analyze(text).actions
+
+
+def opposites(action: str) -> frozenset[str]:
+    return _OPPOSITES.get(action, frozenset())

@@ -15,11 +15,15 @@ retriever already computed): no embedding is made here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from factbot import claims
+from factbot.extract import _QUESTION_FILLERS, _glossary, is_future
 from factbot.stance import CLASSES, StanceModel, load_model, pair_features
+from factbot.text import language, terms
 from factbot.types import Evidence, Hit, Label, Stance, Verdict
 
 # A sentence is about the claim's subject when the model gives "unrelated" less than even
@@ -36,7 +40,152 @@ MODEL_REFUTE_COVERAGE = 0.5
 SUPPORT_MIN = 0.5
 # Conflicts that refute. "order" (before/after) is too easily about another clause.
 REFUTING_KINDS = frozenset({"number", "year", "month", "weekday", "date", "ordinal", "place", "person",
-                            "action", "negation"})
+                            "action", "negation", "actor", "affiliation", "before_after"})
+
+
+# --- slots: a conflict refutes only when both values fill the same slot -----------------
+#
+# "The coalition will leave by 2026" and "the coalition was formed in 2014" both hold a year,
+# but of different events; "900 British troops" and "2500 US troops" both count troops, but
+# not the same ones. So a typed conflict must also agree on what the value is of (dev set
+# tests/data/claims_dev.jsonl: 8 of 20 errors were such cross-slot refutations).
+
+# Words either side of the article's value that must include one of the claim's content
+# terms (cross-lingual via the EN→AR glossary): "تشكيله في عام 2014" for "formed in 2016".
+# 4 keeps the predicate of a year ("تم تشكيله في عام") and drops the sentence's subject six
+# words back ("التحالف الذي تم تشكيله في عام 2014"), which any coalition claim shares.
+SLOT_WINDOW = 4
+# Value kinds whose slot is read from the words around them.
+WINDOWED_KINDS = frozenset({"year", "month", "date", "ordinal"})
+# Kinds of a past fact: an article reporting past events does not contradict a claim about
+# a future one ("the next round will be held in Washington" vs "met in Baghdad").
+FACT_KINDS = frozenset({"number", "year", "month", "date", "weekday", "ordinal", "place", "person", "order"})
+# An antonym ("deployed" vs "withdrawal") only refutes in a sentence that states the claim's
+# fact: at least this share of the claim's content terms.
+ACTION_COVERAGE = 0.4
+# Supported needs the claim's content, not only its values: this share of its content terms
+# stated by the cited sentences ("the next round will be held in Washington" names a place
+# the article has, but nothing about a next round).
+SUPPORT_COVERAGE = 0.5
+# One sentence stating three quarters of the claim's content terms restates it.
+RESTATES_COVERAGE = 0.75
+# Words of saying and of the calendar ("في عام 2024", "in the year"): no predicate of a value.
+_FILLERS = frozenset(_QUESTION_FILLERS | set(terms("says قال قالت يقول تقول وقال وقالت will year years عام العام "
+                                                   "سنه day يوم month شهر")))
+
+
+@lru_cache(maxsize=4096)
+def content_terms(claim: str) -> tuple[frozenset[str], ...]:
+    """The claim's content terms without its values and names, each as the stems that would
+    state it in a sentence (itself, plus Arabic for an English term the glossary knows)."""
+    skip = set(terms(" ".join(claims.value_tokens(claim)))) | _FILLERS
+    gloss = _glossary() if language(claim) == "en" else {}
+    # the crude English stem cuts "hopes"/"reducing" to "hop"/"reduc" but the glossary's
+    # "hope"/"reduce" keep their e: look up both
+    return tuple(frozenset({t}) | gloss.get(t, frozenset()) | gloss.get(t + "e", frozenset())
+                 for t in dict.fromkeys(terms(claim)) if t not in skip and not t[:1].isdigit())
+
+
+@lru_cache(maxsize=8192)
+def _term_set(text: str) -> frozenset[str]:
+    return frozenset(terms(text))
+
+
+def covered_terms(claim: str, evidence: str) -> frozenset[int]:
+    """Positions in `content_terms(claim)` that `evidence` states."""
+    es = _term_set(evidence)
+    return frozenset(i for i, alts in enumerate(content_terms(claim)) if alts & es)
+
+
+def _near(evidence: str, test) -> frozenset[str]:
+    toks = claims.tokens(evidence)
+    near = []
+    for i in claims.positions(evidence, test):
+        near += toks[max(0, i - SLOT_WINDOW):i + SLOT_WINDOW + 1]
+    return _term_set(" ".join(near))
+
+
+def _digits(display: str) -> str:
+    m = re.search(r"\d+", display)
+    return m.group(0) if m else ""
+
+
+def same_slot(k: claims.Conflict, claim: str, evidence: str) -> bool:
+    """Do the claim's and the article's values in conflict `k` fill the same slot?"""
+    if k.kind in FACT_KINDS and is_future(claim) and not is_future(evidence):
+        return False
+    if k.kind == "number":
+        # whose: "900 British troops" is not a count of "2500 جندي أمريكي"
+        c_own = claims.owners_near(claim, _digits(k.claim)) if _digits(k.claim) else frozenset()
+        e_own = claims.owners_near(evidence, _digits(k.evidence)) if _digits(k.evidence) else frozenset()
+        return not (c_own and e_own and not c_own & e_own)
+    if k.kind in WINDOWED_KINDS:
+        if k.kind == "ordinal":
+            want = int(k.evidence)
+            near = _near(evidence, lambda t: claims.ordinal_of(t) == want)
+        elif k.kind == "month":
+            near = _near(evidence, lambda t: claims.analyze(t).months != ())
+        else:
+            d = _digits(k.evidence)
+            near = _near(evidence, lambda t: t == d)
+        return any(alts & near for alts in content_terms(claim))
+    if k.kind == "action":
+        # the sentence's opposite verb stands in for the claim's verb (+1): the rest of the
+        # claim must be stated too, so "deployed" meets "withdrawal" only in its own sentence
+        n = len(content_terms(claim))
+        return n == 0 or (len(covered_terms(claim, evidence)) + 1) / n >= ACTION_COVERAGE
+    return True
+
+
+def _capital_matches(claim: str, evidence: str, comp: claims.Comparison) -> tuple[claims.Match, ...]:
+    """"Washington said" is confirmed by "قالت الولايات المتحدة" (the city speaks for the state)."""
+    have = {m.key for m in comp.matches}
+    names = claims.entity_names(evidence)
+    return tuple(claims.Match("place", city, f"entity:{city}") for city, state in claims.CAPITAL_OF.items()
+                 if city in claims.entity_names(claim) and f"entity:{city}" not in have and state in names)
+
+
+def _when(claim: str, value: str) -> str:
+    """'7 October' for the day 7 of a claim's date, else the value (a year) itself."""
+    f = claims.analyze(claim)
+    for m, d in f.dates:
+        if str(d) == value:
+            return f"{d} {claims.MONTH_NAMES[f.lang][m - 1]}"
+    return value
+
+
+def slot_conflicts(claim: str, evidence: str) -> list[claims.Conflict]:
+    """Conflicts `claims.compare` does not see: who did a single act ("غارة جوية أمريكية"
+    vs "a British strike"), whom a named person works for, before/after the same date, and
+    "لن يكون" (a strict negation reading) against a sentence that affirms."""
+    out = []
+    c_act, e_act = claims.actors(claim), claims.actors(evidence)
+    if c_act and e_act and not c_act & e_act:
+        a = sorted(c_act)[0]
+        out.append(claims.Conflict("actor", a, sorted(e_act)[0], f"actor:{a}"))
+    c_aff, e_aff = claims.affiliations(claim), claims.affiliations(evidence)
+    for person, mine in c_aff.items():
+        theirs = e_aff.get(person, frozenset())
+        if theirs and mine - theirs and not mine & theirs:
+            a = sorted(mine - theirs)[0]
+            out.append(claims.Conflict("affiliation", a, sorted(theirs)[0], f"affiliation:{person}:{a}"))
+    # "رفضت واشنطن الاتفاق" against "اتفقت": a refusal whose object is the evidence's act
+    c_acts, e_acts = claims.actions(claim), claims.actions(evidence)
+    for a in ("reject", "deny"):
+        rivals = [b for b in claims.opposites(a) if b in c_acts and b in e_acts]
+        if a in c_acts and a not in e_acts and rivals and same_slot(
+                claims.Conflict("action", a, rivals[0]), claim, evidence):
+            out.append(claims.Conflict("action", a, rivals[0], f"action:{a}"))
+    c_ord, e_ord = claims.order_cues(claim), claims.order_cues(evidence)
+    for value, cue in c_ord.items():
+        if value in e_ord and e_ord[value] != cue:
+            when = _when(claim, value)
+            out.append(claims.Conflict("before_after", f"{cue} {when}", f"{e_ord[value]} {when}",
+                                       f"before_after:{value}"))
+    # "she said it will not be part of the talks" against "سيكون بالتأكيد جزءًا"
+    if claims.negated(claim) and not claims.negated(evidence) and claims.compare(claim, evidence).matches:
+        out.append(claims.Conflict("negation", "not", "affirmed", "negation"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -49,6 +198,10 @@ class Comparison:
     relevant: bool
     conflicts: tuple[claims.Conflict, ...] = ()
     matches: tuple[claims.Match, ...] = ()
+    # Which of the claim's content terms (`content_terms`, by position) the sentence states,
+    # and how many there are; None when not measured (then support is not gated on it).
+    covered: frozenset[int] | None = None
+    n_terms: int = 0
 
     def p(self, stance: Stance) -> float:
         return self.probabilities[CLASSES.index(stance)]
@@ -80,20 +233,31 @@ _TEXT = {
 _ACTION_WORDS = {
     "ar": {"begin": "البدء", "end": "الإنهاء", "expand": "التوسيع", "withdraw": "الانسحاب", "deploy": "النشر",
            "increase": "الزيادة", "decrease": "التقليص", "agree": "الاتفاق", "reject": "الرفض", "win": "الفوز",
-           "lose": "الخسارة", "confirm": "التأكيد", "deny": "النفي"},
+           "lose": "الخسارة", "confirm": "التأكيد", "deny": "النفي", "before": "قبل", "after": "بعد"},
 }
 
 
 def _display(value: str, kind: str, lang: str) -> str:
     if kind == "action":
         return _ACTION_WORDS.get(lang, {}).get(value, value)
-    if kind in ("place", "person"):
+    if kind in ("place", "person", "actor", "affiliation"):
         return claims.display_name(value, lang)
+    if kind == "before_after":
+        cue, _, when = value.partition(" ")
+        return f"{_ACTION_WORDS.get(lang, {}).get(cue, cue)} {when}"
     return value
 
 
 def _refuting_conflicts(c: Comparison, confirmed: set[str]) -> list[claims.Conflict]:
     return [k for k in c.conflicts if k.kind in REFUTING_KINDS and k.key not in confirmed]
+
+
+def _coverage(cited: Sequence[Comparison]) -> float:
+    """Share of the claim's content terms the cited sentences state together (1.0 when not
+    measured or when the claim is all values)."""
+    if any(c.covered is None for c in cited) or not cited or not cited[0].n_terms:
+        return 1.0
+    return len(frozenset().union(*(c.covered for c in cited))) / cited[0].n_terms
 
 
 def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: str) -> Aggregate:
@@ -110,7 +274,12 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     refuting = [(i, _refuting_conflicts(comparisons[i], confirmed)) for i in relevant]
     refuting = [(i, ks) for i, ks in refuting if ks]
     # 2. Or the model is sure a close rewording says the opposite.
-    model_refuting = [i for i in relevant if comparisons[i].stance is Stance.REFUTES and not comparisons[i].conflicts]
+    #    Only when the sentence is the one evidence given (a stance pair, `check_against`): over
+    #    retrieved article sentences the model, fitted on ANS rewordings, reads paraphrases
+    #    as contradictions (dev: its 3 refutations were 2 paraphrases and 1 unstated claim),
+    #    so there a claim is refuted only by a typed conflict in the same slot.
+    model_refuting = [i for i in relevant if comparisons[i].stance is Stance.REFUTES
+                      and not comparisons[i].conflicts and len(comparisons) == 1]
 
     stances, scores = [], []
     for i, c in enumerate(comparisons):
@@ -141,7 +310,11 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
                          tuple(stances), tuple(scores))
 
     missing = [k for k in required if k not in confirmed]
-    supporters = [i for i in relevant if stances[i] is Stance.SUPPORTS]
+    # A sentence that states most of the claim's content terms and names no conflict
+    # supports even when the model hesitates (Arabic rewordings it leans to call refuting).
+    supporters = [i for i in relevant if stances[i] is Stance.SUPPORTS
+                  or (not comparisons[i].conflicts and _coverage([comparisons[i]]) >= RESTATES_COVERAGE
+                      and comparisons[i].covered is not None)]
     # Sentences that repeat a stated value (a number, a date, a weekday: not merely a place
     # named everywhere) also support, even if the model hesitated.
     values = {k for k in required if not k.startswith("entity:")}
@@ -155,6 +328,7 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
                 givers = [i for i in relevant if any(m.key == key for m in comparisons[i].matches)]
                 cited.add(max(givers, key=lambda i: 1.0 - comparisons[i].p(Stance.NEUTRAL)))
         cited = sorted(cited)
+    if not missing and (supporters or helpers) and _coverage([comparisons[i] for i in cited]) >= SUPPORT_COVERAGE:
         for i in cited:
             stances[i] = Stance.SUPPORTS
             scores[i] = comparisons[i].p(Stance.SUPPORTS)
@@ -191,7 +365,12 @@ class Verifier:
         probs = tuple(float(v) for v in self.model.predict_proba([f])[0])
         p = dict(zip(CLASSES, probs))
         relevant = p[Stance.NEUTRAL] < RELEVANT_NEUTRAL_MAX or similarity >= RELEVANT_SIMILARITY
-        refuting = [k for k in f.comparison.conflicts if k.kind in REFUTING_KINDS]
+        # typed conflicts that fill the same slot, plus the ones only the slot helpers see
+        # (compare's own before/after reading is left out: it ignores which date it is about)
+        conflicts = tuple([k for k in f.comparison.conflicts if k.kind != "order" and same_slot(k, claim, evidence)]
+                          + [k for k in slot_conflicts(claim, evidence)
+                             if not any(j.kind == k.kind for j in f.comparison.conflicts)])
+        refuting = [k for k in conflicts if k.kind in REFUTING_KINDS]
         claim_coverage = float(f.dense[3])  # DENSE_NAMES[3] = "claim_coverage"
         # A sentence that repeats a value the claim states (its number, weekday, date) is no
         # contradiction without a named conflict: ANS taught the model that short rewordings
@@ -208,7 +387,9 @@ class Verifier:
         else:
             stance = Stance.NEUTRAL
         return Comparison(claim, evidence, stance, probs, float(similarity), relevant,
-                          f.comparison.conflicts, f.comparison.matches)
+                          conflicts, f.comparison.matches + _capital_matches(claim, evidence, f.comparison),
+                          covered_terms(claim, evidence),
+                          len(content_terms(claim)))
 
     def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict:
         """compare each retrieved sentence → aggregate. Evidence [n] follows the order of `hits`."""
