@@ -321,7 +321,7 @@ class SentenceStore:
 def _is_damaged_index(exc: BaseException) -> bool:
     text = str(exc).lower()
     return type(exc).__name__ == "InternalError" and any(
-        w in text for w in ("hnsw segment reader", "deserializing pickle", "index_metadata", "hnsw index"))
+        w in text for w in ("hnsw segment", "deserializing pickle", "index_metadata", "hnsw index", "backfill request"))
 
 
 def _is_connection_error(exc: BaseException) -> bool:
