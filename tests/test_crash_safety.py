@@ -104,3 +104,20 @@ def test_long_lived_process_sees_and_respects_another_process_writes(tmp_path):
     state = verify_in_fresh_process(home, final, complete=True)
     # 3 documents x 2 sentences, all found by id and first by their own text
     assert (state["problems"], state["documents"], state["found_by_id"], state["found_by_query"]) == ([], 3, 6, 6)
+
+
+def test_both_kinds_of_damage_seen_in_the_crash_loop_are_recognised():
+    from chromadb.errors import InternalError
+
+    from factbot.store import _is_damaged_index
+
+    seen = [  # the two messages the crash loop's kills left behind, verbatim
+        "Error executing plan: Error sending backfill request to compactor: Error constructing hnsw segment reader: "
+        "Error creating hnsw segment reader: Error deserializing pickle file: eval error at offset 0: EOF while parsing",
+        "Error executing plan: Error sending backfill request to compactor: Failed to apply logs to the hnsw segment "
+        "writer",
+    ]
+    assert [_is_damaged_index(InternalError(m)) for m in seen] == [True, True]
+    # other failures are not "damage": rebuilding would hide them
+    assert not _is_damaged_index(InternalError("Error executing plan: Internal error: Error finding id"))
+    assert not _is_damaged_index(RuntimeError(seen[0]))
