@@ -182,7 +182,7 @@ _ACTIONS: dict[str, str] = {
     "withdraw": "withdraw withdraws withdrew withdrawn withdrawal withdrawing pullout pull-out "
                 "انسحاب انسحب ينسحب تنسحب سحب يسحب",
     "deploy": "deploy deploys deployed deploying deployment reinforce reinforced "
-              "ارسال يرسل ترسل تعزيزات",
+              "ارسال يرسل ترسل تعزيزات منتشرين منتشره منتشرون",
     "increase": "increase increases increased increasing rise rises rose raise raised boost boosted grow grew "
                 "زيادة زياده يزيد تزيد ارتفاع ارتفع يرتفع ترتفع رفع صعود",
     "decrease": "decrease decreases decreased decreasing reduce reduces reduced reducing reduction cut cuts "
@@ -667,6 +667,7 @@ _ORG_OWNER = {"Pentagon": "United States"}
 _EVENT_NOUNS = frozenset(normalize(w) for w in (
     "strike strikes airstrike airstrikes raid raids bombing drone "
     "غاره غارات ضربه ضربات قصف").split())
+_AUTHOR_CUES = frozenset(normalize(w) for w in "by نفذ نفذت نفذتها نفذها شن شنت شنتها شنها".split())
 # Arabic adjectives follow the noun ("غارة جوية أمريكية"); English ones precede it
 # ("a British air strike") or the author follows "by".
 ACTOR_WINDOW = 2
@@ -686,6 +687,13 @@ def _owner_at(toks: list[str], k: int, us: bool) -> str | None:
     if name in _ORG_OWNER:
         return _ORG_OWNER[name]
     return None
+
+
+def denies_owner(text: str) -> bool:
+    """"non-US troops", "القوات غير الأمريكية": the text counts everyone but a country."""
+    toks, us = _tokens(text), _us_mentions(text)
+    return any(t in ("non", "غير") and k + 1 < len(toks) and _owner_at(toks, k + 1, us)
+               for k, t in enumerate(toks))
 
 
 def owners_near(text: str, value: str, window: int = 3) -> frozenset[str]:
@@ -712,9 +720,9 @@ def actors(text: str) -> frozenset[str]:
             continue
         near = list(range(i + 1, min(len(toks), i + 1 + ACTOR_WINDOW)))
         near += list(range(max(0, i - ACTOR_WINDOW), i))
-        if "by" in toks[i + 1:i + 5]:
-            b = toks.index("by", i + 1)
-            near += [b + 1, b + 2]
+        # the author named after "by" or a verb of carrying out ("was carried out by Israel",
+        # "نفذتها إسرائيل"), anywhere after the act
+        near += [b + d for b in range(i + 1, len(toks)) if toks[b] in _AUTHOR_CUES for d in (1, 2)]
         for k in near:
             o = _owner_at(toks, k, us) if k < len(toks) else None
             if o:
@@ -768,12 +776,13 @@ _STRICT_NEGATIONS = frozenset({"لن", "لم", "ليس", "ليست", "ولن", "
 
 
 def negated(text: str) -> bool:
+    """Does the text deny its statement? ("غير"/"non" before a word only makes it "non-X".)"""
     toks = _tokens(text)
     for i, t in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
         if t in _STRICT_NEGATIONS:
             return True
-        if (t in _NEGATIONS or t.endswith("n't")) and nxt not in _NOT_NEGATION_AFTER:
+        if (t in _NEGATIONS or t.endswith("n't")) and nxt not in _NOT_NEGATION_AFTER and t not in ("غير", "non"):
             return True
     return False
 
