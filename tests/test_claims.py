@@ -162,3 +162,70 @@ def test_required_keys_are_what_support_must_confirm():
 
 def test_conflict_equality_ignores_the_key():
     assert Conflict("number", "5000", "2500", key="number:troops:5000") == Conflict("number", "5000", "2500")
+
+
+# --- slot helpers (what a value is of; used by the verifier) ---------------------------------
+
+SINGH = ("واعترفت نائبة السكرتير الصحفي للبنتاغون صابرين سينغ أيضًا بأن الوجود العسكري الأمريكي في الدولة "
+         "العربية “سيكون بالتأكيد جزءًا من المحادثات مع تقدمها”.")
+STRIKE = ("منذ أن فقد تنظيم داعش قبضته على العراق، دعا المسؤولون إلى انسحاب قوات التحالف، خاصة بعد غارة جوية "
+          "أمريكية في يناير 2020 أسفرت عن مقتل القائد الأعلى الإيراني قاسم سليماني وزعيم الميليشيا العراقية "
+          "أبو مهدي المهندس خارج مطار بغداد.")
+
+
+def test_owners_near_a_count_say_whose_troops():
+    from factbot.claims import owners_near
+
+    assert owners_near(TROOPS, "2500") == {"United States"}          # "2500 جندي أمريكي"
+    assert owners_near("Around 900 British troops are stationed in Iraq", "900") == {"Britain"}
+    assert owners_near("About 5,000 US troops remain in Iraq", "5000") == {"United States"}  # "US" as written
+
+
+def test_non_us_troops_deny_an_owner():
+    from factbot.claims import denies_owner
+
+    assert denies_owner("يبلغ عدد القوات غير الأمريكية نحو 900 جندي") is True
+    assert denies_owner("There are 1,000 non-US troops in Iraq") is True
+    assert denies_owner("About 5,000 US troops remain in Iraq") is False
+
+
+@pytest.mark.parametrize("text, expected", [
+    (STRIKE, {"United States"}),                                               # "غارة جوية أمريكية"
+    ("A British air strike killed Soleimani", {"Britain"}),                    # adjective before the noun
+    ("The strike that killed Soleimani was carried out by Israel", {"Israel"}),  # author after "by"
+    ("قتل سليماني في غارة جوية روسية", {"Russia"}),
+    (ATTACKS, set()),  # "هجمات" are not single acts with one author: no actor
+])
+def test_actors_of_a_strike(text, expected):
+    from factbot.claims import actors
+
+    assert actors(text) == expected
+
+
+def test_affiliation_of_a_named_person():
+    from factbot.claims import affiliations
+
+    # "للبنتاغون صابرين سينغ": the Pentagon stands for the United States
+    assert affiliations(SINGH) == {"Sabrina Singh": {"United States"}}
+    assert affiliations("صابرين سينغ متحدثة باسم الحكومة العراقية") == {"Sabrina Singh": {"Iraq"}}
+    # the author of a strike near the name is not the person's employer
+    assert affiliations("Soleimani was killed in a US air strike") == {}
+
+
+def test_order_cues_of_dates():
+    from factbot.claims import order_cues
+
+    assert order_cues(OCTOBER) == {"7": "before"}
+    assert order_cues("after the January 2020 strike") == {"2020": "after"}  # cue up to 4 words before
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("قالت سينغ إن الوجود العسكري لن يكون جزءا من المحادثات", True),  # "لن يكون": negated (analyze skips it)
+    ("لا يزال هناك جنود", False),                                      # "still"
+    ("القوات غير الأمريكية", False),                                  # "non-US", not a denial
+    ("Singh said it would not be part of the talks", True),
+])
+def test_strict_negation(text, expected):
+    from factbot.claims import negated
+
+    assert negated(text) is expected

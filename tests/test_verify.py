@@ -10,13 +10,15 @@ import pytest
 from factbot.claims import Conflict, Match
 from factbot.text import split_sentences
 from factbot.types import Hit, Label, Stance
-from factbot.verify import Comparison, Verifier, aggregate
+from factbot.verify import Comparison, Verifier, aggregate, content_terms, same_slot, slot_conflicts
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def comp(stance=Stance.NEUTRAL, probs=(0.2, 0.2, 0.6), sim=0.85, relevant=True, conflicts=(), matches=()):
-    return Comparison("claim", "evidence", stance, probs, sim, relevant, tuple(conflicts), tuple(matches))
+def comp(stance=Stance.NEUTRAL, probs=(0.2, 0.2, 0.6), sim=0.85, relevant=True, conflicts=(), matches=(),
+         covered=None, n_terms=0):
+    return Comparison("claim", "evidence", stance, probs, sim, relevant, tuple(conflicts), tuple(matches),
+                      covered, n_terms)
 
 
 TROOPS_5000 = Conflict("number", "about 5000", "about 2500", "number:troops:5000")
@@ -83,6 +85,34 @@ def test_topic_match_without_the_number_is_not_enough_info():
     assert agg.stances == (Stance.NEUTRAL,)
 
 
+def test_values_without_the_claims_content_are_not_enough_info():
+    # "the next round will be held in Baghdad": the place is confirmed, but the sentence states
+    # 1 of the claim's 4 content terms: 1/4 < SUPPORT_COVERAGE 0.5
+    agg = aggregate([comp(Stance.SUPPORTS, (0.7, 0.1, 0.2), matches=[Match("weekday", "Saturday", "weekday:5")],
+                          covered=frozenset({0}), n_terms=4)], ["weekday:5"], "en")
+    assert agg.label is Label.NOT_ENOUGH_INFO
+    # two sentences together state 2 of 4: supported, both cited
+    agg = aggregate([comp(Stance.SUPPORTS, (0.7, 0.1, 0.2), matches=[Match("weekday", "Saturday", "weekday:5")],
+                          covered=frozenset({0}), n_terms=4),
+                     comp(Stance.SUPPORTS, (0.6, 0.1, 0.3), covered=frozenset({1}), n_terms=4)], ["weekday:5"], "en")
+    assert (agg.label, agg.reason) == (Label.SUPPORTED, "the article says so [1][2]")
+
+
+def test_a_sentence_restating_the_claim_supports_when_the_model_hesitates():
+    # 3 of 5 content terms (0.6 ≥ RESTATES_COVERAGE) and no value left unconfirmed
+    agg = aggregate([comp(Stance.NEUTRAL, (0.2, 0.3, 0.5), covered=frozenset({0, 1, 2}), n_terms=5)], [], "ar")
+    assert (agg.label, agg.reason) == (Label.SUPPORTED, "يؤكد المقال ذلك [1]")
+    # 2 of 5 is not a restatement
+    agg = aggregate([comp(Stance.NEUTRAL, (0.2, 0.3, 0.5), covered=frozenset({0, 1}), n_terms=5)], [], "ar")
+    assert agg.label is Label.NOT_ENOUGH_INFO
+
+
+def test_model_alone_refutes_a_single_given_evidence_but_not_retrieved_sentences():
+    refutes = comp(Stance.REFUTES, (0.05, 0.9, 0.05))
+    assert aggregate([refutes], [], "en").label is Label.REFUTED      # check_against: one stance pair
+    assert aggregate([refutes, comp()], [], "en").label is Label.NOT_ENOUGH_INFO  # retrieved: no typed conflict
+
+
 def test_no_evidence_is_not_enough_info():
     agg = aggregate([], [], "ar")
     assert (agg.label, agg.reason, agg.confidence) == (Label.NOT_ENOUGH_INFO, "لا يذكر المقال ذلك", 1.0)
@@ -131,6 +161,22 @@ def verifier():
     # rewordings are mostly contradictions), but the stated values are confirmed
     ("اجتمع المسؤولون في بغداد يوم السبت", Label.SUPPORTED, "يؤكد المقال ذلك"),
     ("ستحقق فرق العمل الثلاث في مستوى التهديد", Label.SUPPORTED, "يؤكد المقال ذلك"),
+    # a year, a count or a round of something else than the article's value fills another slot
+    ("The coalition will leave Iraq by 2026", Label.NOT_ENOUGH_INFO, "the article does not say"),
+    ("Around 900 British troops are stationed in Iraq", Label.NOT_ENOUGH_INFO, "the article does not say"),
+    ("ستعقد الجولة الثالثة من الحوار في أربيل", Label.NOT_ENOUGH_INFO, "لا يذكر المقال ذلك"),
+    # the values are there, the claim's content is not
+    ("The Iraqi interior minister will chair the three working groups", Label.NOT_ENOUGH_INFO,
+     "the article does not say"),
+    # "deployed" vs the withdrawal sentence: the antonym is not in the sentence stating the claim
+    ("US soldiers remain deployed in Iraq as part of the coalition", Label.SUPPORTED, "the article says so"),
+    # who struck, for whom Singh speaks, before/after, a denied quote: named in the reason
+    ("A British air strike killed Soleimani outside Baghdad airport", Label.REFUTED,
+     "the claim says Britain; the article says United States"),
+    ("صابرين سينغ متحدثة باسم الحكومة العراقية", Label.REFUTED, "يقول الادعاء العراق، بينما يقول المقال الولايات المتحدة"),
+    ("قالت الولايات المتحدة إن قرار مناقشة الانسحاب اتخذ بعد 7 أكتوبر", Label.REFUTED,
+     "يقول الادعاء بعد 7 أكتوبر، بينما يقول المقال قبل 7 أكتوبر"),
+    ("قالت سينغ إن الوجود العسكري الأمريكي لن يكون جزءا من المحادثات", Label.REFUTED, "ينفي الادعاء ما يثبته المقال"),
 ])
 def test_claims_about_the_bundled_article(article, verifier, claim, label, reason_has):
     v = verifier.verify(claim, dense_hits(article, claim))
@@ -177,3 +223,40 @@ def test_verifier_takes_what_factbot_passes_and_handles_no_hits():
     # FactBot builds Verifier(embedder, llm=...); with no hits the article cannot say
     v = Verifier(None, llm=None).verify("The meeting took place on Sunday", [])
     assert (v.verdict, v.reason, v.evidence) == (Label.NOT_ENOUGH_INFO, "the article does not say", ())
+
+
+# --- slots (pure: text in, decision out) ----------------------------------------------------
+
+TROOPS = ("وفي الوقت الحالي، لا يزال هناك حوالي 2500 جندي أمريكي منتشرين في العراق كجزء من التحالف "
+          "الذي تم تشكيله في عام 2014 للمساعدة في هزيمة داعش.")
+
+
+@pytest.mark.parametrize("claim, conflict, expected", [
+    # "تشكيله في عام 2014": "formed"/"founded" (→ تشكيل) stands within 4 words of the year
+    ("The coalition was founded in 2016", Conflict("year", "2016", "2014"), True),
+    # "left" is nowhere near 2014 (the year the coalition was formed)
+    ("The coalition left Iraq in 2016", Conflict("year", "2016", "2014"), False),
+    # a future claim against a past fact
+    ("The coalition will be formed again in 2026", Conflict("year", "2026", "2014"), False),
+    # whose troops: British vs the article's US troops; US vs US
+    ("Around 900 British troops are stationed in Iraq", Conflict("number", "about 900", "about 2500"), False),
+    ("About 5,000 US troops remain in Iraq", Conflict("number", "about 5000", "about 2500"), True),
+])
+def test_same_slot(claim, conflict, expected):
+    assert same_slot(conflict, claim, TROOPS) is expected
+
+
+def test_content_terms_leave_out_values_and_names_and_add_arabic():
+    # "Iraq", "2014" and "in" are no content; "formed" meets "تشكيل" through the glossary
+    assert content_terms("The coalition was formed in Iraq in 2014") == (
+        frozenset({"coalition", "تحالف"}), frozenset({"formed", "تشكيل"}))
+
+
+def test_slot_conflicts_name_both_values():
+    singh = ("واعترفت نائبة السكرتير الصحفي للبنتاغون صابرين سينغ أيضًا بأن الوجود العسكري الأمريكي في الدولة "
+             "العربية “سيكون بالتأكيد جزءًا من المحادثات مع تقدمها”.")
+    assert [(k.kind, k.claim, k.evidence) for k in slot_conflicts(
+        "Sabrina Singh is a spokeswoman for the Iraqi government", singh)] == [("affiliation", "Iraq", "United States")]
+    assert [(k.kind, k.claim, k.evidence) for k in slot_conflicts(
+        "Singh said the presence would not be part of the talks", singh)] == [("negation", "not", "affirmed")]
+    assert slot_conflicts("Singh said the US military presence will be part of the talks", singh) == []
