@@ -16,8 +16,10 @@ from factbot.embeddings import DEFAULT_EMBEDDER
 from factbot.types import FactbotError
 
 
-def _print_json(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+def _print_json(obj, indent: int | None = 2) -> None:
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    # An argument that was not UTF-8 arrives as lone surrogates: never print invalid UTF-8.
+    click.echo(text.encode("utf-8", "replace").decode("utf-8"))
 
 
 class _Group(click.Group):
@@ -168,7 +170,7 @@ def check(obj, claim, file, doc, as_json):
             raise FactbotError(f"{file}: no claims (one per line)")
         for line in tqdm(lines, desc="checking", unit="claim", disable=not sys.stderr.isatty()):
             v = bot.check(line, doc=doc)
-            click.echo(json.dumps(v.to_dict(), ensure_ascii=False)) if as_json else _print_verdict(v)
+            _print_json(v.to_dict(), indent=None) if as_json else _print_verdict(v)
         return
     result = bot.check(claim, doc=doc)
     if as_json:

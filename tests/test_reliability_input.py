@@ -262,8 +262,6 @@ def test_real_cli_invalid_utf8_argument(cli_home):
     assert b"Traceback" not in proc.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py echoes the raw query into --json, so the output holds the "
-                                       "argument's invalid bytes (reported; cli.py is not ours to change)")
 def test_real_cli_json_output_is_utf8_even_for_invalid_arguments(cli_home):
     proc = factbot_proc(cli_home, "search", BAD_BYTES, "--json")
     json.loads(proc.stdout.decode("utf-8"))
