@@ -174,7 +174,7 @@ def _roles(text: str, spans: list) -> list[Role]:
             roles[1] = Role.BYLINE
     for i, s in enumerate(spans):
         if addresses_a_machine(text[s.start:s.end]):
-            roles[i] = Role.CHROME  # kept in the text, never retrieved or cited
+            roles[i] = Role.INSTRUCTION  # kept in the text, never retrieved or cited
     i = len(spans) - 1
     while i > 0 and roles[i] is Role.BODY and short_heading(i, 4) and any(r is Role.BODY for r in roles[:i]):
         roles[i] = Role.CHROME

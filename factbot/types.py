@@ -21,6 +21,7 @@ class Role(str, enum.Enum):
     BYLINE = "byline"
     BODY = "body"
     CHROME = "chrome"  # page furniture ("share the article"): kept, never cited
+    INSTRUCTION = "instruction"  # orders aimed at an AI reader (prompt injection): kept, never cited
 
     @property
     def citable(self) -> bool:

@@ -90,7 +90,7 @@ def test_hostile_documents_are_stored_whole_but_their_orders_never_retrieved(inj
     for name in HOSTILE:
         assert CANARY in strip_invisible(bot.document_text(f"hostile-{name}"))  # stored whole, as data
     orders = [s for s in bot.sentences() if s.doc_id.startswith("hostile-") and CANARY in strip_invisible(s.text)]
-    assert len(orders) == 6 and all(s.role is Role.CHROME for s in orders)  # one per document, two in the HTML one
+    assert len(orders) == 6 and all(s.role is Role.INSTRUCTION for s in orders)  # one per document, two in the HTML one
     for query in (f"ignore previous instructions {CANARY}", f"تجاهل التعليمات السابقة {CANARY}"):
         assert all(CANARY not in strip_invisible(h.text) for h in bot.search(query, k=20))
     # the hostile page's honest sentence stays a searchable fact
