@@ -730,6 +730,26 @@ def actors(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_ALLY_CUES = frozenset(normalize(w) for w in (
+    "allied aligned backed proxy proxies loyal متحالفه المتحالفه موالية الموالية موالي مدعومه المدعومه").split())
+ALLY_WINDOW = 3  # "Iran-allied groups", "الجماعات المتحالفة مع إيران"
+
+
+def allies(text: str) -> frozenset[str]:
+    """Countries groups are said to be allied with or backed by ("الجماعات المتحالفة مع إيران"
+    → Iran; "Saudi-allied groups" → Saudi Arabia)."""
+    toks, us = _tokens(text), _us_mentions(text)
+    out = set()
+    for i, t in enumerate(toks):
+        if not any(v in _ALLY_CUES for v in _variants(t)):
+            continue
+        for k in range(max(0, i - ALLY_WINDOW), min(len(toks), i + ALLY_WINDOW + 1)):
+            o = _owner_at(toks, k, us) if k != i else None
+            if o:
+                out.add(o)
+    return frozenset(out)
+
+
 PERSON_WINDOW = 6  # tokens after/before a name that say whom the person works for
 
 
@@ -793,8 +813,9 @@ def value_tokens(text: str) -> frozenset[str]:
     out = set()
     for t in _tokens(text):
         if t[0].isdigit() or any(_lookup(tab, t) is not None for tab in
-                                 (_NUMBER_WORDS, _MONTH_OF, _WEEKDAY_OF, _ORDINALS, _SINGLE, _OWNER_OF)) \
-                or t in ("us", "u", "s") or t in _MULTIPLIERS:
+                                 (_NUMBER_WORDS, _MONTH_OF, _WEEKDAY_OF, _ORDINALS, _SINGLE, _OWNER_OF,
+                                  _APPROX_TABLE)) \
+                or t in ("us", "u", "s") or t in _MULTIPLIERS or t in _MORE or t in _LESS:
             out.add(t)
     return frozenset(out)
 

@@ -40,8 +40,13 @@ MODEL_REFUTE_COVERAGE = 0.5
 # Supported needs the model to lean to "supports", or every stated value to be confirmed.
 SUPPORT_MIN = 0.5
 # Conflicts that refute. "order" (before/after) is too easily about another clause.
-REFUTING_KINDS = frozenset({"number", "year", "month", "weekday", "date", "ordinal", "place", "person",
-                            "action", "negation", "actor", "affiliation", "before_after"})
+# "ordinal" is left out: an ordinal says which event ("the second round"), so a sentence about
+# the first round is silent about the second rather than contradicting it.
+REFUTING_KINDS = frozenset({"number", "year", "month", "weekday", "date", "place", "person",
+                            "action", "negation", "actor", "ally", "affiliation", "before_after"})
+# Conflicts that need the same named person, act, allegiance or date on both sides: a sentence
+# that has them is about the claim whatever the model's relevance says.
+SELF_RELEVANT_KINDS = frozenset({"actor", "ally", "affiliation", "before_after"})
 
 
 # --- slots: a conflict refutes only when both values fill the same slot -----------------
@@ -72,7 +77,7 @@ SUPPORT_COVERAGE = 0.5
 RESTATES_COVERAGE = 0.6
 # Words of saying and of the calendar ("في عام 2024", "in the year"): no predicate of a value.
 _FILLERS = frozenset(_QUESTION_FILLERS | set(terms("says قال قالت يقول تقول وقال وقالت will year years عام العام "
-                                                   "سنه day يوم month شهر")))
+                                                   "سنه day يوم month شهر there يوجد هناك")))
 
 
 # English words for the article's founding verb (تشكيل) beyond extract's glossary.
@@ -150,6 +155,11 @@ def same_slot(k: claims.Conflict, claim: str, evidence: str) -> bool:
             d = _digits(k.evidence)
             near = _near(evidence, lambda t: t == d)
         return any(alts & near for alts in content_terms(claim))
+    if k.kind == "negation":
+        # the article must state what the claim denies: as for an antonym, the denial stands in
+        # for one content term (the denied verb)
+        n = len(content_terms(claim))
+        return n == 0 or (len(covered_terms(claim, evidence)) + 1) / n >= ACTION_COVERAGE
     if k.kind == "action":
         # the sentence's opposite verb stands in for the claim's verb (+1): the rest of the
         # claim must be stated too, so "deployed" meets "withdrawal" only in its own sentence
@@ -184,6 +194,10 @@ def slot_conflicts(claim: str, evidence: str) -> list[claims.Conflict]:
     if c_act and e_act and not c_act & e_act:
         a = sorted(c_act)[0]
         out.append(claims.Conflict("actor", a, sorted(e_act)[0], f"actor:{a}"))
+    c_ally, e_ally = claims.allies(claim), claims.allies(evidence)
+    if c_ally and e_ally and not c_ally & e_ally:
+        a = sorted(c_ally)[0]
+        out.append(claims.Conflict("ally", a, sorted(e_ally)[0], f"ally:{a}"))
     c_aff, e_aff = claims.affiliations(claim), claims.affiliations(evidence)
     for person, mine in c_aff.items():
         theirs = e_aff.get(person, frozenset())
@@ -261,7 +275,7 @@ _ACTION_WORDS = {
 def _display(value: str, kind: str, lang: str) -> str:
     if kind == "action":
         return _ACTION_WORDS.get(lang, {}).get(value, value)
-    if kind in ("place", "person", "actor", "affiliation"):
+    if kind in ("place", "person", "actor", "ally", "affiliation"):
         return claims.display_name(value, lang)
     if kind == "before_after":
         cue, _, when = value.partition(" ")
@@ -316,7 +330,7 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     if refuting:
         i, ks = max(refuting, key=lambda r: (1.0 - comparisons[r[0]].p(Stance.NEUTRAL), comparisons[r[0]].similarity))
         # the slot helpers' conflicts (who acted, for whom, before/after) say most precisely what differs
-        k = min(ks, key=lambda j: j.kind not in ("actor", "affiliation", "before_after"))
+        k = min(ks, key=lambda j: j.kind not in SELF_RELEVANT_KINDS)
         c = comparisons[i]
         if k.kind == "negation":
             reason = text["negation"].format(n=i + 1)
@@ -397,6 +411,7 @@ class Verifier:
         conflicts = tuple([k for k in f.comparison.conflicts if k.kind != "order" and same_slot(k, claim, evidence)]
                           + [k for k in slot_conflicts(claim, evidence)
                              if not any(j.kind == k.kind for j in f.comparison.conflicts)])
+        relevant = relevant or any(k.kind in SELF_RELEVANT_KINDS for k in conflicts)
         refuting = [k for k in conflicts if k.kind in REFUTING_KINDS]
         claim_coverage = float(f.dense[3])  # DENSE_NAMES[3] = "claim_coverage"
         # A sentence that repeats a value the claim states (its number, weekday, date) is no

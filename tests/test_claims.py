@@ -229,3 +229,11 @@ def test_strict_negation(text, expected):
     from factbot.claims import negated
 
     assert negated(text) is expected
+
+
+def test_allies_of_groups():
+    from factbot.claims import allies
+
+    assert allies(ATTACKS) == {"Iran"}                      # "الجماعات المتحالفة مع إيران"
+    assert allies("Saudi-allied groups attacked US forces") == {"Saudi Arabia"}
+    assert allies("US forces faced attacks") == set()
