@@ -743,8 +743,13 @@ def allies(text: str) -> frozenset[str]:
     for i, t in enumerate(toks):
         if not any(v in _ALLY_CUES for v in _variants(t)):
             continue
-        for k in range(max(0, i - ALLY_WINDOW), min(len(toks), i + ALLY_WINDOW + 1)):
-            o = _owner_at(toks, k, us) if k != i else None
+        # English names the ally before the cue ("Iran-allied") or after "by"/"with"; Arabic
+        # after it ("المتحالفة مع إيران"). Not any country nearby: "Saudi-allied groups attacked US forces".
+        near = list(range(max(0, i - 2), i))
+        if not t.isascii() or (i + 1 < len(toks) and toks[i + 1] in ("by", "with", "to")):
+            near += list(range(i + 1, min(len(toks), i + ALLY_WINDOW + 1)))
+        for k in near:
+            o = _owner_at(toks, k, us)
             if o:
                 out.add(o)
     return frozenset(out)
