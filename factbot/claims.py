@@ -689,6 +689,7 @@ def _owner_at(toks: list[str], k: int, us: bool) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # the same sentences meet every claim
 def denies_owner(text: str) -> bool:
     """"non-US troops", "القوات غير الأمريكية": the text counts everyone but a country."""
     toks, us = _tokens(text), _us_mentions(text)
@@ -696,6 +697,7 @@ def denies_owner(text: str) -> bool:
                for k, t in enumerate(toks))
 
 
+@lru_cache(maxsize=8192)  # the same sentences meet every claim
 def owners_near(text: str, value: str, window: int = 3) -> frozenset[str]:
     """Countries named within `window` tokens of the token `value` (matching form): whose
     troops "900 British troops" / "2500 جندي أمريكي" counts."""
@@ -710,6 +712,7 @@ def owners_near(text: str, value: str, window: int = 3) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=8192)  # the same sentences meet every claim
 def actors(text: str) -> frozenset[str]:
     """Countries that carried out a single act the text names ("غارة جوية أمريكية" → United
     States; "a British air strike", "a strike by Israel" → Britain, Israel)."""
@@ -735,6 +738,7 @@ _ALLY_CUES = frozenset(normalize(w) for w in (
 ALLY_WINDOW = 3  # "Iran-allied groups", "الجماعات المتحالفة مع إيران"
 
 
+@lru_cache(maxsize=8192)  # the same sentences meet every claim
 def allies(text: str) -> frozenset[str]:
     """Countries groups are said to be allied with or backed by ("الجماعات المتحالفة مع إيران"
     → Iran; "Saudi-allied groups" → Saudi Arabia)."""
@@ -758,6 +762,7 @@ def allies(text: str) -> frozenset[str]:
 PERSON_WINDOW = 6  # tokens after/before a name that say whom the person works for
 
 
+@lru_cache(maxsize=8192)  # the same sentences meet every claim
 def affiliations(text: str) -> dict[str, frozenset[str]]:
     """Person → the countries (or organisations standing for one) named next to them:
     "نائبة السكرتير الصحفي للبنتاغون صابرين سينغ" → {"Sabrina Singh": {"United States"}}."""
@@ -780,6 +785,7 @@ def affiliations(text: str) -> dict[str, frozenset[str]]:
 ORDER_WINDOW = 4  # "after the January 2020 strike": the cue may stand a few words before the date
 
 
+@lru_cache(maxsize=8192)  # the same sentences meet every claim
 def order_cues(text: str) -> dict[str, str]:
     """Each year or day-of-month (digits) → "before"/"after" when such a cue stands just
     before it: "قبل 7 أكتوبر" → {"7": "before"}."""
@@ -800,6 +806,7 @@ def order_cues(text: str) -> dict[str, str]:
 _STRICT_NEGATIONS = frozenset({"لن", "لم", "ليس", "ليست", "ولن", "ولم", "وليس", "فلم", "never"})
 
 
+@lru_cache(maxsize=8192)  # the same sentences meet every claim
 def negated(text: str) -> bool:
     """Does the text deny its statement? ("غير"/"non" before a word only makes it "non-X".)"""
     toks = _tokens(text)
@@ -812,6 +819,7 @@ def negated(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)  # the same sentences meet every claim
 def value_tokens(text: str) -> frozenset[str]:
     """Tokens that are values or names rather than what is said of them (digits, numbers,
     months, weekdays, ordinals, places, persons, nationalities)."""
@@ -847,10 +855,12 @@ def ordinal_of(token: str) -> int | None:
 CAPITAL_OF = {"Washington": "United States", "Baghdad": "Iraq"}
 
 
+@lru_cache(maxsize=8192)  # the same sentences meet every claim
 def entity_names(text: str) -> frozenset[str]:
     return frozenset(n for _, n in analyze(text).entities)
 
 
+@lru_cache(maxsize=8192)  # the same sentences meet every claim
 def actions(text: str) -> tuple[str, ...]:
     return analyze(text).actions
 

@@ -176,6 +176,11 @@ def _capital_matches(claim: str, evidence: str, comp: claims.Comparison) -> tupl
                  if city in claims.entity_names(claim) and f"entity:{city}" not in have and state in names)
 
 
+@lru_cache(maxsize=8192)
+def _shares_a_value(claim: str, evidence: str) -> bool:
+    return bool(claims.compare(claim, evidence).matches)
+
+
 def _when(claim: str, value: str) -> str:
     """'7 October' for the day 7 of a claim's date, else the value (a year) itself."""
     f = claims.analyze(claim)
@@ -218,7 +223,7 @@ def slot_conflicts(claim: str, evidence: str) -> list[claims.Conflict]:
             out.append(claims.Conflict("before_after", f"{cue} {when}", f"{e_ord[value]} {when}",
                                        f"before_after:{value}"))
     # "she said it will not be part of the talks" against "سيكون بالتأكيد جزءًا"
-    if claims.negated(claim) and not claims.negated(evidence) and claims.compare(claim, evidence).matches:
+    if claims.negated(claim) and not claims.negated(evidence) and _shares_a_value(claim, evidence):
         out.append(claims.Conflict("negation", "not", "affirmed", "negation"))
     return out
 
