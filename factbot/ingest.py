@@ -21,20 +21,44 @@ from factbot.store import SentenceStore
 from factbot.types import Document, IngestReport, Sentence
 
 
+CHUNK_SENTENCES = 1024  # documents are embedded together up to this many sentences, so short
+# documents still fill the embedder's batches (one call per paragraph ran 3x slower on ARCD),
+# while a crash mid-corpus loses at most one chunk of embedding work
+
+
 def _embed(embedder: Embedder, sentences: Sequence[Sentence], reuse: dict[str, np.ndarray],
-           bar: tqdm) -> tuple[np.ndarray, int]:
-    """Vectors for `sentences`, reusing stored ones by text; returns (vectors, number embedded)."""
+           bar: tqdm) -> tuple[dict[str, np.ndarray], int]:
+    """Vectors by text for `sentences`, reusing stored ones; returns (vectors, number embedded)."""
     todo = sorted({s.text for s in sentences if s.text not in reuse})
-    fresh: dict[str, np.ndarray] = {}
+    vectors = dict(reuse)
     step = embedder.batch_size
     for i in range(0, len(todo), step):
         part = todo[i:i + step]
-        fresh.update(zip(part, embedder.passages(part)))
+        vectors.update(zip(part, embedder.passages(part)))
         bar.update(len(part))
     bar.update(len(sentences) - len(todo))
-    vectors = np.vstack([reuse.get(s.text, fresh.get(s.text)) for s in sentences]) if sentences else \
-        np.zeros((0, embedder.dim), np.float32)
     return vectors, len(todo)
+
+
+def _chunks(plans: list[tuple[Document, list[Sentence]]]) -> list[list[tuple[Document, list[Sentence]]]]:
+    out: list[list] = [[]]
+    size = 0
+    for plan in plans:
+        if out[-1] and size + len(plan[1]) > CHUNK_SENTENCES:
+            out.append([])
+            size = 0
+        out[-1].append(plan)
+        size += len(plan[1])
+    return [c for c in out if c]
+
+
+def _write(store: SentenceStore, doc: Document, sentences: list[Sentence], vectors: dict[str, np.ndarray],
+           dim: int) -> None:
+    """Replace one document: uncommit, drop old and leftover sentences, add, commit."""
+    _drop(store, doc.doc_id)
+    matrix = np.vstack([vectors[s.text] for s in sentences]) if sentences else np.zeros((0, dim), np.float32)
+    store.add_sentences(sentences, matrix)
+    store.commit_document(doc)
 
 
 def sync(store: SentenceStore, embedder: Embedder, docs: Sequence[Document], *, prune: bool = True,
@@ -55,15 +79,16 @@ def sync(store: SentenceStore, embedder: Embedder, docs: Sequence[Document], *, 
             orphans = {s for s in store.sentence_ids()} - _ids_of_committed(store)
             if orphans:
                 store.delete_sentences(sorted(orphans))
-        for doc, sentences in plans:
-            reuse = store.sentences_with_vectors(doc.doc_id)
-            removed += _drop(store, doc.doc_id) if doc.doc_id in stored else 0
-            store.delete_sentences(store.sentence_ids(doc.doc_id))  # uncommitted leftovers
-            vectors, n = _embed(embedder, sentences, reuse, bar)
-            store.add_sentences(sentences, vectors)
-            store.commit_document(doc)
-            added += len(sentences)
+        for chunk in _chunks(plans):
+            reuse: dict[str, np.ndarray] = {}
+            for doc, _ in chunk:
+                reuse.update(store.sentences_with_vectors(doc.doc_id))
+            vectors, n = _embed(embedder, [s for _, ss in chunk for s in ss], reuse, bar)
             embedded += n
+            for doc, sentences in chunk:
+                removed += len(store.sentence_ids(doc.doc_id)) if doc.doc_id in stored else 0
+                _write(store, doc, sentences, vectors, embedder.dim)
+                added += len(sentences)
     total = sum(len(sentences_of(d)) for d in wanted.values())
     return IngestReport(documents=len(wanted), sentences=total, added=added,
                         unchanged=total - added, removed=removed, embedded=embedded,
@@ -80,13 +105,12 @@ def rebuild(store: SentenceStore, embedder: Embedder, progress: bool = False) ->
     added = embedded = 0
     with store.writing(), tqdm(total=sum(len(s) for _, s in plans), unit="sentence", desc="rebuilding",
                                disable=not progress, leave=False) as bar:
-        for doc, sentences in plans:
-            _drop(store, doc.doc_id)
-            vectors, n = _embed(embedder, sentences, {}, bar)
-            store.add_sentences(sentences, vectors)
-            store.commit_document(doc)
-            added += len(sentences)
+        for chunk in _chunks(plans):
+            vectors, n = _embed(embedder, [s for _, ss in chunk for s in ss], {}, bar)
             embedded += n
+            for doc, sentences in chunk:
+                _write(store, doc, sentences, vectors, embedder.dim)
+                added += len(sentences)
     return IngestReport(documents=len(docs), sentences=added, added=added, unchanged=0, removed=0,
                         embedded=embedded, seconds=time.perf_counter() - t0)
 

@@ -23,6 +23,7 @@ from filelock import FileLock, Timeout
 from factbot.types import Document, FactbotError, Role, Sentence
 
 DEFAULT_COLLECTION = "factbot"
+GET_PAGE = 10_000  # records per `get` page (see SentenceStore._get_all)
 SERVER_TIMEOUT_S = 5.0  # a stopped server must give an error in seconds, not hang
 SERVER_WRITE_TIMEOUT_S = 120.0  # one upsert of max_batch vectors can take long on a busy server
 _NO_VECTOR = [1.0]  # document records need some embedding; they are never queried
@@ -212,12 +213,27 @@ class SentenceStore:
         except Exception:  # older servers do not say; Chroma's documented floor
             return 5000
 
+    @staticmethod
+    def _get_all(collection, **kw) -> dict[str, list]:
+        """`collection.get` in pages: one unpaged get of more than ~32k records exceeds
+        SQLite's limit on variables ("too many SQL variables") in embedded Chroma."""
+        fields = ["ids", *kw.get("include", [])]
+        out: dict[str, list] = {f: [] for f in fields}
+        offset = 0
+        while True:
+            got = collection.get(limit=GET_PAGE, offset=offset, **kw)
+            for f in fields:
+                out[f].extend(got[f] if got[f] is not None else [])
+            if len(got["ids"]) < GET_PAGE:
+                return out
+            offset += GET_PAGE
+
     # -- documents ---------------------------------------------------------------
 
     def documents(self) -> dict[str, Document]:
         """Committed documents by id (text included)."""
         with self._server_errors():
-            got = self.docs.get(include=["documents", "metadatas"])
+            got = self._get_all(self.docs, include=["documents", "metadatas"])
         out = {}
         for did, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
             out[did] = Document(did, text, meta.get("title", ""), meta.get("lang", ""),
@@ -226,7 +242,7 @@ class SentenceStore:
 
     def document_hashes(self) -> dict[str, str]:
         with self._server_errors():
-            got = self.docs.get(include=["metadatas"])
+            got = self._get_all(self.docs, include=["metadatas"])
         return {did: m.get("hash", "") for did, m in zip(got["ids"], got["metadatas"])}
 
     def commit_document(self, doc: Document) -> None:
@@ -243,13 +259,13 @@ class SentenceStore:
 
     def sentence_ids(self, doc_id: str | None = None) -> list[str]:
         with self._server_errors():
-            got = self.sentences.get(where={"doc_id": doc_id} if doc_id else None, include=[])
+            got = self._get_all(self.sentences, where={"doc_id": doc_id} if doc_id else None, include=[])
         return list(got["ids"])
 
     def sentences_with_vectors(self, doc_id: str) -> dict[str, np.ndarray]:
         """Stored vectors by sentence text: lets a changed document reuse unchanged sentences."""
         with self._server_errors():
-            got = self.sentences.get(where={"doc_id": doc_id}, include=["documents", "embeddings"])
+            got = self._get_all(self.sentences, where={"doc_id": doc_id}, include=["documents", "embeddings"])
         return {text: np.asarray(vec, dtype=np.float32) for text, vec in zip(got["documents"], got["embeddings"])}
 
     def add_sentences(self, sentences: Sequence[Sentence], vectors: np.ndarray) -> None:
@@ -275,7 +291,7 @@ class SentenceStore:
         """Every stored sentence of a committed document, in document order."""
         committed = set(self.document_hashes())
         with self._server_errors():
-            got = self.sentences.get(include=["documents", "metadatas"])
+            got = self._get_all(self.sentences, include=["documents", "metadatas"])
         out = [_meta_to_sentence(sid, text, meta)
                for sid, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
                if meta["doc_id"] in committed]

@@ -71,3 +71,28 @@ def test_add_text_and_delete(hash_bot):
 def test_unknown_embedder():
     with pytest.raises(FactbotError, match="unknown embedder 'word2vec'; expected one of"):
         load_embedder("word2vec")
+
+
+def test_short_documents_share_embedder_batches(tmp_path, monkeypatch):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in range(6):  # 6 documents x 2 sentences = 12 texts: one batch of the hash embedder's 256
+        (corpus / f"d{i}.txt").write_text(f"Sentence one of {i}. Sentence two of {i}.", encoding="utf-8")
+    bot = FactBot.open(home=tmp_path / "home", embedder="hash")
+    calls = []
+    real = bot.embedder.embed_batch
+    monkeypatch.setattr(bot.embedder, "embed_batch", lambda texts, query: (calls.append(len(texts)),
+                                                                          real(texts, query=query))[1])
+    report = bot.ingest([corpus])
+    assert (report.documents, report.embedded, calls) == (6, 12, [12])  # not six calls of 2
+
+
+def test_store_reads_in_pages(tmp_path, monkeypatch):
+    import factbot.store as store
+
+    monkeypatch.setattr(store, "GET_PAGE", 5)  # 18 sentences -> pages of 5, 5, 5, 3
+    bot = FactBot.open(home=tmp_path, embedder="hash")
+    bot.ingest([ARTICLE])
+    assert len(bot.store.all_sentences()) == 18
+    assert len(bot.store.sentence_ids()) == 18
+    assert bot.ingest([ARTICLE]).embedded == 0
