@@ -151,20 +151,6 @@ def test_asking_shows_the_answer_citations_and_the_highlighted_sentence(page, tm
     assert shot.stat().st_size > 10_000  # a real picture, not an empty canvas
 
 
-def test_picking_a_citation_moves_the_highlight(page):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    options = page.find_elements(By.CSS_SELECTOR, "#fb-ask-pick label")
-    if len(options) < 2:
-        pytest.skip("the answer has a single citation: nothing to switch to")
-    options[1].click()
-    WebDriverWait(page, WAIT_S).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "#fb-ask-panel mark.focus").get_attribute("id") != "ask-t1-1")
-    focused = page.find_element(By.CSS_SELECTOR, "#fb-ask-panel mark.focus")
-    assert focused.get_attribute("id") == "ask-t1-2"
-
-
 def test_follow_up_question_uses_the_previous_one(page):
     from selenium.webdriver.common.by import By
 

@@ -225,8 +225,5 @@ def test_ans_stance_test_loads_whole():
 
 def test_bundled_evalsets_load_without_problems():
     for name, n in (("questions.jsonl", 50), ("claims.jsonl", 54)):
-        path = ROOT / "evalsets" / name
-        if not path.exists():
-            pytest.skip(f"{path} not written yet")
-        ds = load_dataset(path)
+        ds = load_dataset(ROOT / "evalsets" / name)
         assert (len(ds.items), ds.problems, ds.notes) == (n, (), ())  # counts from evalsets/README.md
