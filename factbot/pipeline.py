@@ -192,7 +192,7 @@ class FactBot:
         claim, evidence = clean_input(claim, "claim"), clean_input(evidence, "evidence", MAX_PARAGRAPH_CHARS)
         cosine = float(self.embedder.passages([evidence])[0] @ self.embedder.query(claim))
         hit = Hit("evidence", "evidence-0", 0, len(evidence), evidence, cosine, cosine, 0.0)
-        return self.verifier.verify(claim, [hit])
+        return self.verifier.verify_pair(claim, hit)
 
 
 def check_worthy(text: str) -> list[str]:

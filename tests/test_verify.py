@@ -260,3 +260,11 @@ def test_slot_conflicts_name_both_values():
     assert [(k.kind, k.claim, k.evidence) for k in slot_conflicts(
         "Singh said the presence would not be part of the talks", singh)] == [("negation", "not", "affirmed")]
     assert slot_conflicts("Singh said the US military presence will be part of the talks", singh) == []
+
+
+def test_check_against_one_given_sentence_follows_the_stance_model(nano_bot):
+    # a stance pair: the model's reading decides; a named conflict still names both values
+    v = nano_bot.check_against("About 5000 US troops remain in Iraq",
+                               "وفي الوقت الحالي، لا يزال هناك حوالي 2500 جندي أمريكي منتشرين في العراق.")
+    assert v.verdict.value == "REFUTED" and "5000" in v.reason and "2500" in v.reason
+    assert len(v.evidence) == 1 and v.evidence[0].stance.value == "refutes"
