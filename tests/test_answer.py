@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -114,26 +112,6 @@ def test_attack_count_is_not_in_the_article(nano_bot):
 
 def _exact_hit(bot, h) -> bool:
     return bot.document_text(h.doc_id)[h.start:h.end] == h.text
-
-
-def test_warm_ask_costs_at_most_one_and_a_half_searches(nano_bot):
-    questions = ["How many US troops remain in Iraq?", "متى تأسس التحالف؟", "Who is Sabrina Singh?",
-                 "أين قتل سليماني؟", "What will the working groups study?"]
-    for q in questions:  # warm: query embeddings cached, indexes built
-        nano_bot.ask(q)
-        nano_bot.search(q)
-
-    def p50(fn) -> float:
-        times = []
-        for _ in range(5):
-            for q in questions:
-                t0 = time.perf_counter()
-                fn(q)
-                times.append(time.perf_counter() - t0)
-        return statistics.median(times)
-
-    search, ask = p50(nano_bot.search), p50(nano_bot.ask)
-    assert ask <= 1.5 * search, f"ask p50 {ask * 1000:.1f} ms vs search p50 {search * 1000:.1f} ms"
 
 
 # -- the CLI, as a user runs it ------------------------------------------------------------------
