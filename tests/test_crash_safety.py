@@ -22,6 +22,16 @@ def test_kill_9_mid_ingest_small_corpus(tmp_path):
         assert (row["documents"], row["stored_records"], row["found_by_id"], row["found_by_query"]) == (3, 45, 45, 45)
 
 
+def _vector_segment(home, collection: str) -> str:
+    """The folder Chroma keeps a collection's HNSW index in (its vector segment's id)."""
+    import sqlite3
+
+    with sqlite3.connect(home / "chroma" / "chroma.sqlite3") as db:
+        (segment,) = db.execute("SELECT s.id FROM segments s JOIN collections c ON s.collection = c.id "
+                                "WHERE c.name = ? AND s.scope = 'VECTOR'", (collection,)).fetchone()
+    return segment
+
+
 def test_kill_9_mid_ingest_large_corpus_and_an_unreadable_index(tmp_path):
     """1,200 entries: past Chroma's HNSW sync threshold (1,000), so the index is saved to disk
     (the crash loop uses 2,400).
@@ -36,9 +46,10 @@ def test_kill_9_mid_ingest_large_corpus_and_an_unreadable_index(tmp_path):
             (6, 1200, 1200, 40)
     home, corpus = tmp_path / "home", tmp_path / "corpus-a"
     assert ingest(home, corpus).returncode == 0
-    pickles = sorted((home / "chroma").glob("*/index_metadata.pickle"))
-    assert len(pickles) == 1  # the sentences' index (the documents' is too small to be saved yet)
-    pickles[0].write_bytes(b"")  # as the killed process left it
+    # the live sentences index (a rebuild after the kill above may leave an old segment folder)
+    pickle = home / "chroma" / _vector_segment(home, "factbot-sentences") / "index_metadata.pickle"
+    assert pickle.exists()
+    pickle.write_bytes(b"")  # as the killed process left it
     redo = ingest(home, corpus)
     assert redo.returncode == 0, redo.stderr
     assert "was damaged by an interrupted write; rebuilt it from the 6 stored documents (1200 sentences)" \
