@@ -53,9 +53,11 @@ def _chunks(plans: list[tuple[Document, list[Sentence]]]) -> list[list[tuple[Doc
 
 
 def _write(store: SentenceStore, doc: Document, sentences: list[Sentence], vectors: dict[str, np.ndarray],
-           dim: int) -> None:
-    """Replace one document: uncommit, drop old and leftover sentences, add, commit."""
-    _drop(store, doc.doc_id)
+           dim: int, *, clean: bool = True) -> None:
+    """Replace one document: uncommit, drop old and leftover sentences, add, commit.
+    `clean=False` skips the drop for a document known to have nothing stored."""
+    if clean:
+        _drop(store, doc.doc_id)
     matrix = np.vstack([vectors[s.text] for s in sentences]) if sentences else np.zeros((0, dim), np.float32)
     store.add_sentences(sentences, matrix)
     store.commit_document(doc)
@@ -80,14 +82,20 @@ def sync(store: SentenceStore, embedder: Embedder, docs: Sequence[Document], *, 
             if orphans:
                 store.delete_sentences(sorted(orphans))
         for chunk in _chunks(plans):
+            # A new document has nothing stored when the orphan sweep above ran (prune): no
+            # reuse lookup, no drop — three Chroma round trips saved per document.
+            def has_old(doc_id: str) -> bool:
+                return doc_id in stored or not prune
+
             reuse: dict[str, np.ndarray] = {}
             for doc, _ in chunk:
-                reuse.update(store.sentences_with_vectors(doc.doc_id))
+                if has_old(doc.doc_id):
+                    reuse.update(store.sentences_with_vectors(doc.doc_id))
             vectors, n = _embed(embedder, [s for _, ss in chunk for s in ss], reuse, bar)
             embedded += n
             for doc, sentences in chunk:
                 removed += len(store.sentence_ids(doc.doc_id)) if doc.doc_id in stored else 0
-                _write(store, doc, sentences, vectors, embedder.dim)
+                _write(store, doc, sentences, vectors, embedder.dim, clean=has_old(doc.doc_id))
                 added += len(sentences)
     total = sum(len(sentences_of(d)) for d in wanted.values())
     return IngestReport(documents=len(wanted), sentences=total, added=added,
