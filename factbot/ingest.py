@@ -52,15 +52,18 @@ def _chunks(plans: list[tuple[Document, list[Sentence]]]) -> list[list[tuple[Doc
     return [c for c in out if c]
 
 
-def _write(store: SentenceStore, doc: Document, sentences: list[Sentence], vectors: dict[str, np.ndarray],
-           dim: int, *, clean: bool = True) -> None:
-    """Replace one document: uncommit, drop old and leftover sentences, add, commit.
-    `clean=False` skips the drop for a document known to have nothing stored."""
-    if clean:
-        _drop(store, doc.doc_id)
+def _write(store: SentenceStore, chunk: list[tuple[Document, list[Sentence]]], vectors: dict[str, np.ndarray],
+           dim: int, *, clean) -> None:
+    """Replace a chunk of documents: uncommit and drop old sentences (where `clean(doc_id)`),
+    add all new sentences, then commit the documents — so none is visible half-indexed, and a
+    chunk costs a few Chroma writes rather than several per document."""
+    for doc, _ in chunk:
+        if clean(doc.doc_id):
+            _drop(store, doc.doc_id)
+    sentences = [s for _, ss in chunk for s in ss]
     matrix = np.vstack([vectors[s.text] for s in sentences]) if sentences else np.zeros((0, dim), np.float32)
     store.add_sentences(sentences, matrix)
-    store.commit_document(doc)
+    store.commit_documents([doc for doc, _ in chunk])
 
 
 def sync(store: SentenceStore, embedder: Embedder, docs: Sequence[Document], *, prune: bool = True,
@@ -95,8 +98,8 @@ def sync(store: SentenceStore, embedder: Embedder, docs: Sequence[Document], *, 
             embedded += n
             for doc, sentences in chunk:
                 removed += len(store.sentence_ids(doc.doc_id)) if doc.doc_id in stored else 0
-                _write(store, doc, sentences, vectors, embedder.dim, clean=has_old(doc.doc_id))
                 added += len(sentences)
+            _write(store, chunk, vectors, embedder.dim, clean=has_old)
     total = sum(len(sentences_of(d)) for d in wanted.values())
     return IngestReport(documents=len(wanted), sentences=total, added=added,
                         unchanged=total - added, removed=removed, embedded=embedded,
@@ -116,9 +119,8 @@ def rebuild(store: SentenceStore, embedder: Embedder, progress: bool = False) ->
         for chunk in _chunks(plans):
             vectors, n = _embed(embedder, [s for _, ss in chunk for s in ss], {}, bar)
             embedded += n
-            for doc, sentences in chunk:
-                _write(store, doc, sentences, vectors, embedder.dim)
-                added += len(sentences)
+            _write(store, chunk, vectors, embedder.dim, clean=lambda doc_id: True)
+            added += sum(len(ss) for _, ss in chunk)
     return IngestReport(documents=len(docs), sentences=added, added=added, unchanged=0, removed=0,
                         embedded=embedded, seconds=time.perf_counter() - t0)
 

@@ -246,10 +246,17 @@ class SentenceStore:
         return {did: m.get("hash", "") for did, m in zip(got["ids"], got["metadatas"])}
 
     def commit_document(self, doc: Document) -> None:
-        meta = {"title": doc.title, "lang": doc.lang, "source": doc.source, "date": doc.date,
-                "hash": doc.content_hash}
+        self.commit_documents([doc])
+
+    def commit_documents(self, docs: Sequence[Document]) -> None:
+        """Make documents visible (their sentences must already be stored): one write for many."""
+        if not docs:
+            return
+        metas = [{"title": d.title, "lang": d.lang, "source": d.source, "date": d.date, "hash": d.content_hash}
+                 for d in docs]
         with self._server_errors():
-            self.docs.upsert(ids=[doc.doc_id], documents=[doc.text], metadatas=[meta], embeddings=[_NO_VECTOR])
+            self.docs.upsert(ids=[d.doc_id for d in docs], documents=[d.text for d in docs], metadatas=metas,
+                             embeddings=[_NO_VECTOR] * len(docs))
 
     def uncommit_document(self, doc_id: str) -> None:
         with self._server_errors():
