@@ -239,7 +239,7 @@ def _parse_jsonl(text: str, path: Path):
     items: list[Item] = []
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     lines = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -256,13 +256,19 @@ def _parse_jsonl(text: str, path: Path):
         except _Reject as exc:
             problems.append(Problem(where, str(exc)))
             continue
-        if item.id in seen:
-            problems.append(Problem(where, f"duplicate id {item.id!r} (first on line {seen[item.id]})"))
-            continue
-        seen[item.id] = number
-        items.append(item)
-        warnings.extend(Problem(where, n) for n in notes)  # accepted all the same
+        if _accept(item, where, f"on line {number}", seen, items, problems):
+            warnings.extend(Problem(where, n) for n in notes)  # accepted all the same
     return lines, items, problems, warnings, []
+
+
+def _accept(item: "Item", where: str, place: str, seen: dict[str, str], items: list, problems: list) -> bool:
+    """Keep `item` unless its id was seen before (then a problem naming the first place)."""
+    if item.id in seen:
+        problems.append(Problem(where, f"duplicate id {item.id!r} (first {seen[item.id]})"))
+        return False
+    seen[item.id] = place
+    items.append(item)
+    return True
 
 
 # --- SQuAD v1.1 -----------------------------------------------------------------------
@@ -297,11 +303,7 @@ def _parse_squad(text: str, path: Path):
                 except _Reject as exc:
                     problems.append(Problem(where, str(exc)))
                     continue
-                if item.id in seen:
-                    problems.append(Problem(where, f"duplicate id {item.id!r} (first at {seen[item.id]})"))
-                    continue
-                seen[item.id] = where
-                items.append(item)
+                _accept(item, where, f"at {where}", seen, items, problems)
     return lines, items, problems, [], contexts
 
 
