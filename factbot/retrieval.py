@@ -27,7 +27,7 @@ import numpy as np
 
 from factbot.embeddings import Embedder
 from factbot.store import SentenceStore
-from factbot.text import _DIACRITICS, _DIGITS, _TATWEEL, char_ngrams, strip_invisible, terms
+from factbot.text import char_ngrams, strip_for_embedding, terms
 from factbot.types import FactbotError, Hit, Sentence
 
 RRF_K = 60  # Cormack, Clarke & Büttcher (2009): k=60 damps the head of each ranking (rrf(), for comparison)
@@ -198,15 +198,6 @@ class LexicalIndex:
         evidence = self.scores(query, doc_id).evidence
         order = np.argsort(-evidence, kind="stable")[:n]
         return [(self.sentences[i].sentence_id, float(evidence[i])) for i in order if evidence[i] > 0]
-
-
-def strip_for_embedding(query: str) -> str:
-    """The query as the dense model should see it: zero-width/bidi characters, tatweel and
-    diacritics removed, Arabic-Indic digits made ASCII. They do not change what a question
-    asks, but the model reads them as different tokens: "مَتَى اجْتَمَعَ" ranked other sentences
-    first than "متى اجتمع". Only the embedded form changes; BM25 has its own matching form."""
-    t = strip_invisible(query).replace(_TATWEEL, "")
-    return _DIACRITICS.sub("", t).translate(_DIGITS)
 
 
 class HybridRetriever:

@@ -49,6 +49,15 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", t).strip().lower()
 
 
+def strip_for_embedding(query: str) -> str:
+    """The query as the dense model should see it: zero-width/bidi characters, tatweel and
+    diacritics removed, Arabic-Indic digits made ASCII. They do not change what a question
+    asks, but the model reads them as different tokens: "مَتَى اجْتَمَعَ" ranked other sentences
+    first than "متى اجتمع". Only the embedded form changes; BM25 has its own matching form."""
+    t = strip_invisible(query).replace(_TATWEEL, "")
+    return _DIACRITICS.sub("", t).translate(_DIGITS)
+
+
 # --- tokens -----------------------------------------------------------------
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+", re.UNICODE)
