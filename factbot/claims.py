@@ -17,6 +17,7 @@ written in that form or passed through `normalize` when built.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -817,6 +818,50 @@ def negated(text: str) -> bool:
         if (t in _NEGATIONS or t.endswith("n't")) and nxt not in _NOT_NEGATION_AFTER and t not in ("غير", "non"):
             return True
     return False
+
+
+# English helpers a denial leans on ("did not agree", "would not be"): shown with it, never
+# taken for the denied word.
+_AUXILIARIES = frozenset("do does did will would shall should can could may might must is are was were "
+                         "be been being has have had".split())
+
+
+def words(text: str) -> list[tuple[str, str]]:
+    """Each word as written, with its matching-form token (the form `tokens` gives)."""
+    out = []
+    # letters with their Arabic marks ("جزءًا" is one word though its tanween is no letter)
+    for m in re.finditer(r"(?:[^\W_]|[\u0610-\u061A\u064B-\u065F\u0670])+(?:'t)?", text):
+        norm = _tokens(m.group(0))
+        if norm:
+            out.append((m.group(0), norm[0]))
+    return out
+
+
+def _is_cue(toks: Sequence[str], i: int) -> bool:
+    """The rule of `negated`, at position i."""
+    t, nxt = toks[i], toks[i + 1] if i + 1 < len(toks) else ""
+    return t in _STRICT_NEGATIONS or (
+        (t in _NEGATIONS or t.endswith("n't")) and nxt not in _NOT_NEGATION_AFTER and t not in ("غير", "non"))
+
+
+@lru_cache(maxsize=4096)
+def denial(text: str) -> tuple[str, str] | None:
+    """What the text denies, for a reason to quote: ("did not agree", "agree") — the denial as
+    written (helpers, cue and the denied word) and the denied word's matching form. None when
+    `negated(text)` is False or nothing follows the cue."""
+    ws = words(text)
+    toks = [t for _, t in ws]
+    for i in range(len(toks)):
+        if not _is_cue(toks, i):
+            continue
+        start = i - 1 if i > 0 and toks[i - 1] in _AUXILIARIES else i
+        j = i + 1
+        while j < len(toks) and j < i + 4 and toks[j] in _AUXILIARIES:
+            j += 1
+        if j >= len(toks):
+            return None
+        return " ".join(w for w, _ in ws[start:j + 1]), toks[j]
+    return None
 
 
 @lru_cache(maxsize=8192)  # the same sentences meet every claim

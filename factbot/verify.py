@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from factbot import claims
@@ -115,6 +115,45 @@ def covered_terms(claim: str, evidence: str) -> frozenset[int]:
     """Positions in `content_terms(claim)` that `evidence` states."""
     es = _term_set(evidence)
     return frozenset(i for i, alts in enumerate(content_terms(claim)) if alts & es)
+
+
+# Longest quote of the article a negation reason shows when the denied word itself is not there.
+AFFIRMED_WORDS = 12
+
+
+def _states(evidence_token: str, alts: frozenset[str]) -> bool:
+    # "سيكون" states "يكون": the future prefix (and و/ف) the light stemmer leaves on
+    return bool(alts & _term_set(evidence_token)) or any(
+        evidence_token.endswith(a) and 0 < len(evidence_token) - len(a) <= 2 for a in alts)
+
+
+def negation_values(claim: str, evidence: str) -> tuple[str, str] | None:
+    """The values of a negation conflict, as a reason quotes them: what the claim denies
+    ("did not agree") and what the article affirms instead ("اتفقت") — the denied word in the
+    sentence, else the stretch of it that states the claim's other content terms."""
+    denied = claims.denial(claim)
+    if denied is None:
+        return None
+    phrase, word = denied
+    ws = claims.words(evidence)
+    gloss = _more_glossary() if language(claim) == "en" else {}
+    alts = frozenset(terms(word)) | {word} | gloss.get(word, frozenset()) | gloss.get(word + "e", frozenset())
+    for w, t in ws:
+        if _states(t, alts):
+            return phrase, w
+    hit = [i for i, (_, t) in enumerate(ws) if any(_states(t, a) for a in content_terms(claim))]
+    if not hit:
+        return None
+    first, last = hit[0], hit[-1]
+    return phrase, " ".join(w for w, _ in ws[max(first, last - AFFIRMED_WORDS + 1):last + 1])
+
+
+def _quoted(k: claims.Conflict, claim: str, evidence: str) -> claims.Conflict:
+    """A negation conflict with the words it is about, so its reason can name them."""
+    if k.kind != "negation":
+        return k
+    values = negation_values(claim, evidence)
+    return replace(k, claim=values[0], evidence=values[1]) if values else k
 
 
 def _near(evidence: str, test) -> frozenset[str]:
@@ -258,13 +297,15 @@ class Aggregate:
 
 _TEXT = {
     "en": {"says": "the claim says {c}; the article says {e} [{n}]",
-           "negation": "the claim denies what the article states [{n}]",
+           "negation": "the claim says “{c}”; the article says “{e}” [{n}]",
+           "denies": "the claim denies what the article states [{n}]",
            "model": "the article says otherwise [{n}]",
            "supported": "the article says so {refs}",
            "silent": "the article does not say",
            "silent_value": "the article does not say ({v})"},
     "ar": {"says": "يقول الادعاء {c}، بينما يقول المقال {e} [{n}]",
-           "negation": "ينفي الادعاء ما يثبته المقال [{n}]",
+           "negation": "يقول الادعاء «{c}»، بينما يقول المقال «{e}» [{n}]",
+           "denies": "ينفي الادعاء ما يثبته المقال [{n}]",
            "model": "يقول المقال خلاف ذلك [{n}]",
            "supported": "يؤكد المقال ذلك {refs}",
            "silent": "لا يذكر المقال ذلك",
@@ -338,7 +379,9 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
         k = min(ks, key=lambda j: j.kind not in SELF_RELEVANT_KINDS)
         c = comparisons[i]
         if k.kind == "negation":
-            reason = text["negation"].format(n=i + 1)
+            quoted = k.claim != "not"  # `compare` put the words in; a bare Conflict has none
+            reason = (text["negation"].format(c=k.claim, e=k.evidence, n=i + 1) if quoted
+                      else text["denies"].format(n=i + 1))
         else:
             reason = text["says"].format(c=_display(k.claim, k.kind, lang), e=_display(k.evidence, k.kind, lang),
                                          n=i + 1)
@@ -416,6 +459,7 @@ class Verifier:
         conflicts = tuple([k for k in f.comparison.conflicts if k.kind != "order" and same_slot(k, claim, evidence)]
                           + [k for k in slot_conflicts(claim, evidence)
                              if not any(j.kind == k.kind for j in f.comparison.conflicts)])
+        conflicts = tuple(_quoted(k, claim, evidence) for k in conflicts)
         relevant = relevant or any(k.kind in SELF_RELEVANT_KINDS for k in conflicts)
         refuting = [k for k in conflicts if k.kind in REFUTING_KINDS]
         claim_coverage = float(f.dense[3])  # DENSE_NAMES[3] = "claim_coverage"
