@@ -92,6 +92,14 @@ def ingest(obj, paths, reset, as_json):
                    f"in {report.seconds:.1f}s")
 
 
+def _indexed_bot(obj):
+    """The bot, once something is indexed: an empty index would only answer "not in the article"."""
+    bot = obj["open_bot"]()
+    if not bot.store.document_hashes():
+        raise FactbotError("nothing is indexed yet: run `factbot ingest` (indexes corpus/) or `factbot ingest PATH`")
+    return bot
+
+
 def _k_option(f):
     return click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50),
                         help="How many sentences to retrieve or cite at most.")(f)
@@ -109,7 +117,7 @@ def _doc_option(f):
 @click.pass_obj
 def search(obj, query, k, doc, as_json):
     """Hybrid (dense + BM25) search for the sentences closest to QUERY."""
-    bot = obj["open_bot"]()
+    bot = _indexed_bot(obj)
     hits = bot.search(query, k=k, doc=doc)
     if as_json:
         _print_json({"query": query, "hits": [h.to_dict() for h in hits]})
@@ -126,7 +134,7 @@ def search(obj, query, k, doc, as_json):
 @click.pass_obj
 def ask(obj, question, k, doc, as_json):
     """Answer QUESTION from the corpus, citing source sentences, or say the corpus does not say."""
-    answer = obj["open_bot"]().ask(question, k=k, doc=doc)
+    answer = _indexed_bot(obj).ask(question, k=k, doc=doc)
     if as_json:
         _print_json(answer.to_dict())
         return
@@ -164,7 +172,7 @@ def check(obj, claim, file, doc, as_json):
 
     if (claim is None) == (file is None):
         raise click.UsageError("give a CLAIM or --file PATH (one claim per line)")
-    bot = obj["open_bot"]()
+    bot = _indexed_bot(obj)
     if file:
         lines = [ln for ln in file.read_text(encoding="utf-8").splitlines() if ln.strip()]
         if not lines:

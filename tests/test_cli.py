@@ -66,6 +66,15 @@ def test_empty_corpus_folder(tmp_path):
     assert proc.returncode == 2 and "no documents" in proc.stderr
 
 
+@pytest.mark.parametrize("command", [["ask", "How many troops?"], ["check", "About 5,000 troops remain"],
+                                     ["search", "troops"]])
+def test_nothing_indexed_says_how_to_ingest(tmp_path, command):
+    # an empty index would otherwise "answer" that the article does not say
+    proc = factbot(*command, home=tmp_path / "h", env={"FACTBOT_EMBEDDER": "hash"}, check=False)
+    assert (proc.returncode, proc.stderr.strip().splitlines()[-1]) == (
+        2, "factbot: nothing is indexed yet: run `factbot ingest` (indexes corpus/) or `factbot ingest PATH`")
+
+
 def test_non_utf8_file_is_skipped_with_reason(tmp_path):
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "bad.txt").write_bytes(b"caf\xe9 au lait.")
