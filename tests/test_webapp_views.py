@@ -4,6 +4,7 @@ HashEmbedder, and a recording answerer where a test needs to see what the chat a
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import gradio as gr
 import pytest
@@ -126,6 +127,17 @@ def test_evaluate_bundled_questions(views):
     assert "questions.jsonl · 3 evaluated · 0 rejected · 47 skipped" in html  # 50 items, first 3 run
     assert plots and all(p.endswith(".png") for p in plots)
     assert sorted(f.rsplit("/", 1)[1] for f in files) == ["metrics.json", "predictions.jsonl", "report.md"]
+
+
+def test_evaluate_keeps_only_the_last_few_report_folders(views):
+    from factbot.webapp.views import EVAL_DIRS_KEPT
+
+    folders = []
+    for _ in range(EVAL_DIRS_KEPT + 2):
+        _, _, files = views.evaluate("questions.jsonl", None, 1)
+        folders.append(Path(files[0]).parent)
+    # the newest EVAL_DIRS_KEPT remain (their files may still be on their way to a browser)
+    assert [f.exists() for f in folders] == [False, False] + [True] * EVAL_DIRS_KEPT
 
 
 def test_evaluate_takes_only_bundled_set_names(views):

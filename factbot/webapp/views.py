@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import shutil
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -126,6 +128,7 @@ class Views:
         self.bot = SerialBot(bot)
         self.evalsets, self.open_bot = evalsets, open_bot
         self._write = threading.Lock()
+        self._eval_dirs: deque[Path] = deque()  # report folders of recent Evaluate runs, oldest first
 
     # -- shared pieces -----------------------------------------------------------------
 
@@ -278,7 +281,7 @@ class Views:
         else:
             raise FactbotError(f"no bundled evaluation set {choice!r}; choose one of {', '.join(BUNDLED_SETS)}")
         n = int(limit) if limit else None
-        out = Path(tempfile.mkdtemp(prefix="factbot-eval-"))
+        out = self._new_eval_dir()
         warnings: list[str] = []
         open_bot = self.open_bot and (lambda collection=None: self.bot if collection is None
                                       else SerialBot(self.open_bot(collection)))
@@ -288,6 +291,20 @@ class Views:
         plots = [str(f) for f in result.files if f.suffix == ".png"]
         files = [str(f) for f in result.files if f.suffix in (".json", ".jsonl", ".md")]
         return render.metrics_html(rows, result.metrics, warnings), plots, files
+
+    def _new_eval_dir(self) -> Path:
+        """A folder for this run's report. Gradio copies the files it serves into its own
+        cache once the run returns, so only the last few folders (other users' runs that may
+        still be returning) are kept; older ones would pile up in /tmp for the app's life."""
+        with self._write:
+            while len(self._eval_dirs) >= EVAL_DIRS_KEPT:
+                shutil.rmtree(self._eval_dirs.popleft(), ignore_errors=True)
+            out = Path(tempfile.mkdtemp(prefix="factbot-eval-"))
+            self._eval_dirs.append(out)
+            return out
+
+
+EVAL_DIRS_KEPT = 4
 
 
 def _chosen(marks: list[render.Mark], focus: str | None) -> render.Mark:
