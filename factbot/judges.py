@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -285,15 +286,18 @@ class NLIVerifier:
                 raise FactbotError(f"FACTBOT_NLI={str(path)!r}: not a model folder (a local path is needed; "
                                    "nothing is downloaded)")
         self.path, self._model, self._stances = path, model, None
+        self._loading = threading.Lock()  # the app serves requests in threads: load once
 
     @property
     def model(self):
-        if self._model is None:
-            try:
-                from sentence_transformers import CrossEncoder
-            except ImportError:
-                raise FactbotError("FACTBOT_NLI needs sentence-transformers: pip install sentence-transformers") from None
-            self._model = CrossEncoder(str(self.path), device="cpu", local_files_only=True)
+        with self._loading:
+            if self._model is None:
+                try:
+                    from sentence_transformers import CrossEncoder
+                except ImportError:
+                    raise FactbotError("FACTBOT_NLI needs sentence-transformers: "
+                                       "pip install sentence-transformers") from None
+                self._model = CrossEncoder(str(self.path), device="cpu", local_files_only=True)
         return self._model
 
     @property
