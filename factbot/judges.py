@@ -159,8 +159,10 @@ def _value_guard(claim: str, offline: Verdict, judgement: Judgement) -> str:
     typed value (another number, year, date or weekday for the same slot), else "".
 
     The offline verdict is kept rather than flagged: a digit or a weekday is compared exactly,
-    while LLMs are known to gloss over "5000" vs "about 2500" when the rest of the sentence
-    matches, and a claim cannot be supported by a sentence that states another value for it.
+    while an LLM may read past "Sunday" vs "السبت" when the rest of the sentence matches, and a
+    claim cannot be supported when a sentence about the same thing states another value for it.
+    (A SUPPORTED citing the conflicting sentence itself with another number is already caught
+    by `supports`; this guard also covers weekdays, months and citations of other sentences.)
     Only SUPPORTED is overridden: an LLM's NOT_ENOUGH_INFO may be right where the offline
     slot reading was wrong (a year of another event), and it asserts nothing false."""
     if judgement.verdict is not Label.SUPPORTED or offline.verdict is not Label.REFUTED:
