@@ -141,13 +141,13 @@ def judge_with_llm(llm, claim: str, hits: Sequence[Hit], offline: Verdict, timeo
     try:
         judgement = parse_judgement(invoke(llm, prompt, timeout), len(hits))
     except MalformedReply as exc:
-        return replace(offline, note=f"LLM reply malformed ({exc}); offline verdict shown")
+        return replace(offline, note=f"LLM reply malformed ({exc}); {_shown(offline)} verdict shown")
     except LLMFailure as exc:
-        return replace(offline, note=f"LLM failed: {exc}; offline verdict shown")
+        return replace(offline, note=f"LLM failed: {exc}; {_shown(offline)} verdict shown")
     if judgement.verdict is Label.SUPPORTED and \
             not supports(" ".join(hits[n - 1].text for n in judgement.cites), claim):
-        return replace(offline, note="LLM verdict SUPPORTED not backed by its citations "
-                                     "(a number, name or term of the claim missing); offline verdict shown")
+        return replace(offline, note="LLM verdict SUPPORTED not backed by its citations (a number, name or term "
+                                     f"of the claim missing); {_shown(offline)} verdict shown")
     guard = _value_guard(claim, offline, judgement)
     if guard:
         return replace(offline, note=guard)
@@ -173,8 +173,13 @@ def _value_guard(claim: str, offline: Verdict, judgement: Judgement) -> str:
             if found:
                 k = found[0]
                 return (f"LLM said SUPPORTED, but the claim's {k.kind} {k.claim} conflicts with {k.evidence} "
-                        f"in [{e.n}]; offline verdict kept")
+                        f"in [{e.n}]; {_shown(offline)} verdict kept")
     return ""
+
+
+def _shown(fallback: Verdict) -> str:
+    """How a note names the verdict shown instead: "offline", or "NLI" when an NLIVerifier gave it."""
+    return "NLI" if fallback.mode == "nli" else fallback.mode
 
 
 def _llm_verdict(claim: str, hits: Sequence[Hit], offline: Verdict, j: Judgement) -> Verdict:

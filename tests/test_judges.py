@@ -417,3 +417,12 @@ def test_real_cross_encoder_labels_are_read_from_its_saved_config(tiny_cross_enc
     assert [e.stance for e in refuted.evidence] == [Stance.REFUTES] * 3
     assert (supported.verdict, supported.reason) == (Label.SUPPORTED, "the article says so [1]")
     assert supported.confidence == pytest.approx(p0, abs=1e-5)
+
+
+def test_llm_judge_falls_back_to_an_nli_verifier():
+    # the judge wraps any verifier: a broken LLM over NLI shows the NLI verdict, noted
+    hits = _hits()
+    nli = NLIVerifier(model=_FakeNLI(ORDER, {hits[0].text: [math.log(8.0), 0.0, 0.0]}))
+    v = LLMJudge(_Broken(responses=["x"]), nli).verify(FIVE_THOUSAND, hits)
+    assert (v.verdict, v.mode, v.confidence) == (Label.REFUTED, "nli", pytest.approx(0.8))
+    assert v.note == "LLM failed: ConnectionError: connection refused; NLI verdict shown"
