@@ -426,3 +426,20 @@ def test_llm_judge_falls_back_to_an_nli_verifier():
     v = LLMJudge(_Broken(responses=["x"]), nli).verify(FIVE_THOUSAND, hits)
     assert (v.verdict, v.mode, v.confidence) == (Label.REFUTED, "nli", pytest.approx(0.8))
     assert v.note == "LLM failed: ConnectionError: connection refused; NLI verdict shown"
+
+
+def test_judges_plug_into_factbot_check_as_verifiers(hash_bot):
+    # FactBot takes any object with Verifier's interface: the wiring needs no adapter
+    from factbot.pipeline import FactBot
+
+    reply = "VERDICT: NOT_ENOUGH_INFO\nEVIDENCE: none\nREASON: the article gives no such count"
+    judged = FactBot(hash_bot.store, hash_bot.embedder,
+                     verifier=LLMJudge(FakeListChatModel(responses=[reply]), Verifier())).check(FIVE_THOUSAND)
+    assert (judged.verdict, judged.mode, judged.reason) == (Label.NOT_ENOUGH_INFO, "llm",
+                                                            "the article gives no such count")
+    doc = hash_bot.document_text(judged.evidence[0].doc_id)
+    assert judged.evidence and all(doc[e.start:e.end] == e.text for e in judged.evidence)
+    nli = FactBot(hash_bot.store, hash_bot.embedder, verifier=NLIVerifier(model=_FakeNLI(ORDER, {}))).check(
+        FIVE_THOUSAND)
+    # all-zero logits: every retrieved sentence neutral at 1/3
+    assert (nli.verdict, nli.mode, nli.confidence) == (Label.NOT_ENOUGH_INFO, "nli", pytest.approx(1 / 3))
