@@ -2,10 +2,10 @@
 "the article does not say".
 
 Steps: type the question (count, date, person, place, …) → for each of the first few
-hits, extract a value of that kind and score the pair with the calibrated abstention
-model → answer from the most probable sentence with one citation, or abstain when even
-that probability is below the model's threshold (the closest sentences are then shown as
-context, not as citations). Nothing is embedded here: the hits carry their cosine
+hits, extract a value of that kind → the reranker (`factbot.rerank`) picks the sentence
+that answers → the calibrated abstention model gives the probability that answering from
+it is right → answer with one citation, or abstain when that probability is below the
+model's threshold (the closest sentences are then shown as context, not as citations). Nothing is embedded here: the hits carry their cosine
 (`Hit.dense`) and BM25 score (`Hit.lexical`), and the rest is cheap text processing.
 
 With a chat model (`llm`), the offline answer is computed first and the LLM answer
@@ -17,14 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from factbot import rerank
 from factbot.abstain import AbstainModel, features, load_model
 from factbot.extract import QType, extract, question_type
+from factbot.rerank import RerankModel
 from factbot.text import language
 from factbot.types import Answer, Citation, Hit
 
 CANDIDATES = 8  # hits considered as the answering sentence: all that `ask` retrieves. Fused rank
-#                 can put the sentence holding the asked value below BM25 favourites; the model,
-#                 which sees the extracted value, picks among them.
+#                 can put the sentence holding the asked value below BM25 favourites; the
+#                 reranker, which sees the extracted value, picks among them. On ARCD train the
+#                 answer is among the first 8 hits for 0.961 of questions, the first 5 for 0.92.
 CONTEXT = 3     # closest sentences shown when abstaining
 NOT_SAID = {"en": "The article does not say.", "ar": "لا يذكر المقال ذلك."}
 NO_ARTICLE = {"en": "There is no indexed text to answer from.", "ar": "لا يوجد نص مفهرس للإجابة منه."}
@@ -36,10 +39,11 @@ def with_marker(text: str, n: int = 1) -> str:
 
 class Answerer:
     def __init__(self, embedder=None, llm=None, model: AbstainModel | None = None,
-                 llm_timeout: float = 30.0) -> None:
+                 llm_timeout: float = 30.0, reranker: RerankModel | None = None) -> None:
         self.embedder = embedder  # kept for interface symmetry with Verifier; answers never embed
         self.llm = llm
         self.model = model or load_model()
+        self.reranker = reranker or rerank.load_model()
         self.llm_timeout = llm_timeout
 
     def answer(self, question: str, hits: Sequence[Hit], k: int = 5) -> Answer:
@@ -55,7 +59,7 @@ class Answerer:
         if not hits:
             return Answer(question, NO_ARTICLE[lang], abstained=True, confidence=1.0)
         qtype = question_type(question)
-        best = choose(question, hits, qtype, lang, self.model)
+        best = choose(question, hits, qtype, lang, self.model, self.reranker)
         p, i, value = best
         if p < self.model.threshold:
             # confidence of an abstention: the probability that no candidate answer was right
@@ -67,14 +71,11 @@ class Answerer:
                       citations=(Citation.from_hit(1, hit),))
 
 
-def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str,
-           model: AbstainModel) -> tuple[float, int, object]:
-    """(probability, hit index, extracted value or None) of the most probable candidate;
-    ties keep retrieval order."""
-    best = None
-    for i in range(min(CANDIDATES, len(hits))):
-        value = extract(question, hits[i].text, qtype, lang) if qtype.typed else None
-        p = model.probability(features(question, hits, i, qtype, value))
-        if best is None or p > best[0]:
-            best = (p, i, value)
-    return best
+def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: AbstainModel,
+           reranker: RerankModel) -> tuple[float, int, object]:
+    """(probability it is right, hit index, extracted value or None) of the sentence the
+    reranker ranks first among the first CANDIDATES hits; ties keep retrieval order."""
+    n = min(CANDIDATES, len(hits))
+    values = [extract(question, hits[i].text, qtype, lang) if qtype.typed else None for i in range(n)]
+    i = rerank.best([reranker.score(rerank.features(question, hits, j, qtype, values[j], n)) for j in range(n)])
+    return model.probability(features(question, hits, i, qtype, values[i])), i, values[i]

@@ -94,10 +94,15 @@ def question_type(question: str) -> QType:
 def asked_unit(question: str) -> str:
     """What a how-many question counts ("troops", "groups"), "" when unknown."""
     for tok in re.findall(r"[^\W\d_]+", normalize(question)):
-        unit = claims._lookup(claims._UNIT_OF, tok)
+        unit = claims._lookup(claims._UNIT_OF, tok) or claims._lookup(claims._UNIT_OF, _untanween(tok))
         if unit:
             return unit
     return ""
+
+
+def _untanween(tok: str) -> str:
+    """"جنديا" -> "جندي": the noun after "كم" is accusative, its final alif is no part of the word."""
+    return tok[:-1] if len(tok) > 3 and tok.endswith("ا") and "\u0600" <= tok[0] <= "\u06ff" else tok
 
 
 _COUNT_WORDS = frozenset({"many", "much", "number", "amount", "كم", "بكم", "عدد"})
@@ -117,7 +122,7 @@ def counted_noun(question: str) -> str:
                 if nxt in _COUNT_WORDS or claims._lookup(claims._NATIONALITY_OF, nxt) or \
                         claims._lookup(claims._SINGLE, nxt) or nxt in ("us", "of", "the", "يبلغ"):
                     continue
-                return stem(nxt)
+                return stem(_untanween(nxt))
     return ""
 
 

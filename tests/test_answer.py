@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 from factbot.abstain import FEATURE_NAMES, AbstainModel, features, load_model
 from factbot.answer import Answerer
 from factbot.extract import QType, extract
+from factbot.rerank import FEATURE_NAMES as RERANK_FEATURES, RerankModel
 from factbot.types import Hit
 
 from conftest import ARTICLE, ROOT
@@ -65,10 +67,23 @@ def test_no_hits_abstains():
     assert a.abstained and a.citations == () and a.answer == "There is no indexed text to answer from."
 
 
-def test_open_question_answers_with_the_sentence():
-    a = Answerer(None, model=_model(0.5)).answer("What happened in the capital?", _hits(dense=(0.78, 0.83)), k=5)
-    # OTHER question: the most probable candidate is the meeting sentence (higher cosine)
-    assert a.answer == MEETING + " [1]" and a.citations[0].sentence_id == "s2"
+def _reranker(feature: str) -> RerankModel:
+    """A hand-set reranker: the score is one feature."""
+    n = len(RERANK_FEATURES)
+    return RerankModel(RERANK_FEATURES, (0.0,) * n, (1.0,) * n,
+                       tuple(1.0 if name == feature else 0.0 for name in RERANK_FEATURES), 0.0)
+
+
+@pytest.mark.parametrize("feature, chosen, text", [("dense_gap", "s2", MEETING), ("rank", "s1", TROOPS)])
+def test_the_reranker_picks_the_answering_sentence(feature, chosen, text):
+    hits = _hits(dense=(0.78, 0.83))
+    a = Answerer(None, model=_model(0.1), reranker=_reranker(feature)).answer("What happened in the capital?", hits)
+    # OTHER question: the sentence is the answer. By cosine (dense_gap 0 vs -0.05) the meeting
+    # sentence comes first; by retrieval rank (1 vs 1/2) the troops sentence
+    assert a.answer == text + " [1]" and a.citations[0].sentence_id == chosen
+    # p is the abstention model's for the chosen sentence: z = 10 * (dense - 0.8)
+    dense = {"s1": 0.78, "s2": 0.83}[chosen]
+    assert a.confidence == pytest.approx(1 / (1 + math.exp(-10 * (dense - 0.8))))
 
 
 def test_features_are_cheap_numbers_of_the_hits():

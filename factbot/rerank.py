@@ -1,0 +1,189 @@
+"""The sentence reranker: which retrieved sentence answers the question.
+
+Retrieval ranks sentences by how much they are *about* the question; the answer is often
+in a neighbour that repeats fewer of its words but holds what it asks for (a year for
+"when", a number for "how many"). A logistic regression, fitted by `scripts/train_rerank.py`
+on ARCD *train* questions against the whole ARCD train collection (label: the sentence
+contains a gold answer), scores each of the first hits from cheap features: the fused,
+dense and BM25 scores relative to the best hit, whether the sentence holds a value of the
+asked kind and how close the question's words are to it, the question's terms covered by
+the sentence (and by it with the sentence before it, when that one was retrieved too), what
+the sentence says beyond the question's own words, its position and length. The hit with
+the highest score answers; ties keep retrieval order. The weights ship in
+`factbot/models/rerank.json`.
+
+Pure functions of numbers and text: nothing is embedded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from factbot import claims
+from factbot.extract import (Extracted, QType, _QUESTION_FILLERS, _glossary, _term_set, support, term_overlap)
+from factbot.text import language, normalize, terms
+from factbot.types import Hit
+
+MODEL_PATH = Path(__file__).parent / "models" / "rerank.json"
+
+FEATURE_NAMES = (
+    "score_gap",        # fused score minus the best fused score among the hits (0 for the first)
+    "rank",             # 1 / (1 + position in retrieval order)
+    "dense_gap",        # cosine minus the best cosine among the hits
+    "lexical_share",    # word-BM25 score over the best one among the hits (0 when none matched)
+    "overlap",          # share of question terms in the sentence
+    "overlap_window",   # ... in the sentence and the one before it, when that one was retrieved too
+    "typed_found",      # the question asks for a count/date/person/place and the sentence holds one
+    "typed_missing",    # ... and it holds none
+    "value_support",    # share of question terms within a few words of that value
+    "novelty",          # share of the sentence's terms that are not the question's
+    "length",           # log(1 + terms in the sentence)
+    "same_doc_as_first",  # the sentence is in the document of the first hit
+    "doc_share",        # share of the hits from the sentence's document
+    "first_sentence",   # the sentence opens its document (where subjects are defined)
+    "kind_present",     # a number for a count question, a year or month for a time question
+    "bigram_overlap",   # share of the question's adjacent term pairs adjacent in the sentence too
+    "dense_rank",       # 1 / (1 + rank of the cosine among the hits)
+    "lexical_rank",     # 1 / (1 + rank of the BM25 score among the hits)
+)
+
+
+@dataclass(frozen=True)
+class RerankFeatures:
+    values: tuple[float, ...]
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(zip(FEATURE_NAMES, self.values))
+
+
+_language = lru_cache(maxsize=8192)(language)
+
+
+@lru_cache(maxsize=4096)
+def _question_stems(question: str) -> frozenset[str]:
+    """Every stem a question term may match in a sentence (glossary translations included)."""
+    gloss = _glossary() if _language(question) == "en" else {}
+    out: set[str] = set()
+    for t in terms(question):
+        if t not in _QUESTION_FILLERS:
+            out |= {t} | gloss.get(t, frozenset())
+    return frozenset(out)
+
+
+def novelty(question: str, sentence: str) -> float:
+    """Share of the sentence's terms the question does not contain: an answer says something
+    beyond the question's own words."""
+    s = _term_set(sentence)
+    return len(s - _question_stems(question)) / len(s) if s else 0.0
+
+
+_NUMBER = re.compile(r"\d")
+_YEAR = re.compile(r"(?<!\d)(1[0-9]|20)\d\d(?!\d)")
+
+
+@lru_cache(maxsize=8192)
+def kind_present(qtype: QType, sentence: str) -> bool:
+    """Does the sentence hold the kind of thing asked, by its surface alone: digits for a
+    count, a year or a month name for a time (the extractor's lexicons are the news
+    article's; an encyclopaedia's years and numbers are found here)."""
+    if qtype is QType.COUNT:
+        return bool(_NUMBER.search(normalize(sentence)))
+    if qtype in (QType.DATE, QType.YEAR, QType.MONTH):
+        t = normalize(sentence)
+        return bool(_YEAR.search(t)) or any(claims._lookup(claims._MONTH_OF, w) for w in t.split())
+    return False
+
+
+@lru_cache(maxsize=16384)
+def bigram_overlap(question: str, sentence: str) -> float:
+    """Share of the question's adjacent content-term pairs found adjacent in the sentence."""
+    q = [t for t in terms(question) if t not in _QUESTION_FILLERS]
+    pairs = set(zip(q, q[1:]))
+    if not pairs:
+        return 0.0
+    s = terms(sentence)
+    return len(pairs & set(zip(s, s[1:]))) / len(pairs)
+
+
+def previous_hit(hits: Sequence[Hit], i: int) -> Hit | None:
+    """The retrieved sentence just before hits[i] in the same document, if retrieved."""
+    h = hits[i]
+    best = None
+    for o in hits:
+        if o.doc_id == h.doc_id and o.end <= h.start and h.start - o.end <= 3 and (best is None or o.end > best.end):
+            best = o
+    return best
+
+
+def features(question: str, hits: Sequence[Hit], i: int, qtype: QType, value: Extracted | None,
+             n: int | None = None) -> RerankFeatures:
+    """Features of hits[i] as the answering sentence among the first `n` hits (all by default)."""
+    pool = hits[:n] if n else hits
+    h = hits[i]
+    top_score = max(x.score for x in pool)
+    top_dense = max(x.dense for x in pool)
+    top_lex = max(x.lexical for x in pool)
+    prev = previous_hit(pool, i)
+    window = term_overlap(question, f"{prev.text} {h.text}") if prev is not None else term_overlap(question, h.text)
+    same_doc = sum(1 for x in pool if x.doc_id == h.doc_id)
+    return RerankFeatures((
+        h.score - top_score,
+        1.0 / (1 + i),
+        h.dense - top_dense,
+        h.lexical / top_lex if top_lex > 0 else 0.0,
+        term_overlap(question, h.text),
+        window,
+        float(qtype.typed and value is not None),
+        float(qtype.typed and value is None),
+        support(question, h.text, value) if value is not None else 0.0,
+        novelty(question, h.text),
+        math.log1p(len(terms(h.text))),
+        float(h.doc_id == pool[0].doc_id),
+        same_doc / len(pool),
+        float(h.start == 0),
+        float(kind_present(qtype, h.text)),
+        bigram_overlap(question, h.text),
+        1.0 / (1 + sum(1 for x in pool if x.dense > h.dense)),
+        1.0 / (1 + sum(1 for x in pool if x.lexical > h.lexical)),
+    ))
+
+
+@dataclass(frozen=True)
+class RerankModel:
+    """score = w · standardized(features) + b (a logistic regression's logit)."""
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+
+    def score(self, f: RerankFeatures) -> float:
+        return self.bias + sum(w * (x - m) / s for w, x, m, s in zip(self.weights, f.values, self.mean, self.scale))
+
+    def to_json(self, **extra) -> str:
+        body = {"names": list(self.names), "mean": list(self.mean), "scale": list(self.scale),
+                "weights": list(self.weights), "bias": self.bias, **extra}
+        return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RerankModel":
+        if tuple(d["names"]) != FEATURE_NAMES:
+            raise ValueError(f"rerank model features {d['names']} differ from {list(FEATURE_NAMES)}: retrain")
+        return cls(tuple(d["names"]), tuple(d["mean"]), tuple(d["scale"]), tuple(d["weights"]), float(d["bias"]))
+
+
+def best(scores: Sequence[float]) -> int:
+    """Index of the highest score; the earliest on ties (retrieval order)."""
+    return max(range(len(scores)), key=lambda j: (scores[j], -j))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_PATH) -> RerankModel:
+    return RerankModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -1,0 +1,99 @@
+"""The sentence reranker: cheap features of retrieved hits, a linear score, the best hit answers."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from factbot.extract import QType, extract
+from factbot.rerank import (FEATURE_NAMES, RerankModel, best, bigram_overlap, features, kind_present, load_model,
+                            novelty, previous_hit)
+from factbot.types import Hit
+
+# Two sentences of one document, adjacent (the second starts 1 character after the first ends),
+# and one of another document.
+S1 = "اخترع البيتكوين شخص غير معروف عرف باسم ساتوشي ناكاموتو."
+S2 = "وأصدر كبرنامج مفتوح المصدر في عام 2009."
+S3 = "تعتبر البيتكوين عملة رقمية لامركزية."
+
+
+def _hits() -> list[Hit]:
+    return [Hit("a", "a1", 0, len(S1), S1, 0.30, 0.86, 6.0),
+            Hit("b", "b1", 0, len(S3), S3, 0.25, 0.88, 3.0),
+            Hit("a", "a2", len(S1) + 1, len(S1) + 1 + len(S2), S2, 0.20, 0.80, 0.0)]
+
+
+def test_previous_hit_is_the_adjacent_sentence_of_the_same_document():
+    hits = _hits()
+    assert previous_hit(hits, 2) is hits[0]
+    assert previous_hit(hits, 0) is None and previous_hit(hits, 1) is None
+
+
+def test_features_of_a_later_sentence_holding_the_year():
+    q = "متى أصدر البيتكوين؟"
+    hits = _hits()
+    f = features(q, hits, 2, QType.DATE, extract(q, S2, QType.DATE)).as_dict()
+    assert f["score_gap"] == pytest.approx(0.20 - 0.30)
+    assert f["rank"] == pytest.approx(1 / 3)  # third in retrieval order
+    assert f["dense_gap"] == pytest.approx(0.80 - 0.88)
+    assert f["lexical_share"] == 0.0 and f["lexical_rank"] == pytest.approx(1 / 3)  # two hits score higher
+    assert f["typed_found"] == 1.0 and f["typed_missing"] == 0.0 and f["kind_present"] == 1.0  # "عام 2009"
+    # question terms: اصدر, بيتكوين; S2 has "اصدر" only, S1 + S2 have both
+    assert f["overlap"] == 0.5 and f["overlap_window"] == 1.0
+    assert f["first_sentence"] == 0.0 and f["same_doc_as_first"] == 1.0
+    assert f["doc_share"] == pytest.approx(2 / 3)  # a1 and a2 of the three hits
+    assert f["dense_rank"] == pytest.approx(1 / 3)  # 0.80 is the lowest cosine
+
+
+def test_features_of_the_first_hit():
+    q = "متى أصدر البيتكوين؟"
+    f = features(q, _hits(), 0, QType.DATE, None).as_dict()
+    assert f["score_gap"] == 0.0 and f["rank"] == 1.0 and f["first_sentence"] == 1.0
+    assert f["typed_found"] == 0.0 and f["typed_missing"] == 1.0 and f["kind_present"] == 0.0
+    assert f["lexical_share"] == 1.0 and f["dense_rank"] == 0.5  # one hit (0.88) has a higher cosine
+
+
+@pytest.mark.parametrize("qtype, sentence, expected", [
+    (QType.COUNT, "يلعب كرة القدم 250 مليون لاعب", True),
+    (QType.COUNT, "لاعبون كثيرون", False),
+    (QType.YEAR, "طرحها عام 1915", True),
+    (QType.DATE, "وفي أبريل تزوجت", True),   # a month name
+    (QType.DATE, "تزوجت من المطرب", False),
+    (QType.PERSON, "طرحها عام 1915", False),  # no surface cue for names
+])
+def test_kind_present(qtype, sentence, expected):
+    assert kind_present(qtype, sentence) is expected
+
+
+def test_bigram_overlap_and_novelty():
+    # question terms ناقش اينشتا نسب عام: pairs (ناقش, اينشتا), (اينشتا, نسب), (نسب, عام); the
+    # sentence has the pair (نسب, عام) only -> 1/3
+    q = "ماذا ناقش أينشتاين في النسبية العامة؟"
+    s = "أما النسبية العامة فقد طرحها عام 1915 حيث ناقش فيها الجاذبية."
+    assert bigram_overlap(q, s) == pytest.approx(1 / 3)
+    assert novelty(q, "النسبية العامة") == 0.0  # nothing beyond the question's own words
+    # 9 distinct terms (اما نسب عام طرح 1915 حيث ناقش يها جاذب); نسب, عام, ناقش are the question's
+    assert novelty(q, s) == pytest.approx(6 / 9)
+
+
+def test_best_breaks_ties_by_retrieval_order():
+    assert best([0.1, 0.7, 0.7, 0.2]) == 1
+    assert best([0.0]) == 0
+
+
+def test_score_is_the_standardized_linear_function():
+    n = len(FEATURE_NAMES)
+    m = RerankModel(FEATURE_NAMES, (0.5,) * n, (2.0,) * n, (1.0,) + (0.0,) * (n - 1), 0.25)
+    f = features("متى أصدر البيتكوين؟", _hits(), 0, QType.DATE, None)
+    assert m.score(f) == pytest.approx(0.25 + (0.0 - 0.5) / 2.0)  # score_gap 0 of the first hit
+
+
+def test_model_round_trips_and_refuses_other_features():
+    m = load_model()
+    assert m.names == FEATURE_NAMES and all(math.isfinite(w) for w in m.weights)
+    again = RerankModel.from_dict(json.loads(m.to_json()))
+    assert again == m
+    with pytest.raises(ValueError, match="retrain"):
+        RerankModel.from_dict({**json.loads(m.to_json()), "names": ["dense"]})
