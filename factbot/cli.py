@@ -48,9 +48,12 @@ class _Group(click.Group):
 @click.option("--llm", envvar="FACTBOT_LLM", metavar="SPEC",
               help="Optional chat model, e.g. ollama:llama3.1 or openai:MODEL@http://127.0.0.1:8080/v1. "
                    "Without it factbot answers and verifies offline. [env FACTBOT_LLM]")
+@click.option("--nli", envvar="FACTBOT_NLI", metavar="FOLDER", type=click.Path(file_okay=False, path_type=Path),
+              help="Optional local sentence-transformers CrossEncoder NLI model that verifies claims "
+                   "instead of the offline verifier (needs the st extra; nothing is downloaded). [env FACTBOT_NLI]")
 @click.option("--collection", default="factbot", show_default=True, help="Index name, for several corpora.")
 @click.pass_context
-def main(ctx, home, chroma_url, embedder, llm, collection):
+def main(ctx, home, chroma_url, embedder, llm, nli, collection):
     """Ask questions of your articles and check claims against them, with sentence citations.
 
     \b
@@ -67,7 +70,7 @@ def main(ctx, home, chroma_url, embedder, llm, collection):
         from factbot.pipeline import FactBot
 
         return FactBot.open(home=home, chroma_url=chroma_url, embedder=embedder,
-                            collection=collection_name or collection, llm=load_chat_model(llm))
+                            collection=collection_name or collection, llm=load_chat_model(llm), nli=nli)
 
     ctx.obj = {"open_bot": open_bot}
 

@@ -26,7 +26,7 @@ from factbot import claims
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, load_prompt, numbered, supports
 from factbot.text import language
 from factbot.types import Evidence, FactbotError, Hit, Label, Stance, Verdict
-from factbot.verify import same_slot
+from factbot.verify import REASONS, same_slot
 
 # Kinds of typed value the offline verifier reads exactly (digits, calendar names): when it
 # found one in conflict, an LLM's SUPPORTED cannot stand (see `_value_guard`).
@@ -42,18 +42,6 @@ MAX_REASON_CHARS = 300
 _STANCE_OF = {Label.SUPPORTED: Stance.SUPPORTS, Label.REFUTED: Stance.REFUTES, Label.NOT_ENOUGH_INFO: Stance.NEUTRAL}
 _LABEL_OF = {s: label for label, s in _STANCE_OF.items()}
 
-# The offline verifier's wording (factbot.verify), so a reason reads the same whatever decided.
-_TEXT = {
-    "en": {"says": "the claim says {c}; the article says {e} [{n}]",
-           "otherwise": "the article says otherwise [{n}]",
-           "supported": "the article says so {refs}",
-           "silent": "the article does not say"},
-    "ar": {"says": "يقول الادعاء {c}، بينما يقول المقال {e} [{n}]",
-           "otherwise": "يقول المقال خلاف ذلك [{n}]",
-           "supported": "يؤكد المقال ذلك {refs}",
-           "silent": "لا يذكر المقال ذلك"},
-}
-
 
 def named_conflicts(claim: str, evidence: str, kinds: frozenset[str] = NAMED_KINDS) -> list[claims.Conflict]:
     """Typed conflicts of `kinds` between claim and sentence that fill the same slot (the
@@ -66,7 +54,7 @@ def _says(k: claims.Conflict, n: int, lang: str) -> str:
     def show(v: str) -> str:
         return claims.display_name(v, lang) if k.kind in ("place", "person") else v
 
-    return _TEXT[lang]["says"].format(c=show(k.claim), e=show(k.evidence), n=n)
+    return REASONS[lang]["says"].format(c=show(k.claim), e=show(k.evidence), n=n)
 
 
 # --- LLM judge -----------------------------------------------------------------------------
@@ -302,8 +290,8 @@ class NLIVerifier:
                 try:
                     from sentence_transformers import CrossEncoder
                 except ImportError:
-                    raise FactbotError("FACTBOT_NLI needs sentence-transformers: "
-                                       "pip install sentence-transformers") from None
+                    raise FactbotError("FACTBOT_NLI needs the st extra: pip install 'factbot[st]' "
+                                       "(install a CPU torch first: README, Settings)") from None
                 self._model = CrossEncoder(str(self.path), device="cpu", local_files_only=True)
         return self._model
 
@@ -337,11 +325,11 @@ class NLIVerifier:
 
 def _nli_reason(claim: str, hits: Sequence[Hit], agg: NLIAggregate) -> str:
     lang = "ar" if language(claim) == "ar" else "en"
-    text = _TEXT[lang]
+    text = REASONS[lang]
     if agg.decisive is None:
         return text["silent"]
     n = agg.decisive + 1
     if agg.label is Label.SUPPORTED:
         return text["supported"].format(refs=f"[{n}]")
     found = named_conflicts(claim, hits[agg.decisive].text)
-    return _says(found[0], n, lang) if found else text["otherwise"].format(n=n)
+    return _says(found[0], n, lang) if found else text["model"].format(n=n)

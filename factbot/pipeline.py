@@ -47,16 +47,19 @@ def clean_input(text: object, what: str = "question", limit: int = MAX_QUERY_CHA
 
 class FactBot:
     def __init__(self, store: SentenceStore, embedder: Embedder, retriever: HybridRetriever | None = None,
-                 answerer=None, verifier=None) -> None:
+                 answerer=None, verifier=None, *, llm=None, nli: str | Path | None = None) -> None:
         self.store, self.embedder = store, embedder
+        self.llm, self.nli = llm, nli  # optional backends the user configured (FACTBOT_LLM, FACTBOT_NLI)
         self.retriever = retriever or HybridRetriever(store, embedder)
         self._answerer, self._verifier = answerer, verifier
 
     @classmethod
     def open(cls, home: Path | str | None = None, chroma_url: str | None = None,
              embedder: str | Embedder = DEFAULT_EMBEDDER, collection: str = DEFAULT_COLLECTION,
-             llm=None) -> "FactBot":
-        """Open (creating if needed) a corpus: embedded under `home`, or on a Chroma server."""
+             llm=None, nli: str | Path | None = None) -> "FactBot":
+        """Open (creating if needed) a corpus: embedded under `home`, or on a Chroma server.
+        `llm` (a LangChain chat model) phrases answers and judges claims; `nli` (a local
+        CrossEncoder NLI folder) verifies claims instead of the offline verifier."""
         emb = embedder if isinstance(embedder, Embedder) else load_embedder(embedder)
         if chroma_url:
             store = SentenceStore(connect(url=chroma_url), emb.name, collection, url=chroma_url)
@@ -75,11 +78,8 @@ class FactBot:
                 warnings.warn(f"factbot: the vector index under {home} was damaged by an interrupted write; "
                               f"rebuilt it from the {report.documents} stored documents ({report.sentences} "
                               "sentences)", RuntimeWarning, stacklevel=2)
-        bot = cls(store, emb)
-        bot.llm = llm
+        bot = cls(store, emb, llm=llm, nli=nli)
         return bot
-
-    llm = None  # a LangChain chat model, when the user configured one
 
     # -- components, built on first use ------------------------------------------
 
@@ -96,7 +96,16 @@ class FactBot:
         if self._verifier is None:
             from factbot.verify import Verifier
 
-            self._verifier = Verifier(self.embedder, llm=self.llm)
+            verifier = Verifier(self.embedder)
+            if self.nli:
+                from factbot.judges import NLIVerifier
+
+                verifier = NLIVerifier(self.nli)
+            if self.llm is not None:
+                from factbot.judges import LLMJudge
+
+                verifier = LLMJudge(self.llm, verifier)  # falls back to the verifier it wraps
+            self._verifier = verifier
         return self._verifier
 
     # -- corpus ---------------------------------------------------------------------

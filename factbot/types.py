@@ -173,7 +173,7 @@ class Verdict:
     confidence: float
     reason: str
     evidence: tuple[Evidence, ...] = ()
-    mode: str = "offline"
+    mode: str = "offline"  # "offline" | "llm" | "nli": what decided the verdict
     note: str = ""
 
     def to_dict(self) -> dict:
@@ -183,6 +183,7 @@ class Verdict:
             "confidence": round(self.confidence, 4),
             "reason": self.reason,
             "evidence": [e.to_dict() for e in self.evidence],
+            "mode": self.mode,
         }
         if self.note:
             d["note"] = self.note

@@ -295,7 +295,9 @@ class Aggregate:
     scores: tuple[float, ...]
 
 
-_TEXT = {
+# The reasons' wording, shared with the optional judges (factbot.judges) so a reason reads
+# the same whatever decided.
+REASONS = {
     "en": {"says": "the claim says {c}; the article says {e} [{n}]",
            "negation": "the claim says “{c}”; the article says “{e}” [{n}]",
            "denies": "the claim denies what the article states [{n}]",
@@ -346,7 +348,7 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
 
     `required` are the claim's value keys (`Facts.required_keys`); `lang` the claim's language
     ("en" / "ar"), used for the reason. Citations [n] are 1-based positions in `comparisons`."""
-    text = _TEXT["ar" if lang == "ar" else "en"]
+    text = REASONS["ar" if lang == "ar" else "en"]
     relevant = [i for i, c in enumerate(comparisons) if c.relevant]
     confirmed = {m.key for i in relevant for m in comparisons[i].matches}
 
@@ -436,10 +438,10 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
 class Verifier:
     """Stance of evidence sentences toward a claim, and the verdict they add up to."""
 
-    def __init__(self, embedder=None, *, llm=None, model: StanceModel | None = None) -> None:
-        # `embedder` and `llm` are accepted so FactBot can pass what it holds; the offline
-        # verifier needs neither: the cosine comes with each Hit and no LLM decides.
-        self.embedder, self.llm = embedder, llm
+    def __init__(self, embedder=None, *, model: StanceModel | None = None) -> None:
+        # `embedder` is accepted so FactBot can pass what it holds; the offline verifier does
+        # not need it: the cosine comes with each Hit. (An LLM judges through factbot.judges.)
+        self.embedder = embedder
         self.model = model or load_model()
 
     def compare(self, claim: str, evidence: str, similarity: float) -> Comparison:
@@ -502,7 +504,7 @@ class Verifier:
         agg = aggregate([c], facts.required_keys(), facts.lang)
         stance = max(CLASSES, key=c.p)
         label = _LABEL_OF[stance]
-        text = _TEXT["ar" if facts.lang == "ar" else "en"]
+        text = REASONS["ar" if facts.lang == "ar" else "en"]
         reason = agg.reason if agg.label is label else {
             Label.REFUTED: text["model"].format(n=1), Label.SUPPORTED: text["supported"].format(refs="[1]"),
             Label.NOT_ENOUGH_INFO: text["silent"]}[label]

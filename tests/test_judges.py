@@ -443,3 +443,39 @@ def test_judges_plug_into_factbot_check_as_verifiers(hash_bot):
         FIVE_THOUSAND)
     # all-zero logits: every retrieved sentence neutral at 1/3
     assert (nli.verdict, nli.mode, nli.confidence) == (Label.NOT_ENOUGH_INFO, "nli", pytest.approx(1 / 3))
+
+
+# --- wiring: the settings a user gives select the backends ------------------------------------
+
+def test_factbot_open_with_an_llm_judges_claims_and_json_says_so(tmp_path):
+    from conftest import CORPUS, make_bot
+
+    reply = "VERDICT: NOT_ENOUGH_INFO\nEVIDENCE: none\nREASON: the article gives no such count"
+    bot = make_bot(tmp_path / "h", llm=FakeListChatModel(responses=[reply]))
+    bot.ingest([CORPUS])
+    out = bot.check(FIVE_THOUSAND).to_dict()
+    assert (out["verdict"], out["mode"], out["reason"]) == ("NOT_ENOUGH_INFO", "llm", "the article gives no such count")
+    # and without one, the offline verifier decides
+    plain = make_bot(tmp_path / "h").check(FIVE_THOUSAND).to_dict()
+    assert (plain["mode"], "note" in plain) == ("offline", False)
+
+
+@needs_st
+def test_factbot_open_with_an_nli_folder_verifies_with_it(tmp_path, tiny_cross_encoders):
+    from conftest import CORPUS, make_bot
+
+    bot = make_bot(tmp_path / "h", nli=tiny_cross_encoders["entail-first"])
+    bot.ingest([CORPUS])
+    v = bot.check(FIVE_THOUSAND)
+    assert (v.verdict, v.mode) == (Label.SUPPORTED, "nli")  # the tiny model entails everything
+
+
+def test_cli_nli_folder_that_does_not_exist_is_a_one_line_error(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "FACTBOT_EMBEDDER": "hash", "HOME": str(tmp_path)}
+    run = [sys.executable, "-m", "factbot", "--home", str(tmp_path / "h")]
+    subprocess.run([*run, "ingest"], cwd=ROOT, env=env, check=True, capture_output=True)
+    proc = subprocess.run([*run, "--nli", str(tmp_path / "no-model"), "check", FIVE_THOUSAND], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert (proc.returncode, proc.stderr) == (
+        2, f"factbot: FACTBOT_NLI='{tmp_path / 'no-model'}': not a model folder (a local path is needed; "
+           "nothing is downloaded)\n")

@@ -201,8 +201,8 @@ def test_compare_returns_conflicts_and_probabilities(verifier):
 
 
 def test_verifier_takes_what_factbot_passes_and_handles_no_hits():
-    # FactBot builds Verifier(embedder, llm=...); with no hits the article cannot say
-    v = Verifier(None, llm=None).verify("The meeting took place on Sunday", [])
+    # with no hits the article cannot say
+    v = Verifier(None).verify("The meeting took place on Sunday", [])
     assert (v.verdict, v.reason, v.evidence) == (Label.NOT_ENOUGH_INFO, "the article does not say", ())
 
 

@@ -211,6 +211,14 @@ def test_verdict_evidence_shows_stance_and_is_highlighted():
                       panel) == [TROOPS]
 
 
+def test_verdict_says_when_an_llm_decided_it():
+    v = Verdict("About 5,000 US troops remain in Iraq.", Label.REFUTED, 0.9, "2,500 [1]", (), mode="llm",
+                note="LLM failed: timeout; offline verdict shown")
+    out = render.verdict_html(v)
+    assert '<span class="fb-mode">llm</span>' in out and "LLM failed: timeout; offline verdict shown" in out
+    assert "fb-mode" not in render.verdict_html(Verdict("x y z", Label.REFUTED, 0.9, "r"))
+
+
 def test_paragraph_verdict_labels_evidence_by_claim():
     s = AR_TEXT.index(FORMED)
     e = Evidence(1, "d", "s2", FORMED, s, s + len(FORMED), Stance.SUPPORTS, 0.7)

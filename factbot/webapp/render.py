@@ -217,11 +217,12 @@ def _one_verdict(v: Verdict, prefix: str = "", group: str = "check") -> str:
     items = "".join(_evidence_item(f"{prefix}{e.n}", e, group) for e in v.evidence)
     evidence = f'<ol class="fb-evidence">{items}</ol>' if items else '<div class="fb-none">No evidence sentences.</div>'
     note = f'<div class="fb-note">{esc(v.note)}</div>' if v.note else ""
+    mode = f' <span class="fb-mode">{esc(v.mode)}</span>' if v.mode != "offline" else ""  # an LLM or NLI decided
     cited = {str(e.n) for e in v.evidence}  # the reason's own markers ("[1]") become clickable
     reason = re.sub(r"\[(\d+)\]", lambda m: _ref(f"{prefix}{m[1]}", f"{group}-{prefix.replace('.', '-')}{m[1]}")
                     if m[1] in cited else m[0], esc(v.reason))
     return (f'<div class="fb-verdict {BADGE[v.verdict][0]}"><div class="fb-verdict-head">{badge_html(v.verdict)} '
-            f'{confidence_html(v.confidence)}</div><p class="fb-claim" dir="auto">{esc(v.claim)}</p>'
+            f'{confidence_html(v.confidence)}{mode}</div><p class="fb-claim" dir="auto">{esc(v.claim)}</p>'
             f'<p class="fb-reason" dir="auto">{reason}</p>{note}{evidence}</div>')
 
 
