@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from factbot import claims
-from factbot.text import normalize, stem, strip_for_embedding, terms
+from factbot.text import language, normalize, stem, strip_for_embedding, terms
 from factbot.types import Stance
 
 MODEL_PATH = Path(__file__).parent / "models" / "stance.json"
@@ -300,9 +300,11 @@ def load_pair_model(path: str | Path = PAIR_MODEL_PATH) -> PairModel:
 def pair_proba(claim: str, evidence: str, embedder, similarity: float | None = None,
                model: PairModel | None = None) -> np.ndarray | None:
     """(3,) stance probabilities of one given pair from the pair model, or None when the
-    embedder is not the one it was fitted on (the caller keeps the cheap model's reading)."""
+    embedder is not the one it was fitted on, or the pair is cross-lingual (ANS is Arabic on
+    both sides, and across languages every word is a "changed word"): the caller then keeps
+    the cheap model's reading, which was also fitted on English claims."""
     model = model or load_pair_model()
-    if not model.fits(embedder):
+    if not model.fits(embedder) or language(claim) != language(evidence):
         return None
     v = pair_vectors(embedder, claim, evidence)
     sim = float(v.evidence @ v.claim) if similarity is None else float(similarity)
