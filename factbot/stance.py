@@ -374,7 +374,9 @@ def evaluate_ans(datasets: str | Path, split: str = "test", embedder=None,
     model, as `Verifier.verify_pair` applies it; pass `model=load_model()` for the cheap model
     the retrieval path uses (it needs only the cosines)."""
     rows = read_ans(datasets, split)
-    model = model or load_pair_model()
+    if model is None:  # the pair model unless the caller's embedder is not the one it was fitted on
+        model = load_pair_model()
+        model = model if embedder is None or model.fits(embedder) else load_model()
     if (similarities is None or (isinstance(model, PairModel) and vectors is None)) and embedder is None:
         from factbot.embeddings import load_embedder
 
