@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from factbot import claims
 from factbot.extract import _QUESTION_FILLERS, _glossary, is_future
-from factbot.stance import CLASSES, StanceModel, load_model, pair_features
+from factbot.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
 from factbot.text import language, terms
 from factbot.types import Evidence, Hit, Label, Stance, Verdict
 
@@ -502,14 +502,19 @@ class Verifier:
         facts = claims.analyze(claim)
         c = self.compare(claim, hit.text, hit.dense)
         agg = aggregate([c], facts.required_keys(), facts.lang)
-        stance = max(CLASSES, key=c.p)
+        # The pair model reads the sentence vectors and those of the changed words: affordable
+        # for one given sentence (not in `compare`, which runs for every retrieved one). Without
+        # the embedder it was fitted on (a test's hash embedder), the cheap model's reading.
+        probs = pair_proba(claim, hit.text, self.embedder, hit.dense)
+        p = dict(zip(CLASSES, (float(v) for v in (c.probabilities if probs is None else probs))))
+        stance = max(CLASSES, key=p.__getitem__)
         label = _LABEL_OF[stance]
         text = REASONS["ar" if facts.lang == "ar" else "en"]
         reason = agg.reason if agg.label is label else {
             Label.REFUTED: text["model"].format(n=1), Label.SUPPORTED: text["supported"].format(refs="[1]"),
             Label.NOT_ENOUGH_INFO: text["silent"]}[label]
-        evidence = Evidence(1, hit.doc_id, hit.sentence_id, hit.text, hit.start, hit.end, stance, c.p(stance))
-        return Verdict(claim, label, c.p(stance), reason, (evidence,))
+        evidence = Evidence(1, hit.doc_id, hit.sentence_id, hit.text, hit.start, hit.end, stance, p[stance])
+        return Verdict(claim, label, p[stance], reason, (evidence,))
 
 
 _LABEL_OF = {Stance.SUPPORTS: Label.SUPPORTED, Stance.REFUTES: Label.REFUTED, Stance.NEUTRAL: Label.NOT_ENOUGH_INFO}
