@@ -108,9 +108,9 @@ def timed(fn: Callable, items) -> list[float]:
 
 def clear_query_cache() -> None:
     """Queries are embedded once per process (an lru_cache); timed queries must pay for it."""
-    from factbot.embeddings import _cached_query
+    from factbot.embeddings import clear_query_cache as clear
 
-    _cached_query.cache_clear()
+    clear()
 
 
 def module_missing(name: str) -> str | None:

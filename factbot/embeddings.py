@@ -62,6 +62,11 @@ def _cached_query(embedder: Embedder, text: str) -> np.ndarray:
     return v
 
 
+def clear_query_cache() -> None:
+    """Forget every cached query vector (benchmarks time queries that pay for their embedding)."""
+    _cached_query.cache_clear()
+
+
 def _unit_rows(m: np.ndarray) -> np.ndarray:
     m = np.asarray(m, dtype=np.float32)
     if m.ndim == 1:

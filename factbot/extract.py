@@ -250,12 +250,12 @@ _GLOSSARY_SRC = {
 
 
 # Words of how a question is asked, not of what it asks about ("how many", "according to").
-_QUESTION_FILLERS = frozenset({"many", "much", "accord", "according", "mention", "mentioned", "article",
+QUESTION_FILLERS = frozenset({"many", "much", "accord", "according", "mention", "mentioned", "article",
                                "say", "said", "ما", "عدد", "الذي", "التي"})
 
 
 @lru_cache(maxsize=1)
-def _glossary() -> dict[str, frozenset[str]]:
+def glossary() -> dict[str, frozenset[str]]:
     return {stem(normalize(en)): frozenset(stem(t) for t in terms(ar)) for en, ar in _GLOSSARY_SRC.items()}
 
 
@@ -263,8 +263,8 @@ def _glossary() -> dict[str, frozenset[str]]:
 def question_terms(question: str) -> tuple[frozenset[str], ...]:
     """Each content term of the question as the set of stems that would match it in a
     sentence: itself, plus Arabic translations for an English term the glossary knows."""
-    gloss = _glossary() if language(question) == "en" else {}
-    return tuple(frozenset({t}) | gloss.get(t, frozenset()) for t in terms(question) if t not in _QUESTION_FILLERS)
+    gloss = glossary() if language(question) == "en" else {}
+    return tuple(frozenset({t}) | gloss.get(t, frozenset()) for t in terms(question) if t not in QUESTION_FILLERS)
 
 
 @lru_cache(maxsize=16384)
@@ -273,12 +273,12 @@ def term_overlap(question: str, sentence: str) -> float:
     qterms = question_terms(question)
     if not qterms:
         return 0.0
-    sterms = _term_set(sentence)
+    sterms = term_set(sentence)
     return sum(1 for alternatives in qterms if alternatives & sterms) / len(qterms)
 
 
 @lru_cache(maxsize=8192)
-def _term_set(sentence: str) -> frozenset[str]:
+def term_set(sentence: str) -> frozenset[str]:
     return frozenset(terms(sentence))
 
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from factbot import claims
-from factbot.extract import (Extracted, QType, _QUESTION_FILLERS, _glossary, _term_set, support, term_overlap)
+from factbot.extract import QUESTION_FILLERS, Extracted, QType, glossary, support, term_overlap, term_set
 from factbot.text import language, normalize, terms
 from factbot.types import Hit
 
@@ -68,10 +68,10 @@ _language = lru_cache(maxsize=8192)(language)
 @lru_cache(maxsize=4096)
 def _question_stems(question: str) -> frozenset[str]:
     """Every stem a question term may match in a sentence (glossary translations included)."""
-    gloss = _glossary() if _language(question) == "en" else {}
+    gloss = glossary() if _language(question) == "en" else {}
     out: set[str] = set()
     for t in terms(question):
-        if t not in _QUESTION_FILLERS:
+        if t not in QUESTION_FILLERS:
             out |= {t} | gloss.get(t, frozenset())
     return frozenset(out)
 
@@ -79,7 +79,7 @@ def _question_stems(question: str) -> frozenset[str]:
 def novelty(question: str, sentence: str) -> float:
     """Share of the sentence's terms the question does not contain: an answer says something
     beyond the question's own words."""
-    s = _term_set(sentence)
+    s = term_set(sentence)
     return len(s - _question_stems(question)) / len(s) if s else 0.0
 
 
@@ -103,7 +103,7 @@ def kind_present(qtype: QType, sentence: str) -> bool:
 @lru_cache(maxsize=16384)
 def bigram_overlap(question: str, sentence: str) -> float:
     """Share of the question's adjacent content-term pairs found adjacent in the sentence."""
-    q = [t for t in terms(question) if t not in _QUESTION_FILLERS]
+    q = [t for t in terms(question) if t not in QUESTION_FILLERS]
     pairs = set(zip(q, q[1:]))
     if not pairs:
         return 0.0

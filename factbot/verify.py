@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from factbot import claims
-from factbot.extract import _QUESTION_FILLERS, _glossary, is_future
+from factbot.extract import QUESTION_FILLERS, glossary, is_future, term_set
 from factbot.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
 from factbot.text import language, terms
 from factbot.types import Evidence, Hit, Label, Stance, Verdict
@@ -76,7 +76,7 @@ SUPPORT_COVERAGE = 0.5
 # One sentence stating three in five of the claim's content terms (and all its values) restates it.
 RESTATES_COVERAGE = 0.6
 # Words of saying and of the calendar ("في عام 2024", "in the year"): no predicate of a value.
-_FILLERS = frozenset(_QUESTION_FILLERS | set(terms("says قال قالت يقول تقول وقال وقالت will year years عام العام "
+_FILLERS = frozenset(QUESTION_FILLERS | set(terms("says قال قالت يقول تقول وقال وقالت will year years عام العام "
                                                    "سنه day يوم month شهر there يوجد هناك")))
 
 
@@ -87,7 +87,7 @@ _MORE_GLOSS = {"establish": "تشكيل", "established": "تشكيل", "founded"
 
 @lru_cache(maxsize=1)
 def _more_glossary() -> dict[str, frozenset[str]]:
-    out = dict(_glossary())
+    out = dict(glossary())
     for en, ar in _MORE_GLOSS.items():
         key = terms(en)[0] if terms(en) else en
         out[key] = out.get(key, frozenset()) | frozenset(terms(ar))
@@ -106,14 +106,9 @@ def content_terms(claim: str) -> tuple[frozenset[str], ...]:
                  for t in dict.fromkeys(terms(claim)) if t not in skip and not t[:1].isdigit())
 
 
-@lru_cache(maxsize=8192)
-def _term_set(text: str) -> frozenset[str]:
-    return frozenset(terms(text))
-
-
 def covered_terms(claim: str, evidence: str) -> frozenset[int]:
     """Positions in `content_terms(claim)` that `evidence` states."""
-    es = _term_set(evidence)
+    es = term_set(evidence)
     return frozenset(i for i, alts in enumerate(content_terms(claim)) if alts & es)
 
 
@@ -123,7 +118,7 @@ AFFIRMED_WORDS = 12
 
 def _states(evidence_token: str, alts: frozenset[str]) -> bool:
     # "سيكون" states "يكون": the future prefix (and و/ف) the light stemmer leaves on
-    return bool(alts & _term_set(evidence_token)) or any(
+    return bool(alts & term_set(evidence_token)) or any(
         evidence_token.endswith(a) and 0 < len(evidence_token) - len(a) <= 2 for a in alts)
 
 
@@ -161,7 +156,7 @@ def _near(evidence: str, test) -> frozenset[str]:
     near = []
     for i in claims.positions(evidence, test):
         near += toks[max(0, i - SLOT_WINDOW):i + SLOT_WINDOW + 1]
-    return _term_set(" ".join(near))
+    return term_set(" ".join(near))
 
 
 def _digits(display: str) -> str:
