@@ -1,4 +1,10 @@
-"""Fit the abstention model and write factbot/models/abstain.json — bit for bit reproducible.
+"""Fit the abstention model and write factbot/models/abstain.json.
+
+Not yet bit for bit: the searches it fits on go through Chroma's HNSW index, which is built
+with several threads, so two builds of the ARCD train index can differ in their 50th dense
+candidate (retrieval's `floor`); fused scores then shift by ~3e-4 for about one question in
+nine and the fitted weights agree only to their 3rd-4th significant digit. Exact dense
+search for small collections would make it deterministic (README, "No LLM needed").
 
     .venv/bin/python scripts/train_abstain.py [--datasets ../shared/datasets] [--out factbot/models/abstain.json]
 
