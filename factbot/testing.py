@@ -45,3 +45,28 @@ def fake_chat_model(responses: list[str]):
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
     return FakeListChatModel(responses=responses)
+
+
+def broken_chat_model():
+    """A chat model whose every call fails as an unreachable server does."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    class Broken(FakeListChatModel):
+        def _call(self, *args, **kwargs):
+            raise ConnectionError("connection refused")
+
+    return Broken(responses=["x"])
+
+
+def slow_chat_model(responses: list[str], seconds: float = 2.0):
+    """FakeListChatModel that takes `seconds` per reply: for timeouts."""
+    import time
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    class Slow(FakeListChatModel):
+        def _call(self, *args, **kwargs):
+            time.sleep(seconds)
+            return super()._call(*args, **kwargs)
+
+    return Slow(responses=responses)

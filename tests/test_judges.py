@@ -22,6 +22,7 @@ from pydantic import Field
 from factbot.judges import (OVERRIDE_CONFIDENCE, Judgement, LLMJudge, MalformedReply, NLIVerifier, aggregate_nli,
                             judge_with_llm, label_stances, parse_judgement, softmax)
 from factbot.llm import load_prompt, numbered
+from factbot.testing import broken_chat_model, slow_chat_model
 from factbot.types import FactbotError, Hit, Label, Stance
 from factbot.verify import Verifier
 
@@ -61,17 +62,6 @@ class _Recording(FakeListChatModel):
     def _call(self, messages, *args, **kwargs):
         self.prompts.append(messages[-1].content)
         return super()._call(messages, *args, **kwargs)
-
-
-class _Broken(FakeListChatModel):
-    def _call(self, *args, **kwargs):
-        raise ConnectionError("connection refused")
-
-
-class _Slow(FakeListChatModel):
-    def _call(self, *args, **kwargs):
-        time.sleep(2)
-        return super()._call(*args, **kwargs)
 
 
 def _judge(verifier, claim: str, reply: str, llm=None, timeout: float = 5.0):
@@ -181,7 +171,7 @@ def test_malformed_reply_falls_back_to_the_offline_verdict_with_a_note(verifier,
 
 
 def test_model_error_falls_back_with_a_note(verifier):
-    v, offline, _ = _judge(verifier, FIVE_THOUSAND, "", llm=_Broken(responses=["x"]))
+    v, offline, _ = _judge(verifier, FIVE_THOUSAND, "", llm=broken_chat_model())
     assert v.note == "LLM failed: ConnectionError: connection refused; offline verdict shown"
     assert (v.verdict, v.reason) == (Label.REFUTED, "the claim says about 5000; the article says about 2500 [1]")
 
@@ -192,7 +182,7 @@ def test_empty_reply_falls_back_with_a_note(verifier):
 
 
 def test_timeout_falls_back_without_waiting_for_the_model(verifier):
-    slow = _Slow(responses=["VERDICT: SUPPORTED\nEVIDENCE: 1\nREASON: x"])
+    slow = slow_chat_model(responses=["VERDICT: SUPPORTED\nEVIDENCE: 1\nREASON: x"])
     t0 = time.perf_counter()
     v, offline, _ = _judge(verifier, FIVE_THOUSAND, "", llm=slow, timeout=0.2)
     assert time.perf_counter() - t0 < 1.5  # the 2 s model is abandoned after 0.2 s
@@ -423,7 +413,7 @@ def test_llm_judge_falls_back_to_an_nli_verifier():
     # the judge wraps any verifier: a broken LLM over NLI shows the NLI verdict, noted
     hits = _hits()
     nli = NLIVerifier(model=_FakeNLI(ORDER, {hits[0].text: [math.log(8.0), 0.0, 0.0]}))
-    v = LLMJudge(_Broken(responses=["x"]), nli).verify(FIVE_THOUSAND, hits)
+    v = LLMJudge(broken_chat_model(), nli).verify(FIVE_THOUSAND, hits)
     assert (v.verdict, v.mode, v.confidence) == (Label.REFUTED, "nli", pytest.approx(0.8))
     assert v.note == "LLM failed: ConnectionError: connection refused; NLI verdict shown"
 

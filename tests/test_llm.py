@@ -8,11 +8,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from factbot.answer import Answerer
 from factbot.llm import load_prompt, numbered, parse_cited, supports
-from factbot.testing import fake_chat_model
+from factbot.testing import broken_chat_model, fake_chat_model, slow_chat_model
 from factbot.types import Hit
 
 TROOPS = "وفي الوقت الحالي، لا يزال هناك حوالي 2500 جندي أمريكي منتشرين في العراق."
@@ -85,26 +84,15 @@ def test_empty_reply_is_malformed():
     assert a.note == "LLM failed: empty or non-text reply; offline answer shown"
 
 
-class _Broken(FakeListChatModel):
-    def _call(self, *args, **kwargs):
-        raise ConnectionError("connection refused")
-
-
-class _Slow(FakeListChatModel):
-    def _call(self, *args, **kwargs):
-        time.sleep(2)
-        return super()._call(*args, **kwargs)
-
-
 def test_model_error_falls_back_with_a_note():
-    a = Answerer(None, llm=_Broken(responses=["x"])).answer(QUESTION, _hits(), k=5)
+    a = Answerer(None, llm=broken_chat_model()).answer(QUESTION, _hits(), k=5)
     assert (a.mode, a.answer) == ("extractive", "About 2500 [1]")
     assert a.note == "LLM failed: ConnectionError: connection refused; offline answer shown"
 
 
 def test_timeout_falls_back_without_waiting_for_the_model():
     t0 = time.perf_counter()
-    a = Answerer(None, llm=_Slow(responses=["About 2500 [1]."]), llm_timeout=0.2).answer(QUESTION, _hits(), k=5)
+    a = Answerer(None, llm=slow_chat_model(responses=["About 2500 [1]."]), llm_timeout=0.2).answer(QUESTION, _hits(), k=5)
     assert time.perf_counter() - t0 < 1.5  # the 2 s model is abandoned after 0.2 s
     assert a.note == "LLM failed: timeout after 0.2s; offline answer shown"
     assert a.answer == "About 2500 [1]"
