@@ -78,8 +78,7 @@ class FactBot:
                 warnings.warn(f"factbot: the vector index under {home} was damaged by an interrupted write; "
                               f"rebuilt it from the {report.documents} stored documents ({report.sentences} "
                               "sentences)", RuntimeWarning, stacklevel=2)
-        bot = cls(store, emb, llm=llm, nli=nli)
-        return bot
+        return cls(store, emb, llm=llm, nli=nli)
 
     # -- components, built on first use ------------------------------------------
 

@@ -99,11 +99,19 @@ def content_terms(claim: str) -> tuple[frozenset[str], ...]:
     """The claim's content terms without its values and names, each as the stems that would
     state it in a sentence (itself, plus Arabic for an English term the glossary knows)."""
     skip = set(terms(" ".join(claims.value_tokens(claim)))) | _FILLERS
-    gloss = _more_glossary() if language(claim) == "en" else {}
-    # the crude English stem cuts "hopes"/"reducing" to "hop"/"reduc" but the glossary's
-    # "hope"/"reduce" keep their e: look up both
-    return tuple(frozenset({t}) | gloss.get(t, frozenset()) | gloss.get(t + "e", frozenset())
-                 for t in dict.fromkeys(terms(claim)) if t not in skip and not t[:1].isdigit())
+    gloss = _glossary_for(claim)
+    return tuple(_stated_as(t, gloss) for t in dict.fromkeys(terms(claim)) if t not in skip and not t[:1].isdigit())
+
+
+def _glossary_for(claim: str) -> dict[str, frozenset[str]]:
+    return _more_glossary() if language(claim) == "en" else {}  # the article is Arabic
+
+
+def _stated_as(term: str, gloss: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The stems that state a claim's term in a sentence: itself, plus Arabic for an English
+    term the glossary knows. The crude English stem cuts "hopes"/"reducing" to "hop"/"reduc"
+    but the glossary's "hope"/"reduce" keep their e: look up both."""
+    return frozenset({term}) | gloss.get(term, frozenset()) | gloss.get(term + "e", frozenset())
 
 
 def covered_terms(claim: str, evidence: str) -> frozenset[int]:
@@ -131,8 +139,7 @@ def negation_values(claim: str, evidence: str) -> tuple[str, str] | None:
         return None
     phrase, word = denied
     ws = claims.words(evidence)
-    gloss = _more_glossary() if language(claim) == "en" else {}
-    alts = frozenset(terms(word)) | {word} | gloss.get(word, frozenset()) | gloss.get(word + "e", frozenset())
+    alts = _stated_as(word, _glossary_for(claim)) | frozenset(terms(word))
     for w, t in ws:
         if _states(t, alts):
             return phrase, w
