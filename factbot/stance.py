@@ -120,6 +120,17 @@ def design_matrix(feats: Sequence[PairFeatures]) -> np.ndarray:
     return x
 
 
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def _rounded(a) -> list[float]:
+    """6 significant digits: the model files stay small and byte-stable across runs."""
+    return [float(f"{v:.6g}") for v in np.asarray(a).ravel()]
+
+
 @dataclass(frozen=True)
 class StanceModel:
     """Standardise the dense part, then a linear softmax over CLASSES."""
@@ -134,26 +145,21 @@ class StanceModel:
         x = np.array(x, dtype=np.float64, copy=True)
         d = len(DENSE_NAMES)
         x[:, :d] = (x[:, :d] - self.mean) / self.scale
-        z = x @ self.coef.T + self.intercept
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        return p / p.sum(axis=1, keepdims=True)
+        return _softmax(x @ self.coef.T + self.intercept)
 
     def predict_proba(self, feats: Sequence[PairFeatures]) -> np.ndarray:
         """(n, 3) probabilities in CLASSES order."""
         return self.scores(design_matrix(feats))
 
     def to_json(self) -> str:
-        # Rounded so the file is small and byte-stable across runs.
-        r = lambda a: [float(f"{v:.6g}") for v in np.asarray(a).ravel()]  # noqa: E731
         return json.dumps({
             "format": "factbot-stance-v1",
             "classes": [c.value for c in CLASSES],
             "dense_names": list(DENSE_NAMES),
             "hash_buckets": HASH_BUCKETS,
-            "mean": r(self.mean), "scale": r(self.scale),
-            "intercept": r(self.intercept),
-            "coef": [r(row) for row in self.coef],
+            "mean": _rounded(self.mean), "scale": _rounded(self.scale),
+            "intercept": _rounded(self.intercept),
+            "coef": [_rounded(row) for row in self.coef],
             "meta": self.meta,
         }, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
@@ -257,10 +263,7 @@ class PairModel:
     meta: dict
 
     def scores(self, x: np.ndarray) -> np.ndarray:
-        z = ((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ self.coef.T + self.intercept
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        return p / p.sum(axis=1, keepdims=True)
+        return _softmax(((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ self.coef.T + self.intercept)
 
     def predict_proba(self, feats: Sequence[PairFeatures], vectors: Sequence[PairVectors]) -> np.ndarray:
         """(n, 3) probabilities in CLASSES order."""
@@ -271,15 +274,14 @@ class PairModel:
         return embedder is not None and getattr(embedder, "name", "") == self.meta.get("embedder")
 
     def to_json(self) -> str:
-        r = lambda a: [float(f"{v:.6g}") for v in np.asarray(a).ravel()]  # noqa: E731
         return json.dumps({
             "format": "factbot-stance-pair-v1",
             "classes": [c.value for c in CLASSES],
             "dense_names": list(DENSE_NAMES), "extra_names": list(PAIR_EXTRA_NAMES),
             "blocks": list(PAIR_BLOCKS), "dim": int((len(self.mean) - len(DENSE_NAMES) - len(PAIR_EXTRA_NAMES))
                                                    // len(PAIR_BLOCKS)),
-            "mean": r(self.mean), "scale": r(self.scale), "intercept": r(self.intercept),
-            "coef": [r(row) for row in self.coef], "meta": self.meta,
+            "mean": _rounded(self.mean), "scale": _rounded(self.scale), "intercept": _rounded(self.intercept),
+            "coef": [_rounded(row) for row in self.coef], "meta": self.meta,
         }, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
     @classmethod

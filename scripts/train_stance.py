@@ -308,22 +308,9 @@ def fit_cheap(args, datasets: Path, embedder) -> None:
             if best is None or rep.macro_f1 > best[0] + 1e-12:
                 best = (rep.macro_f1, (w, c), sm)
     _, (w, c), sm = best
-    data_hash = hashlib.sha256(json.dumps([(e, cl, s.value) for e, cl, s in rows], ensure_ascii=False)
-                               .encode("utf-8")).hexdigest()[:16]
-    # Round-trip through JSON so the figures below are those of the shipped, rounded weights.
     meta = {"C": c, "generated_weight": w, "seed": SEED, "train_pairs": len(rows), "ans_train": len(train),
-            "generated": len(gen), "training_data_sha256_16": data_hash}
-    shipped = StanceModel.from_json(StanceModel(sm.mean, sm.scale, sm.coef, sm.intercept, meta).to_json())
-    dev_rep = stance_report("dev", y_dev, [CLASSES[i].value for i in shipped.scores(x_dev).argmax(axis=1)])
-    meta["ans_dev_macro_f1"] = round(dev_rep.macro_f1, 4)
-    text = StanceModel(shipped.mean, shipped.scale, shipped.coef, shipped.intercept, meta).to_json()
-    write(args.out, text, f"cheap model: generated weight {w}, C={c}; dev macro-F1 {dev_rep.macro_f1:.4f}")
-    print(json.dumps(dev_rep.to_dict(), ensure_ascii=False))
-    if args.report_test:
-        from factbot.stance import evaluate_ans
-
-        test_rep = evaluate_ans(datasets, "test", embedder=embedder, model=StanceModel.from_json(text))
-        print("cheap model, test:", json.dumps(test_rep.to_dict(), ensure_ascii=False))
+            "generated": len(gen), "training_data_sha256_16": data_hash(rows)}
+    ship(sm, meta, x_dev, y_dev, args.out, f"cheap model: generated weight {w}, C={c}", args, datasets, embedder)
 
 
 def fit_pair(args, datasets: Path, embedder) -> None:
@@ -355,21 +342,31 @@ def fit_pair(args, datasets: Path, embedder) -> None:
         if best is None or rep.macro_f1 > best[0] + 1e-12:
             best = (rep.macro_f1, c, pm)
     _, c, pm = best
-    data_hash = hashlib.sha256(json.dumps([(e, cl, s.value) for e, cl, s in train], ensure_ascii=False)
-                               .encode("utf-8")).hexdigest()[:16]
     meta = {"C": c, "class_weight": "balanced", "embedder": embedder.name, "ans_train": len(train),
-            "training_data_sha256_16": data_hash}
-    shipped = PairModel.from_json(PairModel(pm.mean, pm.scale, pm.coef, pm.intercept, meta).to_json())
+            "training_data_sha256_16": data_hash(train)}
+    ship(pm, meta, x_dev, y_dev, args.pair_out, f"pair model: C={c}", args, datasets, embedder)
+
+
+def data_hash(rows) -> str:
+    return hashlib.sha256(json.dumps([(e, cl, s.value) for e, cl, s in rows], ensure_ascii=False)
+                          .encode("utf-8")).hexdigest()[:16]
+
+
+def ship(model, meta: dict, x_dev, y_dev, path: str, what: str, args, datasets: Path, embedder) -> None:
+    """Write `model` (a StanceModel or PairModel) with `meta` and its dev figure. Round-trip
+    through JSON first so the figure is that of the shipped, rounded weights."""
+    cls = type(model)
+    shipped = cls.from_json(cls(model.mean, model.scale, model.coef, model.intercept, meta).to_json())
     dev_rep = stance_report("dev", y_dev, [CLASSES[i].value for i in shipped.scores(x_dev).argmax(axis=1)])
     meta["ans_dev_macro_f1"] = round(dev_rep.macro_f1, 4)
-    text = PairModel(shipped.mean, shipped.scale, shipped.coef, shipped.intercept, meta).to_json()
-    write(args.pair_out, text, f"pair model: C={c}; dev macro-F1 {dev_rep.macro_f1:.4f}")
+    text = cls(shipped.mean, shipped.scale, shipped.coef, shipped.intercept, meta).to_json()
+    write(path, text, f"{what}; dev macro-F1 {dev_rep.macro_f1:.4f}")
     print(json.dumps(dev_rep.to_dict(), ensure_ascii=False))
     if args.report_test:
         from factbot.stance import evaluate_ans
 
-        test_rep = evaluate_ans(datasets, "test", embedder=embedder, model=PairModel.from_json(text))
-        print("pair model, test:", json.dumps(test_rep.to_dict(), ensure_ascii=False))
+        test_rep = evaluate_ans(datasets, "test", embedder=embedder, model=cls.from_json(text))
+        print(f"{what.split(':')[0]}, test:", json.dumps(test_rep.to_dict(), ensure_ascii=False))
 
 
 def write(path: str, text: str, what: str) -> None:
