@@ -47,7 +47,12 @@ class Embedder(Embeddings, ABC):
         return np.vstack(parts)
 
     def query(self, text: str) -> np.ndarray:
-        return _cached_query(self, text)
+        return _cached(self, text, True)
+
+    def passage(self, text: str) -> np.ndarray:
+        """One passage vector, cached like `query`: a given evidence sentence is compared
+        twice (its cosine, then the stance pair model)."""
+        return _cached(self, text, False)
 
     @property
     def dim(self) -> int:
@@ -56,15 +61,15 @@ class Embedder(Embeddings, ABC):
 
 # Repeated questions (chat follow-ups, eval reruns, the app's examples) skip the model.
 @lru_cache(maxsize=2048)
-def _cached_query(embedder: Embedder, text: str) -> np.ndarray:
-    v = embedder.embed_batch([text], query=True)[0]
+def _cached(embedder: Embedder, text: str, query: bool) -> np.ndarray:
+    v = embedder.embed_batch([text], query=query)[0]
     v.setflags(write=False)
     return v
 
 
 def clear_query_cache() -> None:
-    """Forget every cached query vector (benchmarks time queries that pay for their embedding)."""
-    _cached_query.cache_clear()
+    """Forget every cached vector (benchmarks time queries that pay for their embedding)."""
+    _cached.cache_clear()
 
 
 def _unit_rows(m: np.ndarray) -> np.ndarray:

@@ -198,7 +198,7 @@ class FactBot:
     def check_against(self, claim: str, evidence: str) -> Verdict:
         """Verify `claim` with `evidence` as the only evidence (no retrieval): stance datasets."""
         claim, evidence = clean_input(claim, "claim"), clean_input(evidence, "evidence", MAX_PARAGRAPH_CHARS)
-        cosine = float(self.embedder.passages([evidence])[0] @ self.embedder.query(claim))
+        cosine = float(self.embedder.passage(evidence) @ self.embedder.query(claim))
         hit = Hit("evidence", "evidence-0", 0, len(evidence), evidence, cosine, cosine, 0.0)
         return self.verifier.verify_pair(claim, hit)
 

@@ -230,7 +230,7 @@ def pair_vectors(embedder, claim: str, evidence: str) -> PairVectors:
     zero = np.zeros(embedder.dim, dtype=np.float32)
     short = [t for t in (cc, ec) if t]
     vecs = dict(zip(short, embedder.embed_batch(short, query=True))) if short else {}
-    return PairVectors(embedder.query(claim), embedder.passages([evidence])[0],
+    return PairVectors(embedder.query(claim), embedder.passage(evidence),
                        vecs.get(cc, zero), vecs.get(ec, zero))
 
 
