@@ -26,8 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from factbot import claims
-from factbot.extract import QUESTION_FILLERS, Extracted, QType, glossary, support, term_overlap, term_set
-from factbot.text import language, normalize, terms
+from factbot.extract import QUESTION_FILLERS, Extracted, QType, question_terms, support, term_overlap, term_set
+from factbot.text import normalize, terms
 from factbot.types import Hit
 
 MODEL_PATH = Path(__file__).parent / "models" / "rerank.json"
@@ -62,18 +62,10 @@ class RerankFeatures:
         return dict(zip(FEATURE_NAMES, self.values))
 
 
-_language = lru_cache(maxsize=8192)(language)
-
-
 @lru_cache(maxsize=4096)
 def _question_stems(question: str) -> frozenset[str]:
     """Every stem a question term may match in a sentence (glossary translations included)."""
-    gloss = glossary() if _language(question) == "en" else {}
-    out: set[str] = set()
-    for t in terms(question):
-        if t not in QUESTION_FILLERS:
-            out |= {t} | gloss.get(t, frozenset())
-    return frozenset(out)
+    return frozenset().union(*question_terms(question))
 
 
 def novelty(question: str, sentence: str) -> float:
