@@ -24,6 +24,7 @@ from pathlib import Path
 from factbot import claims
 from factbot.extract import (SUPPORT_WINDOW, Extracted, QType, counted_noun, is_future, question_terms, support,
                              term_overlap, words)
+from factbot.linear import LinearModel
 from factbot.text import language, normalize, stem, terms
 from factbot.types import Hit
 
@@ -131,31 +132,20 @@ def _margin(scores: Sequence[float], chosen: int) -> float:
 
 
 @dataclass(frozen=True)
-class AbstainModel:
+class AbstainModel(LinearModel):
     """p(answer right) = sigmoid(w · standardized(features) + b); abstain when p < threshold."""
 
-    names: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-    bias: float
-    threshold: float
+    threshold: float = 0.5
 
     def probability(self, f: Features) -> float:
-        z = self.bias + sum(w * (x - m) / s for w, x, m, s in zip(self.weights, f.values, self.mean, self.scale))
-        return 1.0 / (1.0 + math.exp(-z))
+        return 1.0 / (1.0 + math.exp(-self.logit(f.values)))
 
     def to_json(self, **extra) -> str:
-        body = {"names": list(self.names), "mean": list(self.mean), "scale": list(self.scale),
-                "weights": list(self.weights), "bias": self.bias, "threshold": self.threshold, **extra}
-        return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return super().to_json(threshold=self.threshold, **extra)
 
     @classmethod
     def from_dict(cls, d: dict) -> "AbstainModel":
-        if tuple(d["names"]) != FEATURE_NAMES:
-            raise ValueError(f"abstain model features {d['names']} differ from {list(FEATURE_NAMES)}: retrain")
-        return cls(tuple(d["names"]), tuple(d["mean"]), tuple(d["scale"]), tuple(d["weights"]),
-                   float(d["bias"]), float(d["threshold"]))
+        return cls(*LinearModel.fields(d, FEATURE_NAMES, "abstain"), float(d["threshold"]))
 
 
 @lru_cache(maxsize=4)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from factbot import claims
 from factbot.extract import QUESTION_FILLERS, Extracted, QType, question_terms, support, term_overlap, term_set
+from factbot.linear import LinearModel
 from factbot.text import normalize, terms
 from factbot.types import Hit
 
@@ -147,28 +148,15 @@ def features(question: str, hits: Sequence[Hit], i: int, qtype: QType, value: Ex
 
 
 @dataclass(frozen=True)
-class RerankModel:
+class RerankModel(LinearModel):
     """score = w · standardized(features) + b (a logistic regression's logit)."""
 
-    names: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-    bias: float
-
     def score(self, f: RerankFeatures) -> float:
-        return self.bias + sum(w * (x - m) / s for w, x, m, s in zip(self.weights, f.values, self.mean, self.scale))
-
-    def to_json(self, **extra) -> str:
-        body = {"names": list(self.names), "mean": list(self.mean), "scale": list(self.scale),
-                "weights": list(self.weights), "bias": self.bias, **extra}
-        return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return self.logit(f.values)
 
     @classmethod
     def from_dict(cls, d: dict) -> "RerankModel":
-        if tuple(d["names"]) != FEATURE_NAMES:
-            raise ValueError(f"rerank model features {d['names']} differ from {list(FEATURE_NAMES)}: retrain")
-        return cls(tuple(d["names"]), tuple(d["mean"]), tuple(d["scale"]), tuple(d["weights"]), float(d["bias"]))
+        return cls(*LinearModel.fields(d, FEATURE_NAMES, "rerank"))
 
 
 def best(scores: Sequence[float]) -> int:
