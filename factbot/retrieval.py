@@ -47,6 +47,11 @@ LEXICAL_WEIGHT = 0.1
 DOCUMENT_WEIGHT = 0.1
 PREVIOUS_WEIGHT = 0.2
 _EMPTY = "∅"  # the token of a sentence with no content terms: BM25 needs one
+# Below this many citable sentences dense search is exact: one matrix-vector product over the
+# stored vectors (30k x 384 float32 = 46 MB). It is deterministic, where Chroma's HNSW graph is
+# built by several threads and two builds of one corpus can disagree on the 50th candidate (the
+# fused score's `floor`), and at this size it is faster than a Chroma query. Above it, HNSW.
+EXACT_DENSE_LIMIT = 30_000
 
 
 class SearchMode(str, enum.Enum):
@@ -150,6 +155,7 @@ class LexicalIndex:
     words: bm25s.BM25 | None = None
     trigrams: bm25s.BM25 | None = None
     documents: bm25s.BM25 | None = None
+    vectors: np.ndarray | None = None  # row i: the stored vector of sentences[i] (exact dense search)
 
     @classmethod
     def build(cls, sentences: list[Sentence], signature: tuple) -> "LexicalIndex":
@@ -181,6 +187,10 @@ class LexicalIndex:
             index.documents = _bm25(per_doc, BM25_K1, 0.75)
         return index
 
+    def in_document(self, doc_id: str) -> np.ndarray:
+        """Which citable sentences belong to `doc_id` (none when it is not indexed)."""
+        return self.doc_of == (self.doc_ids.index(doc_id) if doc_id in self.doc_ids else -1)
+
     def scores(self, query: str, doc_id: str | None = None) -> LexicalScores:
         """Word BM25 and the lexical evidence of every citable sentence (zero outside `doc_id`)."""
         n = len(self.sentences)
@@ -189,7 +199,7 @@ class LexicalIndex:
         trigrams = _scores(self.trigrams, char_ngrams(query), n)
         document = _scores(self.documents, q_terms, len(self.doc_ids))[self.doc_of] if n else np.zeros(0)
         if doc_id:
-            keep = self.doc_of == (self.doc_ids.index(doc_id) if doc_id in self.doc_ids else -1)
+            keep = self.in_document(doc_id)
             words, trigrams, document = (np.where(keep, a, 0.0) for a in (words, trigrams, document))
         return LexicalScores(words, lexical_evidence(normalised(words), normalised(trigrams), normalised(document)))
 
@@ -201,8 +211,9 @@ class LexicalIndex:
 
 
 class HybridRetriever:
-    def __init__(self, store: SentenceStore, embedder: Embedder) -> None:
+    def __init__(self, store: SentenceStore, embedder: Embedder, exact_limit: int = EXACT_DENSE_LIMIT) -> None:
         self.store, self.embedder = store, embedder
+        self.exact_limit = exact_limit
         self._index: LexicalIndex | None = None
 
     def index(self) -> LexicalIndex:
@@ -210,7 +221,11 @@ class HybridRetriever:
         (checked on each call, so writes by another process are seen too)."""
         signature = tuple(sorted(self.store.document_hashes().items()))
         if self._index is None or self._index.signature != signature:
-            self._index = LexicalIndex.build(self.store.all_sentences(), signature)
+            index = LexicalIndex.build(self.store.all_sentences(), signature)
+            if 0 < len(index.sentences) <= self.exact_limit:
+                stored = self.store.vectors([s.sentence_id for s in index.sentences])
+                index.vectors = np.stack([stored[s.sentence_id] for s in index.sentences])
+            self._index = index
         return self._index
 
     def sentence(self, sentence_id: str) -> Sentence | None:
@@ -228,9 +243,7 @@ class HybridRetriever:
         lexical = index.scores(query, doc_id)
         cosine: dict[int, float] = {}
         if mode is not SearchMode.LEXICAL:
-            for sid, cos in self.store.nearest(qvec, CANDIDATES, doc_id):
-                if sid in index.position:
-                    cosine[index.position[sid]] = cos
+            cosine = self._nearest(qvec, index, doc_id)
         if mode is SearchMode.DENSE:
             scores = dict(cosine)
         elif mode is SearchMode.LEXICAL:
@@ -248,9 +261,22 @@ class HybridRetriever:
                     float(lexical.words[i])) for i in ranked for s in [index.sentences[i]]]
         return collapse_duplicates(hits, index.group)[:k]
 
+    def _nearest(self, qvec: np.ndarray, index: LexicalIndex, doc_id: str | None) -> dict[int, float]:
+        """Cosine of the CANDIDATES nearest citable sentences (of `doc_id` only, when given), by
+        position: exact over the index's vectors when it holds them, else Chroma's HNSW search."""
+        if index.vectors is None:
+            return {index.position[sid]: cos for sid, cos in self.store.nearest(qvec, CANDIDATES, doc_id)
+                    if sid in index.position}
+        rows = np.flatnonzero(index.in_document(doc_id)) if doc_id else np.arange(len(index.sentences))
+        cos = index.vectors[rows] @ qvec
+        return {int(rows[j]): float(cos[j]) for j in np.argsort(-cos, kind="stable")[:CANDIDATES]}
+
     def _add_cosines(self, cosine: dict[int, float], positions: set[int], qvec: np.ndarray,
                      index: LexicalIndex) -> None:
         """Cosines of sentences the dense search did not return, from their stored vectors."""
+        if index.vectors is not None:
+            cosine.update({i: float(index.vectors[i] @ qvec) for i in positions if i not in cosine})
+            return
         missing = [index.sentences[i].sentence_id for i in positions if i not in cosine]
         for sid, vec in self.store.vectors(missing).items():
             cosine[index.position[sid]] = float(vec @ qvec)

@@ -308,9 +308,12 @@ class SentenceStore:
         if not ids:
             return {}
         self._refresh_if_written_elsewhere()
+        out = {}
         with self._server_errors():
-            got = self.sentences.get(ids=list(ids), include=["embeddings"])
-        return {sid: np.asarray(v, dtype=np.float32) for sid, v in zip(got["ids"], got["embeddings"])}
+            for i in range(0, len(ids), GET_PAGE):  # paged: SQLite's limit on variables (see _get_all)
+                got = self.sentences.get(ids=list(ids[i:i + GET_PAGE]), include=["embeddings"])
+                out.update((sid, np.asarray(v, dtype=np.float32)) for sid, v in zip(got["ids"], got["embeddings"]))
+        return out
 
     def nearest(self, vector: np.ndarray, n: int, doc_id: str | None = None) -> list[tuple[str, float]]:
         """(sentence_id, cosine) of the n nearest citable sentences."""

@@ -3,7 +3,7 @@
 import pytest
 
 from factbot.pipeline import FactBot
-from factbot.retrieval import collapse_duplicates, rrf
+from factbot.retrieval import HybridRetriever, collapse_duplicates, rrf
 from factbot.types import FactbotError, Hit
 from tests.conftest import ARTICLE, CORPUS
 
@@ -55,6 +55,23 @@ def test_doc_filter(hash_bot):
     assert {h.doc_id for h in hash_bot.search("troops count", k=10, doc="other")} == {"other"}
     with pytest.raises(FactbotError, match="no document 'nope'"):
         hash_bot.search("troops", doc="nope")
+
+
+@pytest.mark.parametrize("query, doc", [("How many US troops remain in Iraq?", None),
+                                        ("متى قتل قاسم سليماني؟", None),
+                                        ("What did Sabrina Singh say?", "us-iraq-coalition-talks.ar")])
+def test_exact_dense_search_matches_chroma(nano_bot, query, doc):
+    """The article is small, so its dense search is exact (numpy over the stored vectors); Chroma's
+    HNSW search over the same collection must find the same sentences in the same order."""
+    exact = nano_bot.retriever
+    assert exact.index().vectors is not None and len(exact.index().vectors) == len(exact.index().sentences)
+    approximate = HybridRetriever(nano_bot.store, nano_bot.embedder, exact_limit=0)
+    assert approximate.index().vectors is None
+    for mode in ("dense", "hybrid"):
+        a = exact.search(query, k=8, doc_id=doc, mode=mode)
+        b = approximate.search(query, k=8, doc_id=doc, mode=mode)
+        assert [h.sentence_id for h in a] == [h.sentence_id for h in b]
+        assert [h.dense for h in a] == pytest.approx([h.dense for h in b], abs=1e-5)
 
 
 def test_langchain_vectorstore_view(nano_bot):
