@@ -557,6 +557,13 @@ def extract_all(question: str, sentence: str, qtype: QType | None = None,
 
 
 def _extract_all(question: str, sentence: str, qtype: QType | None, lang: str | None) -> list[Extracted]:
+    excluded = excluded_terms(question)
+    found = _typed_values(question, sentence, qtype, lang)
+    return [e for e in found if not (excluded and _about_excluded(sentence, e, excluded))
+            and not _owned_by_another(question, sentence, e)]
+
+
+def _typed_values(question: str, sentence: str, qtype: QType | None, lang: str | None) -> list[Extracted]:
     qtype = qtype or question_type(question)
     lang = lang or language(question)
     if not qtype.typed:
@@ -602,6 +609,71 @@ def is_future(text: str) -> bool:
         if tok in _AR_FUTURE_WORDS or (_AR_FUTURE_VERB.match(tok) and not tok.startswith(_AR_NOT_FUTURE)):
             return True
     return False
+
+
+# "non-American troops", "other than the US", "من غير الأمريكيين", "باستثناء العراق": the question
+# asks about everything but a group, so a value said of that group is no answer to it.
+_EXCLUDING = re.compile(r"(?:\bnon(?:-|\s+)|\b(?:other than|except(?: for)?|excluding|apart from|aside from|besides|"
+                        r"not counting)\s+)(?:the\s+)?([^\W\d_][\w-]*)"
+                        r"|(?:^|\s)(?:من\s+)?(?:غير|سوى|عدا|باستثناء|بخلاف)\s+([^\W\d_]+)", re.IGNORECASE)
+_NEGATORS = frozenset({"non", "غير"})
+EXCLUDED_WINDOW = 3  # words either side of a value that say whose it is ("2500 جندي أمريكي")
+
+
+@lru_cache(maxsize=4096)
+def excluded_terms(question: str) -> frozenset[str]:
+    """Stems (glossary translations included) of what the question leaves out ("non-American"
+    -> american, امريك): the words the negation governs."""
+    gloss = glossary() if language(question) == "en" else {}
+    out: set[str] = set()
+    for m in _EXCLUDING.finditer(question):
+        for t in terms(m.group(1) or m.group(2))[:1]:
+            out |= {t} | gloss.get(t, frozenset())
+    return frozenset(out)
+
+
+def _about_excluded(sentence: str, value: "Extracted", excluded: frozenset[str]) -> bool:
+    """Is the value said of an excluded group: an excluded term within EXCLUDED_WINDOW words
+    of it, not itself negated in the sentence ("غير الأمريكية" answers "non-American")?"""
+    ws = words(sentence)
+    inside = [i for i, w in enumerate(ws) if w.start >= value.start and w.end <= value.end] or [0]
+    lo, hi = max(0, inside[0] - EXCLUDED_WINDOW), min(len(ws), inside[-1] + EXCLUDED_WINDOW + 1)
+    for i in range(lo, hi):
+        negated = i > 0 and bool(set(terms(ws[i - 1].form)) & _NEGATORS)
+        if not negated and any(stem(t) in excluded for t in terms(ws[i].form)):
+            return True
+    return False
+
+
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bnumber of\b|(?:^|\s)(?:كم|عدد)(?=\s)", re.IGNORECASE)
+OWNER_WORDS = 4  # words after "how many" / "كم" that say whose the counted thing is
+# "in Iraq", "في العراق": a country after a preposition says where, not whose
+_WHERE = re.compile(r"\b(?:in|at|to|into|inside|near|from|across|throughout|outside)\s+(?:the\s+)?\S+"
+                    r"|(?:^|\s)(?:في|الى|إلى|من|داخل|خارج|قرب)\s+\S+|(?:^|\s)(?:بال|لل)\S+", re.IGNORECASE)
+
+
+def asked_owners(question: str) -> frozenset[str]:
+    """Whose things a count question counts: the countries it names right after "how many" /
+    "كم" ("How many Iraqi soldiers were killed in US strikes?" -> Iraq), never a place ("in
+    Iraq") nor one left out ("excluding Iraqis": see excluded_terms). Other questions: none, as
+    their countries say too little about whose the answer is ("Which groups attacked US troops?")."""
+    m = _HOW_MANY.search(question)
+    if not m or question_type(question) is not QType.COUNT:
+        return frozenset()
+    words_after = " ".join(question[m.end():].split()[:OWNER_WORDS])
+    return claims.owners(_EXCLUDING.sub(" ", _WHERE.sub(" ", words_after)))
+
+
+def _owned_by_another(question: str, sentence: str, value: "Extracted") -> bool:
+    """The question says whose things it counts ("Iraqi soldiers") and the sentence says the
+    value counts another country's ("2500 جندي أمريكي"): countries within EXCLUDED_WINDOW
+    tokens of it, none of them the question's."""
+    asked = asked_owners(question)
+    if not asked:
+        return False
+    head = claims.word_tokens(sentence[value.start:value.end])
+    near = claims.owners_near(sentence, head[0], EXCLUDED_WINDOW) if head else frozenset()
+    return bool(near) and not near & asked
 
 
 SUPPORT_WINDOW = 6  # words either side of a value that say what it is ("2500 جندي أمريكي منتشرين في العراق")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from factbot.extract import QType, asked_unit, extract, extract_all, question_type, term_overlap, words
+from factbot.extract import (QType, asked_owners, asked_unit, excluded_terms, extract, extract_all, question_type, term_overlap,
+                             words)
 from factbot.text import split_sentences
 
 from conftest import ARTICLE
@@ -127,6 +128,46 @@ def test_a_name_needs_a_title_that_fits_the_question():
     assert extract("Who is the US ambassador to Iraq?", STRIKE) is None
     # a country named as an actor is no answer to "where": only places after في/خارج/ب… are
     assert extract("Where will the next round be held?", _sentence("عقدت الولايات المتحدة")) is None
+
+
+@pytest.mark.parametrize("question, excluded", [
+    ("How many non-American troops are in Iraq?", {"american", "امريك"}),
+    ("How many troops other than the American ones remain?", {"american", "امريك"}),
+    ("كم عدد الجنود من غير الأمريكيين في العراق؟", {"امريك"}),
+    ("ما الدول المشاركة باستثناء العراق؟", {"عراق"}),
+    ("How many US troops remain in Iraq?", set()),
+    ("How many other countries joined?", set()),      # "other" alone excludes nothing
+    ("None of the troops left?", set()),               # "none" is not "non-"
+])
+def test_excluded_terms(question, excluded):
+    assert excluded_terms(question) == excluded
+
+
+def test_a_value_said_of_an_excluded_group_is_no_answer():
+    # the troops sentence counts American soldiers: no answer to a question about everyone else
+    assert extract("How many non-American foreign troops are deployed in Iraq?", TROOPS) is None
+    assert extract("كم عدد الجنود من غير الأمريكيين في العراق؟", TROOPS) is None
+    # a group excluded elsewhere in the question does not touch a value said of another one
+    assert extract("How many troops excluding Iraqis remain?", TROOPS).display == "About 2500"
+    # the sentence negating the same word answers the negated question
+    said = "يوجد حوالي 900 جندي غير أمريكي في العراق."
+    assert extract("How many non-American troops are in Iraq?", said).display == "About 900"
+
+
+@pytest.mark.parametrize("question, owners", [
+    ("How many Iraqi soldiers were killed in the US strikes?", {"Iraq"}),  # whose soldiers, not whose strikes
+    ("كم عدد الجنود الأمريكيين في العراق؟", {"United States"}),
+    ("How many troops are in Iraq?", set()),                                # "in Iraq" says where
+    ("Which groups carried out attacks on US troops?", set()),  # not a count: no owner is asked
+])
+def test_asked_owners(question, owners):
+    assert asked_owners(question) == owners
+
+
+def test_a_value_said_of_another_country_is_no_answer():
+    assert extract("How many Iraqi soldiers were killed in the US strikes?", TROOPS) is None  # 2500 are American
+    assert extract("Which Iranian commander was killed in the 2020 air strike?", STRIKE).display == "Qassem Soleimani"
+    assert extract("How many troops are in Iraq?", TROOPS).display == "About 2500"
 
 
 def test_years_are_not_counts():
