@@ -20,14 +20,10 @@ from collections.abc import Sequence
 from factbot import rerank
 from factbot.abstain import AbstainModel, features, load_model
 from factbot.extract import QType, extract, question_type
-from factbot.rerank import RerankModel
+from factbot.rerank import CANDIDATES, RerankModel
 from factbot.text import language
 from factbot.types import Answer, Citation, Hit
 
-CANDIDATES = 8  # hits considered as the answering sentence: all that `ask` retrieves. Fused rank
-#                 can put the sentence holding the asked value below BM25 favourites; the
-#                 reranker, which sees the extracted value, picks among them. On ARCD train the
-#                 answer is among the first 8 hits for 0.961 of questions, the first 5 for 0.92.
 CONTEXT = 3     # closest sentences shown when abstaining
 NOT_SAID = {"en": "The article does not say.", "ar": "لا يذكر المقال ذلك."}
 NO_ARTICLE = {"en": "There is no indexed text to answer from.", "ar": "لا يوجد نص مفهرس للإجابة منه."}

@@ -26,7 +26,7 @@ import bm25s
 import numpy as np
 
 from factbot.embeddings import Embedder
-from factbot.store import SentenceStore
+from factbot.store import GET_PAGE, SentenceStore
 from factbot.text import char_ngrams, strip_for_embedding, terms
 from factbot.types import FactbotError, Hit, Sentence
 
@@ -156,6 +156,7 @@ class LexicalIndex:
     trigrams: bm25s.BM25 | None = None
     documents: bm25s.BM25 | None = None
     vectors: np.ndarray | None = None  # row i: the stored vector of sentences[i] (exact dense search)
+    centroids: np.ndarray | None = None  # row j: normalised mean sentence vector of doc_ids[j]
 
     @classmethod
     def build(cls, sentences: list[Sentence], signature: tuple) -> "LexicalIndex":
@@ -222,11 +223,28 @@ class HybridRetriever:
         signature = tuple(sorted(self.store.document_hashes().items()))
         if self._index is None or self._index.signature != signature:
             index = LexicalIndex.build(self.store.all_sentences(), signature)
-            if 0 < len(index.sentences) <= self.exact_limit:
-                stored = self.store.vectors([s.sentence_id for s in index.sentences])
-                index.vectors = np.stack([stored[s.sentence_id] for s in index.sentences])
+            self._read_vectors(index)
             self._index = index
         return self._index
+
+    def _read_vectors(self, index: LexicalIndex) -> None:
+        """Each document's centroid and, up to `exact_limit` sentences, every sentence vector
+        (for exact dense search), read from the store a page at a time."""
+        keep = len(index.sentences) <= self.exact_limit
+        rows, sums = [], None
+        for lo in range(0, len(index.sentences), GET_PAGE):
+            page = index.sentences[lo:lo + GET_PAGE]
+            stored = self.store.vectors([s.sentence_id for s in page])
+            block = np.stack([stored[s.sentence_id] for s in page])
+            if sums is None:
+                sums = np.zeros((len(index.doc_ids), block.shape[1]), dtype=np.float32)
+            np.add.at(sums, index.doc_of[lo:lo + len(page)], block)
+            if keep:
+                rows.append(block)
+        if sums is not None:
+            index.centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+        if rows:
+            index.vectors = np.vstack(rows)
 
     def sentence(self, sentence_id: str) -> Sentence | None:
         return self.index().by_id.get(sentence_id)
@@ -259,7 +277,19 @@ class HybridRetriever:
         ranked = sorted(scores, key=lambda i: (-scores[i], -cosine.get(i, 0.0), index.sentences[i].sentence_id))
         hits = [Hit(s.doc_id, s.sentence_id, s.start, s.end, s.text, scores[i], cosine.get(i, 0.0),
                     float(lexical.words[i])) for i in ranked for s in [index.sentences[i]]]
-        return collapse_duplicates(hits, index.group)[:k]
+        return self._in_context(collapse_duplicates(hits, index.group)[:k], qvec, index, cosine)
+
+    def _in_context(self, hits: list[Hit], qvec: np.ndarray, index: LexicalIndex,
+                    cosine: dict[int, float]) -> list[Hit]:
+        """The hits with the query's cosine to their document's centroid and to the sentence
+        after them: an answer often sits in the right document next to the sentence that
+        repeats the question (the reranker weighs both)."""
+        rows = [index.position[h.sentence_id] for h in hits]
+        following = [int(index.following[i]) for i in rows]
+        self._add_cosines(cosine, {j for j in following if j >= 0}, qvec, index)
+        return [replace(h, doc_dense=float(index.centroids[index.doc_of[i]] @ qvec),
+                        next_dense=cosine[j] if j >= 0 else None)
+                for h, i, j in zip(hits, rows, following)]
 
     def _nearest(self, qvec: np.ndarray, index: LexicalIndex, doc_id: str | None) -> dict[int, float]:
         """Cosine of the CANDIDATES nearest citable sentences (of `doc_id` only, when given), by

@@ -88,6 +88,8 @@ class Hit:
     dense: float = 0.0
     lexical: float = 0.0
     duplicates: tuple[str, ...] = ()  # sentence_ids of linked duplicates, collapsed into this hit
+    doc_dense: float = 0.0  # cosine of the query and the document's centroid (mean sentence vector)
+    next_dense: float | None = None  # cosine of the query and the next sentence (None: the last one)
 
     def to_dict(self) -> dict:
         return {

@@ -1,15 +1,10 @@
-"""Fit the abstention model and write factbot/models/abstain.json.
-
-Not yet bit for bit: the searches it fits on go through Chroma's HNSW index, which is built
-with several threads, so two builds of the ARCD train index can differ in their 50th dense
-candidate (retrieval's `floor`); fused scores then shift by ~3e-4 for about one question in
-nine and the fitted weights agree only to their 3rd-4th significant digit. Exact dense
-search for small collections would make it deterministic (README, "No LLM needed").
+"""Fit the abstention model and write factbot/models/abstain.json — bit for bit (two runs from
+scratch give the same file; ~50 s on 2 cores).
 
     .venv/bin/python scripts/train_abstain.py [--datasets ../shared/datasets] [--out factbot/models/abstain.json]
 
 Training rows: one per (question, search): the candidate the reranker (`factbot.rerank`,
-factbot/models/rerank.json: train it first) picks among the first `answer.CANDIDATES` hits,
+factbot/models/rerank.json: train it first) picks among the first `rerank.CANDIDATES` hits,
 with the features of `factbot.abstain.features` and label "answering from this sentence is
 right" (the decision `ask` makes; fitting every candidate instead, ALL_CANDIDATES, abstained
 less on ARCD but let more unanswerable questions through on the article questions and on the
@@ -50,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from factbot import rerank  # noqa: E402
 from factbot.abstain import FEATURE_NAMES, MODEL_PATH, AbstainModel, Features, features  # noqa: E402
-from factbot.answer import CANDIDATES  # noqa: E402
+from factbot.rerank import CANDIDATES  # noqa: E402
 from factbot.arcd import contains_answer, read_arcd, write_paragraphs  # noqa: E402
 from factbot.extract import extract, question_type  # noqa: E402
 from factbot.pipeline import FactBot  # noqa: E402

@@ -9,7 +9,7 @@ import pytest
 
 from factbot.extract import QType, extract
 from factbot.rerank import (FEATURE_NAMES, RerankModel, best, bigram_overlap, features, kind_present, load_model,
-                            novelty, previous_hit)
+                            _matches, novelty, previous_hit)
 from factbot.types import Hit
 
 # Two sentences of one document, adjacent (the second starts 1 character after the first ends),
@@ -20,9 +20,9 @@ S3 = "تعتبر البيتكوين عملة رقمية لامركزية."
 
 
 def _hits() -> list[Hit]:
-    return [Hit("a", "a1", 0, len(S1), S1, 0.30, 0.86, 6.0),
-            Hit("b", "b1", 0, len(S3), S3, 0.25, 0.88, 3.0),
-            Hit("a", "a2", len(S1) + 1, len(S1) + 1 + len(S2), S2, 0.20, 0.80, 0.0)]
+    return [Hit("a", "a1", 0, len(S1), S1, 0.30, 0.86, 6.0, doc_dense=0.84, next_dense=0.80),
+            Hit("b", "b1", 0, len(S3), S3, 0.25, 0.88, 3.0, doc_dense=0.87),
+            Hit("a", "a2", len(S1) + 1, len(S1) + 1 + len(S2), S2, 0.20, 0.80, 0.0, doc_dense=0.84)]
 
 
 def test_previous_hit_is_the_adjacent_sentence_of_the_same_document():
@@ -45,6 +45,12 @@ def test_features_of_a_later_sentence_holding_the_year():
     assert f["first_sentence"] == 0.0 and f["same_doc_as_first"] == 1.0
     assert f["doc_share"] == pytest.approx(2 / 3)  # a1 and a2 of the three hits
     assert f["dense_rank"] == pytest.approx(1 / 3)  # 0.80 is the lowest cosine
+    assert f["doc_dense_gap"] == pytest.approx(0.84 - 0.87) and f["next_delta"] == 0.0  # the last sentence
+    # اصدر is held by S2 alone (weight log(4/1.5)), بيتكوين by S1 and S3 (weight log(4/2.5))
+    w_rare, w_topic = math.log(4 / 1.5), math.log(4 / 2.5)
+    assert f["idf_coverage"] == pytest.approx(w_rare / (w_rare + w_topic))
+    assert f["rare_term"] == pytest.approx(w_rare)
+    assert f["idf_coverage_gap"] == pytest.approx(0.0)  # no hit covers more of the question
 
 
 def test_features_of_the_first_hit():
@@ -53,6 +59,22 @@ def test_features_of_the_first_hit():
     assert f["score_gap"] == 0.0 and f["rank"] == 1.0 and f["first_sentence"] == 1.0
     assert f["typed_found"] == 0.0 and f["typed_missing"] == 1.0 and f["kind_present"] == 0.0
     assert f["lexical_share"] == 1.0 and f["dense_rank"] == 0.5  # one hit (0.88) has a higher cosine
+    assert f["next_delta"] == pytest.approx(0.80 - 0.86) and f["doc_dense_gap"] == pytest.approx(0.84 - 0.87)
+    # بيتكوين is held by two of the three hits: a rare term only for a sentence holding one held by at most two
+    assert f["rare_term"] == pytest.approx(math.log(4 / 2.5)) and f["idf_coverage_gap"] < 0
+
+
+@pytest.mark.parametrize("question_term, sentence, expected", [
+    ("عاصمة", "عاصمتها هي ريكيافيك", True),     # عاصم / عاصمت: the light stemmer leaves the teh
+    ("علاج", "تتوفر أدوية لعلاج المصابين", True),  # the same stem
+    ("عاصمة", "عاصفة قوية", False),
+    ("us", "usually", False),                      # under 3 letters: exact only
+])
+def test_question_terms_match_stems_differing_in_their_last_letters(question_term, sentence, expected):
+    from factbot.extract import question_terms, term_set
+
+    (alternatives,) = question_terms(question_term)
+    assert _matches(alternatives, term_set(sentence)) is expected
 
 
 @pytest.mark.parametrize("qtype, sentence, expected", [
