@@ -5,7 +5,8 @@ Steps: type the question (count, date, person, place, …) → for each of the f
 hits, extract a value of that kind → the reranker (`factbot.rerank`) picks the sentence
 that answers → the calibrated abstention model gives the probability that answering from
 it is right → answer with one citation, or abstain when that probability is below the
-model's threshold (the closest sentences are then shown as context, not as citations). Nothing is embedded here: the hits carry their cosine
+model's threshold (the closest sentences are then shown as context, not as citations: the
+reranker's choice first, then retrieval order). Nothing is embedded here: the hits carry their cosine
 (`Hit.dense`) and BM25 score (`Hit.lexical`), and the rest is cheap text processing.
 
 With a chat model (`llm`), the offline answer is computed first and the LLM answer
@@ -58,9 +59,11 @@ class Answerer:
         best = choose(question, hits, qtype, lang, self.model, self.reranker)
         p, i, value = best
         if p < self.model.threshold:
-            # confidence of an abstention: the probability that the chosen answer would be wrong
+            # confidence of an abstention: the probability that the chosen answer would be wrong;
+            # the context opens with the sentence it would have answered from
+            nearest = (hits[i], *(h for j, h in enumerate(hits) if j != i))
             return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - p,
-                          context=tuple(hits[:min(CONTEXT, k)]))
+                          context=nearest[:min(CONTEXT, k)])
         hit = hits[i]
         text = value.display if value else hit.text
         return Answer(question, with_marker(text), abstained=False, confidence=p,

@@ -89,7 +89,10 @@ def arcd_answer_figures(bot_factory: Callable[[], object], path: Path | str, *, 
     - first_citation_has_answer: share of questions whose first citation contains a gold answer
       (abstentions count as misses);
     - token_f1: mean SQuAD token F1 of the answer text (markers removed) against the best gold;
-    - abstained: share of questions abstained on.
+    - abstained: share of questions abstained on;
+    - first_sentence_has_answer: share whose first sentence shown holds a gold answer: the
+      citation, or on abstention the first context sentence (the one `ask` would have cited):
+      how well the sentence is chosen, whatever the abstention decides.
 
     `restrict_to_paragraph` asks each question of its own paragraph (`ask --doc`), as SQuAD
     does; False asks the whole collection (open retrieval over every paragraph)."""
@@ -99,7 +102,7 @@ def arcd_answer_figures(bot_factory: Callable[[], object], path: Path | str, *, 
         t0 = time.perf_counter()
         report = bot.ingest([write_paragraphs(paragraphs, Path(tmp) / "arcd")])
         ingest_s = time.perf_counter() - t0
-    n = hit = abstained = 0
+    n = hit = shown = abstained = 0
     f1 = 0.0
     t0 = time.perf_counter()
     for p in paragraphs:
@@ -111,11 +114,14 @@ def arcd_answer_figures(bot_factory: Callable[[], object], path: Path | str, *, 
             abstained += ans.abstained
             if ans.citations and contains_answer(ans.citations[0].text, qa.answers):
                 hit += 1
+            first = ans.citations[0].text if ans.citations else ans.context[0].text if ans.context else ""
+            shown += contains_answer(first, qa.answers)
             if not ans.abstained:
                 f1 += max(token_f1(strip_markers(ans.answer), g) for g in qa.answers)
     return {"questions": n, "paragraphs": len(paragraphs), "sentences": report.sentences,
             "restrict_to_paragraph": restrict_to_paragraph,
             "first_citation_has_answer": round(hit / n, 4) if n else 0.0,
+            "first_sentence_has_answer": round(shown / n, 4) if n else 0.0,
             "token_f1": round(f1 / n, 4) if n else 0.0,
             "abstained": round(abstained / n, 4) if n else 0.0,
             "ingest_seconds": round(ingest_s, 1), "ask_seconds": round(time.perf_counter() - t0, 1)}

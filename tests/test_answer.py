@@ -52,6 +52,15 @@ def test_below_threshold_abstains_and_shows_context_not_citations():
     assert a.confidence == pytest.approx(1 - 0.574443, abs=1e-6)  # p(no answer is right)
 
 
+def test_abstention_context_opens_with_the_rerankers_choice():
+    # a reranker that prefers later hits picks s2: shown first, then the rest in retrieval order
+    names = RERANK_FEATURES
+    late = RerankModel(names, (0.0,) * len(names), (1.0,) * len(names),
+                       tuple(-1.0 if n == "rank" else 0.0 for n in names), 0.0)
+    a = Answerer(None, model=_model(0.99), reranker=late).answer("How many US troops remain in Iraq?", _hits(), k=5)
+    assert a.abstained and [h.sentence_id for h in a.context] == ["s2", "s1"]
+
+
 def test_arabic_question_gets_arabic_abstention():
     a = Answerer(None, model=_model(0.99)).answer("كم عدد الهجمات؟", _hits(), k=5)
     assert a.answer == "لا يذكر المقال ذلك." and a.abstained
