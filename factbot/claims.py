@@ -705,11 +705,6 @@ def owners(text: str) -> frozenset[str]:
     return frozenset(o for k in range(len(toks)) if (o := _owner_at(toks, k, us)))
 
 
-def word_tokens(text: str) -> list[str]:
-    """The text's tokens in matching form: what `owners_near` compares `value` with."""
-    return _tokens(text)
-
-
 @lru_cache(maxsize=8192)  # the same sentences meet every claim
 def owners_near(text: str, value: str, window: int = 3) -> frozenset[str]:
     """Countries named within `window` tokens of the token `value` (matching form): whose

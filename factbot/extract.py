@@ -671,7 +671,7 @@ def _owned_by_another(question: str, sentence: str, value: "Extracted") -> bool:
     asked = asked_owners(question)
     if not asked:
         return False
-    head = claims.word_tokens(sentence[value.start:value.end])
+    head = claims.tokens(sentence[value.start:value.end])
     near = claims.owners_near(sentence, head[0], EXCLUDED_WINDOW) if head else frozenset()
     return bool(near) and not near & asked
 
