@@ -6,8 +6,9 @@ hits, extract a value of that kind → the reranker (`factbot.rerank`) picks the
 that answers → the calibrated abstention model gives the probability that answering from
 it is right → answer with one citation, or abstain when that probability is below the
 model's threshold (the closest sentences are then shown as context, not as citations: the
-reranker's choice first, then retrieval order). Nothing is embedded here: the hits carry their cosine
-(`Hit.dense`) and BM25 score (`Hit.lexical`), and the rest is cheap text processing.
+reranker's choice first, then retrieval order). Nothing is embedded here: the hits carry their
+cosines (`Hit.dense`, `Hit.doc_dense`, `Hit.next_dense`) and BM25 score (`Hit.lexical`), and the
+rest is cheap text processing.
 
 With a chat model (`llm`), the offline answer is computed first and the LLM answer
 replaces it only when it parses and every kept sentence is supported by what it cites

@@ -2,8 +2,8 @@
 
 Nothing was tuned on this set: the abstention model and its threshold come from
 scripts/train_abstain.py (ARCD train + scripts/abstain_questions.jsonl). The four figures are
-measured against the "Ask" issue's targets (three met; unanswerable abstained 7/8 < 0.90 is
-not); the test guards the figures last measured, so any change that makes `ask` worse fails here.
+measured against the "Ask" issue's targets (all four met); the test guards the figures last
+measured, each at least as strict as its target, so any change that makes `ask` worse fails here.
 The printed line lists the misses.
 """
 
@@ -48,12 +48,14 @@ def question_figures(bot, items) -> tuple[dict, list[str]]:
 
 
 # The issue's targets (the goal), and the floor this test holds: what the set measured on
-# 2026-11-29 after the sentence reranker and the refitted abstention model (scripts/train_rerank.py,
-# scripts/train_abstain.py; tuned on ARCD train, scripts/abstain_questions.jsonl and
-# tests/data/questions_dev.jsonl, never on this set): 40/42 correct, 40/42 gold cited, 7/8
-# unanswerable abstained, 2/42 answerable abstained (before: 36/42, 36/42, 7/8, 6/42).
+# 2026-11-29 (second session) with the reranker's IDF-coverage features and the rules that a value
+# said of an excluded group ("non-American") or of another country than the counted one is no
+# answer (scripts/train_rerank.py, scripts/train_abstain.py; tuned on ARCD train,
+# scripts/abstain_questions.jsonl and tests/data/questions_dev.jsonl, never on this set):
+# 40/42 correct, 40/42 gold cited, 8/8 unanswerable abstained, 2/42 answerable abstained
+# (before: 40/42, 40/42, 7/8, 2/42; the first session: 36/42, 36/42, 7/8, 6/42).
 TARGETS = {"answer_correct": 0.90, "gold_cited": 0.95, "unanswerable_abstained": 0.90, "answerable_abstained": 0.05}
-FLOORS = {"answer_correct": 40 / 42, "gold_cited": 40 / 42, "unanswerable_abstained": 7 / 8,
+FLOORS = {"answer_correct": 40 / 42, "gold_cited": 40 / 42, "unanswerable_abstained": 8 / 8,
           "answerable_abstained": 2 / 42}
 
 
