@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from factbot import claims
+from factbot import claims, lexicon
 from factbot.extract import (SUPPORT_WINDOW, Extracted, QType, counted_noun, is_future, question_terms, support,
                              term_overlap, words)
 from factbot.linear import LinearModel
@@ -76,7 +76,7 @@ def _entity_names(text: str) -> frozenset[str]:
     question is met by "الأمريكية" in a sentence."""
     names = {name for _, name in claims.analyze(text).entities}
     # nationality adjectives the entity lexicon leaves out ("British", "بريطانيين")
-    names |= {n for tok in re.findall(r"[^\W\d_]+", normalize(text)) if (n := claims._lookup(claims._OWNER_OF, tok))}
+    names |= {n for tok in re.findall(r"[^\W\d_]+", normalize(text)) if (n := lexicon.lookup(lexicon.OWNER_OF, tok))}
     return frozenset(names)
 
 

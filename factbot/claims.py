@@ -11,7 +11,10 @@ an article that is silent about a value does not contradict it.
 
 Work happens on the matching form (`text.normalize`: Arabic-Indic digits are ASCII,
 hamza/alef/ta-marbuta unified, lower case), so every Arabic word list below is
-written in that form or passed through `normalize` when built.
+written in that form or passed through `normalize` when built. The lists this module
+shares with answer extraction (places, nationalities, units, numbers, months, weekdays,
+ordinals) and their token lookups live in `factbot.lexicon`; the ones only claim
+comparison needs (actions, negations, before/after cues) stay here.
 """
 
 from __future__ import annotations
@@ -21,153 +24,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from factbot.lexicon import (AMBIGUOUS_MONTHS, APPROX_TABLE, ENTITIES, LESS, MONTH_NAMES, MONTH_OF,
+                             MONTH_PAIRS, MORE, MULTI, MULTIPLIERS, NATIONALITY_OF, NUMBER_WORDS, ORDINALS,
+                             OWNER_OF, SINGLE, WEEKDAY_NAMES, WEEKDAY_OF, is_year, lookup, number_at,
+                             qualifier, unit_near, variants)
 from factbot.text import language, normalize
 
-# --- lexicons ---------------------------------------------------------------
+# --- lexicons only claim comparison uses ---------------------------------------
 
-# Proclitics an Arabic name or word may carry ("ببغداد", "والعراق", "لإنهاء").
-_AR_PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "ولل", "لل", "وب", "ول", "ال", "و", "ف", "ب", "ل", "ك")
-
-
-@lru_cache(maxsize=65536)
-def _variants(token: str) -> tuple[str, ...]:
-    """The token and the token without each proclitic that leaves ≥2 letters (cached: the
-    same words recur in every sentence, and this runs for every lexicon lookup)."""
-    out = [token]
-    for p in _AR_PREFIXES:
-        if token.startswith(p) and len(token) - len(p) >= 2:
-            out.append(token[len(p):])
-    return tuple(out)
-
-
-def _norm_set(words: str) -> frozenset[str]:
-    """Normalized word forms; Arabic forms starting with ال are also kept without it."""
-    out = set()
-    for w in words.split():
-        w = normalize(w)
-        out.add(w)
-        if w.startswith("ال") and len(w) > 4:
-            out.add(w[2:])
-    return frozenset(out)
-
-
-# Places and named entities: canonical name -> (kind, forms). Multi-word forms use "_"
-# for spaces. Only nouns: adjectives ("Iraqi", "الأمريكية") name no place.
-_ENTITIES: dict[str, tuple[str, str]] = {
-    # Iraqi and regional cities
-    "Baghdad": ("city", "baghdad بغداد"),
-    "Erbil": ("city", "erbil irbil arbil أربيل اربيل"),
-    "Basra": ("city", "basra basrah البصرة"),
-    "Mosul": ("city", "mosul الموصل"),
-    "Kirkuk": ("city", "kirkuk كركوك"),
-    "Najaf": ("city", "najaf النجف"),
-    "Karbala": ("city", "karbala كربلاء"),
-    "Fallujah": ("city", "fallujah falluja الفلوجة"),
-    "Ramadi": ("city", "ramadi الرمادي"),
-    "Tikrit": ("city", "tikrit تكريت"),
-    "Sulaymaniyah": ("city", "sulaymaniyah sulaimaniyah السليمانية"),
-    "Damascus": ("city", "damascus دمشق"),
-    "Aleppo": ("city", "aleppo حلب"),
-    "Beirut": ("city", "beirut بيروت"),
-    "Amman": ("city", "amman عمان"),
-    "Tehran": ("city", "tehran teheran طهران"),
-    "Riyadh": ("city", "riyadh الرياض"),
-    "Doha": ("city", "doha الدوحة"),
-    "Cairo": ("city", "cairo القاهرة"),
-    "Ankara": ("city", "ankara أنقرة"),
-    "Istanbul": ("city", "istanbul إسطنبول اسطنبول"),
-    "Jerusalem": ("city", "jerusalem القدس"),
-    "Tripoli": ("city", "tripoli طرابلس"),
-    "Washington": ("city", "washington واشنطن"),
-    "New York": ("city", "new_york نيويورك"),
-    "London": ("city", "london لندن"),
-    "Paris": ("city", "paris باريس"),
-    "Moscow": ("city", "moscow موسكو"),
-    "Gaza": ("region", "gaza غزة"),
-    "West Bank": ("region", "west_bank الضفة_الغربية"),
-    "Kurdistan": ("region", "kurdistan كردستان"),
-    # countries
-    "Iraq": ("country", "iraq العراق"),
-    "Syria": ("country", "syria سوريا سورية"),
-    "Iran": ("country", "iran إيران ايران"),
-    "United States": ("country", "united_states america usa u.s.a الولايات_المتحدة أمريكا أميركا"),
-    "Israel": ("country", "israel إسرائيل اسرائيل"),
-    "Lebanon": ("country", "lebanon لبنان"),
-    "Jordan": ("country", "jordan الأردن"),
-    "Saudi Arabia": ("country", "saudi_arabia السعودية"),
-    "Kuwait": ("country", "kuwait الكويت"),
-    "Qatar": ("country", "qatar قطر"),
-    "Turkey": ("country", "turkey türkiye تركيا"),
-    "Egypt": ("country", "egypt مصر"),
-    "Yemen": ("country", "yemen اليمن"),
-    "Libya": ("country", "libya ليبيا"),
-    "Russia": ("country", "russia روسيا"),
-    "China": ("country", "china الصين"),
-    "France": ("country", "france فرنسا"),
-    "Britain": ("country", "britain uk united_kingdom بريطانيا"),
-    "Germany": ("country", "germany ألمانيا المانيا"),
-    "Afghanistan": ("country", "afghanistan أفغانستان افغانستان"),
-    # persons
-    "Sudani": ("person", "sudani al-sudani السوداني"),
-    "Soleimani": ("person", "soleimani suleimani sulaimani سليماني"),
-    "Muhandis": ("person", "muhandis al-muhandis المهندس"),
-    "Sabrina Singh": ("person", "singh سينغ"),
-    "Biden": ("person", "biden بايدن"),
-    "Trump": ("person", "trump ترامب"),
-    "Austin": ("person", "austin أوستن اوستن"),
-    "Blinken": ("person", "blinken بلينكن"),
-    "Netanyahu": ("person", "netanyahu نتنياهو"),
-    "Khamenei": ("person", "khamenei خامنئي"),
-    "Erdogan": ("person", "erdogan أردوغان اردوغان"),
-    "Assad": ("person", "assad الأسد"),
-    # organisations: matched and compared for overlap, never a conflict on their own
-    "ISIS": ("org", "isis isil daesh داعش"),
-    "Pentagon": ("org", "pentagon البنتاغون البنتاجون"),
-    "NATO": ("org", "nato الناتو"),
-    "Hamas": ("org", "hamas حماس"),
-    "Hezbollah": ("org", "hezbollah hizbollah حزب_الله"),
-    "United Nations": ("org", "united_nations الأمم_المتحدة"),
-}
 def display_name(name: str, lang: str) -> str:
     """A canonical entity name as a reader of `lang` writes it: the first Arabic form for "ar"."""
-    if lang == "ar" and name in _ENTITIES:
-        for form in _ENTITIES[name][1].split():
+    if lang == "ar" and name in ENTITIES:
+        for form in ENTITIES[name][1].split():
             if re.search("[\u0600-\u06ff]", form):
                 return form.replace("_", " ")
     return name
 
 
-# Nationality adjectives show a country is spoken of ("القوات الأمريكية" speaks of the US)
-# but never name a rival place: "Iraqi officials" says nothing against "in Syria".
-_NATIONALITIES: dict[str, str] = {
-    "United States": "american americans امريكي امريكيه امريكيين امريكيون اميركي اميركيه اميركيين",
-    "Iraq": "iraqi iraqis عراقي عراقيه عراقيين عراقيون",
-    "Syria": "syrian syrians سوري سوريه سوريين",
-    "Iran": "iranian iranians ايراني ايرانيه ايرانيين",
-    "Israel": "israeli israelis اسرائيلي اسرائيليه اسرائيليين",
-    "Turkey": "turkish تركي تركيه",
-    "Saudi Arabia": "saudi سعودي سعوديه",
-}
 # Kinds that exclude one another: a claim in Erbil and an article in Baghdad disagree.
 _CONFLICTING_KINDS = ("city", "country", "region", "person")
-
-_SINGLE: dict[str, str] = {}
-_MULTI: list[tuple[tuple[str, ...], str]] = []
-for _name, (_kind, _forms) in _ENTITIES.items():
-    for _form in _forms.split():
-        _parts = tuple(normalize(p) for p in _form.split("_"))
-        if len(_parts) == 1:
-            for v in _norm_set(_parts[0]):
-                _SINGLE[v] = _name
-        else:
-            _MULTI.append((_parts, _name))
-            if _parts[0].startswith("ال"):
-                _MULTI.append(((_parts[0][2:],) + _parts[1:], _name))
-_MULTI.sort(key=lambda m: -len(m[0]))
-_NATIONALITY_OF: dict[str, str] = {}
-for _name, _forms in _NATIONALITIES.items():
-    for _f in _forms.split():
-        _NATIONALITY_OF[normalize(_f)] = _name
 
 # Actions with opposites. A claim that says "expand" where the evidence says "end"
 # (and nowhere "expand") names a conflict. Forms are matched as whole tokens after
@@ -222,88 +97,8 @@ for _act, _forms in _ACTIONS.items():
     for _f in _forms.split():
         _ACTION_OF.setdefault(normalize(_f), _act)
 
-# What a quantity counts. Cross-lingual so "5,000 US troops" meets "2500 جندي".
-_UNITS: dict[str, str] = {
-    "troops": "troop troops soldier soldiers personnel forces force servicemen جندي جنود عسكري عسكريين "
-              "قوات قوه مقاتل مقاتلين",
-    "attacks": "attack attacks strike strikes assault assaults هجوم هجمات هجمه غاره غارات ضربه ضربات",
-    "groups": "group groups team teams مجموعه مجموعات فريق فرق",
-    "committees": "committee committees commission لجنه لجان",
-    "rounds": "round rounds جوله جولات",
-    "years": "year years عام اعوام سنه سنوات سنين",
-    "decades": "decade decades عقد عقود",
-    "months": "month months شهر اشهر شهور",
-    "days": "day days يوم ايام",
-    "people": "people person persons killed dead civilians شخص اشخاص قتيل قتلي مدني مدنيين",
-    "percent": "percent % بالمئه بالمائه المئه المائه",
-    "dollars": "dollar dollars $ usd دولار دولارات",
-    "countries": "country countries nation nations دوله دول",
-    "members": "member members عضو اعضاء",
-}
-_UNIT_OF: dict[str, str] = {}
-for _unit, _forms in _UNITS.items():
-    for _f in _forms.split():
-        _UNIT_OF.setdefault(normalize(_f), _unit)
-
-_NUMBER_WORDS: dict[str, int] = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000,
-}
-for _w, _v in {
-    "اثنان اثنين اثنتان اثنتين": 2, "ثلاث ثلاثه": 3, "اربع اربعه": 4, "خمس خمسه": 5,
-    "ست سته": 6, "سبع سبعه": 7, "ثماني ثمانيه ثمان": 8, "تسع تسعه": 9, "عشر عشره": 10,
-    "عشرين عشرون": 20, "ثلاثين ثلاثون": 30, "اربعين اربعون": 40, "خمسين خمسون": 50,
-    "مئه مائه": 100, "الف": 1000,
-}.items():
-    for _f in _w.split():
-        _NUMBER_WORDS[normalize(_f)] = _v
-        _NUMBER_WORDS["ال" + normalize(_f)] = _v
-# "الف" is also a letter name; as a bare word it is a number only next to digits (handled below).
-_MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "الف": 1e3, "الاف": 1e3, "مليون": 1e6,
-                "ملايين": 1e6, "مليار": 1e9, "مليارات": 1e9}
-_APPROX = frozenset({"about", "around", "nearly", "approximately", "roughly", "almost", "some", "approx",
-                     "حوالي", "نحو", "قرابه", "زهاء", "تقريبا", "حواليي", "يقارب", "قرابة"})
-_MORE = frozenset({"more", "over", "above", "exceeding", "اكثر", "يزيد", "يفوق", "اكثرمن"})
-_LESS = frozenset({"less", "fewer", "under", "below", "اقل"})
-_APPROX_TABLE = {w: True for w in _APPROX}
 # Relative tolerance when a side hedges ("about 2,500"): 10% keeps "about 2,400" consistent.
 _APPROX_TOLERANCE = 0.10
-
-_MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-              "october", "november", "december"]
-_MONTH_OF: dict[str, int] = {m: i + 1 for i, m in enumerate(_MONTHS_EN)}
-_MONTH_OF.update({m[:3]: i + 1 for i, m in enumerate(_MONTHS_EN) if m != "may"})
-_MONTH_OF["sept"] = 9
-for _i, _forms in enumerate([
-        "يناير", "فبراير", "مارس", "ابريل إبريل أبريل", "مايو", "يونيو يونيه", "يوليو يوليه",
-        "اغسطس أغسطس", "سبتمبر", "اكتوبر أكتوبر", "نوفمبر", "ديسمبر"]):
-    for _f in _forms.split():
-        _MONTH_OF[normalize(_f)] = _i + 1
-# The Levantine series; two-word names are matched as pairs.
-_MONTH_PAIRS = {("كانون", "الثاني"): 1, ("تشرين", "الاول"): 10, ("تشرين", "الثاني"): 11,
-                ("كانون", "الاول"): 12}
-for _f, _i in {"شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5, "حزيران": 6, "تموز": 7, "ايلول": 9}.items():
-    _MONTH_OF[_f] = _i
-# "آب" (August) is also "father": only a month right after a day number or before a year.
-_AMBIGUOUS_MONTHS = {"اب": 8, "may": 5}
-# "march" is also a verb: it counts as a month only next to a number (see _months).
-
-_WEEKDAYS_EN = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_WEEKDAY_OF: dict[str, int] = {d: i for i, d in enumerate(_WEEKDAYS_EN)}
-for _i, _f in enumerate(["الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد"]):
-    _WEEKDAY_OF[_f] = _i
-WEEKDAY_NAMES = {"en": [d.capitalize() for d in _WEEKDAYS_EN],
-                 "ar": ["الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"]}
-MONTH_NAMES = {"en": [m.capitalize() for m in _MONTHS_EN],
-               "ar": ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
-                      "أكتوبر", "نوفمبر", "ديسمبر"]}
-
-_ORDINALS: dict[str, int] = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
-for _f, _i in {"الاول الاولي اول اولي": 1, "الثاني الثانيه ثاني": 2, "الثالث الثالثه ثالث": 3,
-               "الرابع الرابعه": 4, "الخامس الخامسه": 5}.items():
-    for _w in _f.split():
-        _ORDINALS[_w] = _i
 
 _NEGATIONS = frozenset({"not", "never", "no", "n't", "neither", "nor", "without", "cannot",
                         "لا", "لم", "لن", "ليس", "ليست", "غير", "عدم", "ما", "دون", "بدون", "ولا", "ولم",
@@ -394,53 +189,6 @@ def _us_mentions(text: str) -> bool:
     return bool(re.search(r"\bU\.?S\.?(?=\W|$)(?!\w)", text))
 
 
-def _lookup(table: dict, token: str):
-    for v in _variants(token):
-        if v in table:
-            return table[v]
-    return None
-
-
-def _number_at(toks: list[str], i: int) -> float | None:
-    t = toks[i]
-    if t[0].isdigit():
-        return float(t)
-    return _lookup(_NUMBER_WORDS, t) if t not in ("الف", "الاف") else None
-
-
-def _unit_near(toks: list[str], i: int, j: int) -> str:
-    """The counted noun: first known unit within 3 tokens after the number, else before it
-    (Arabic number words follow their noun: "فرق العمل الثلاث")."""
-    for k in list(range(j, min(len(toks), j + 3))) + list(range(i - 1, max(-1, i - 4), -1)):
-        u = _lookup(_UNIT_OF, toks[k])
-        if u:
-            return u
-        if toks[k] in ("working", "work", "العمل", "عمل", "us", "american", "امريكي", "اميركي", "عراقي"):
-            continue
-    return ""
-
-
-def _qualifier(toks: list[str], i: int) -> str:
-    prev = toks[max(0, i - 3):i]
-    if any(_lookup(_APPROX_TABLE, p) for p in prev) or (i + 1 < len(toks) and toks[i + 1] == "تقريبا"):
-        return "approx"
-    if any(p in _MORE for p in prev):
-        return "more"
-    if any(p in _LESS for p in prev):
-        return "less"
-    return ""
-
-
-def _is_year(toks: list[str], i: int, value: float) -> bool:
-    if not (1900 <= value <= 2100) or "." in toks[i]:
-        return False
-    prev = toks[i - 1] if i else ""
-    if prev in ("in", "since", "of", "year", "عام", "العام", "سنه", "لعام", "منذ", "في", "until", "by") or \
-            _lookup(_MONTH_OF, prev) or prev in _AMBIGUOUS_MONTHS:
-        return True
-    return not _unit_near(toks, i, i + 1)
-
-
 def analyze(text: str) -> Facts:
     """The checkable values of `text` (Arabic or English)."""
     toks = _tokens(text)
@@ -454,39 +202,39 @@ def analyze(text: str) -> Facts:
 
     # months (two-word Levantine names first, so "الأول" is not read as an ordinal)
     for i, t in enumerate(toks):
-        if i + 1 < len(toks) and (_variants(t)[-1], toks[i + 1]) in _MONTH_PAIRS or (t, toks[i + 1] if i + 1 < len(toks) else "") in _MONTH_PAIRS:
-            key = (t, toks[i + 1]) if (t, toks[i + 1]) in _MONTH_PAIRS else (_variants(t)[-1], toks[i + 1])
-            months.append(_MONTH_PAIRS[key])
+        if i + 1 < len(toks) and (variants(t)[-1], toks[i + 1]) in MONTH_PAIRS or (t, toks[i + 1] if i + 1 < len(toks) else "") in MONTH_PAIRS:
+            key = (t, toks[i + 1]) if (t, toks[i + 1]) in MONTH_PAIRS else (variants(t)[-1], toks[i + 1])
+            months.append(MONTH_PAIRS[key])
             used.update({i, i + 1})
     for i, t in enumerate(toks):
         if i in used:
             continue
-        m = _lookup(_MONTH_OF, t)
+        m = lookup(MONTH_OF, t)
         near_number = (i and toks[i - 1][0].isdigit()) or (i + 1 < len(toks) and toks[i + 1][0].isdigit())
         if m and (t not in ("march", "mar") or near_number):
             months.append(m)
             used.add(i)
-        elif t in _AMBIGUOUS_MONTHS and near_number:
-            months.append(_AMBIGUOUS_MONTHS[t])
+        elif t in AMBIGUOUS_MONTHS and near_number:
+            months.append(AMBIGUOUS_MONTHS[t])
             used.add(i)
     # day-of-month: "7 أكتوبر", "October 7", "7 October"
     for i, t in enumerate(toks):
         if i in used or not t.isdigit() or not 1 <= int(t) <= 31:
             continue
         for k in (i + 1, i - 1):
-            if 0 <= k < len(toks) and k in used and (_lookup(_MONTH_OF, toks[k]) or toks[k] in _AMBIGUOUS_MONTHS
-                                                      or (k + 1 < len(toks) and (toks[k], toks[k + 1]) in _MONTH_PAIRS)):
-                month = _lookup(_MONTH_OF, toks[k]) or _AMBIGUOUS_MONTHS.get(toks[k]) or \
-                    _MONTH_PAIRS.get((toks[k], toks[k + 1]))
+            if 0 <= k < len(toks) and k in used and (lookup(MONTH_OF, toks[k]) or toks[k] in AMBIGUOUS_MONTHS
+                                                      or (k + 1 < len(toks) and (toks[k], toks[k + 1]) in MONTH_PAIRS)):
+                month = lookup(MONTH_OF, toks[k]) or AMBIGUOUS_MONTHS.get(toks[k]) or \
+                    MONTH_PAIRS.get((toks[k], toks[k + 1]))
                 dates.append((month, int(t)))
                 used.add(i)
                 break
     for i, t in enumerate(toks):
         if i in used:
             continue
-        w = _lookup(_WEEKDAY_OF, t) if not t.startswith("اثن") else None
-        if w is None and t in _WEEKDAY_OF:
-            w = _WEEKDAY_OF[t]
+        w = lookup(WEEKDAY_OF, t) if not t.startswith("اثن") else None
+        if w is None and t in WEEKDAY_OF:
+            w = WEEKDAY_OF[t]
         if w is not None:
             weekdays.append(w)
             used.add(i)
@@ -496,42 +244,42 @@ def analyze(text: str) -> Facts:
         if i in used:
             i += 1
             continue
-        value = _number_at(toks, i)
+        value = number_at(toks, i)
         if value is None:
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
             # "لأول مرة" / "for the first time" is no ordinal of anything checkable
-            o = _lookup(_ORDINALS, toks[i]) if nxt not in ("مره", "time") else None
+            o = lookup(ORDINALS, toks[i]) if nxt not in ("مره", "time") else None
             if o is not None:
                 ordinals.append(o)
             i += 1
             continue
         j = i + 1
-        if toks[i][0].isdigit() and _is_year(toks, i, value):
+        if toks[i][0].isdigit() and is_year(toks, i, value):
             years.append(int(value))
             i = j
             continue
-        if j < len(toks) and toks[j] in _MULTIPLIERS:
-            value *= _MULTIPLIERS[toks[j]]
+        if j < len(toks) and toks[j] in MULTIPLIERS:
+            value *= MULTIPLIERS[toks[j]]
             j += 1
-        qual = _qualifier(toks, i)
-        start = i - 1 if qual and i and toks[i - 1] not in _MORE | _LESS else i
-        quantities.append(Quantity(value, _unit_near(toks, i, j), qual, " ".join(toks[max(start, 0):j])))
+        qual = qualifier(toks, i)
+        start = i - 1 if qual and i and toks[i - 1] not in MORE | LESS else i
+        quantities.append(Quantity(value, unit_near(toks, i, j), qual, " ".join(toks[max(start, 0):j])))
         i = j
     entities: list[tuple[str, str]] = []
     for i in range(len(toks)):
-        for parts, name in _MULTI:
+        for parts, name in MULTI:
             n = len(parts)
             window = toks[i:i + n]
-            if len(window) == n and window[1:] == list(parts[1:]) and parts[0] in _variants(window[0]):
-                entities.append((_ENTITIES[name][0], name))
-        name = _lookup(_SINGLE, toks[i])
+            if len(window) == n and window[1:] == list(parts[1:]) and parts[0] in variants(window[0]):
+                entities.append((ENTITIES[name][0], name))
+        name = lookup(SINGLE, toks[i])
         if name and toks[i] not in ("us",):
-            entities.append((_ENTITIES[name][0], name))
-        elif _lookup(_NATIONALITY_OF, toks[i]):
-            entities.append(("nationality", _lookup(_NATIONALITY_OF, toks[i])))
+            entities.append((ENTITIES[name][0], name))
+        elif lookup(NATIONALITY_OF, toks[i]):
+            entities.append(("nationality", lookup(NATIONALITY_OF, toks[i])))
     if _us_mentions(text):
         entities.append(("country", "United States"))
-    actions = [a for a in (_lookup(_ACTION_OF, t) for t in toks) if a]
+    actions = [a for a in (lookup(_ACTION_OF, t) for t in toks) if a]
     negations = 0
     for i, t in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
@@ -650,18 +398,6 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
 # before/after cue of a date, so it can refute only when both values fill the same slot.
 # They are kept out of `compare` so the stance model's features stay as they were fitted.
 
-# Nationality adjectives beyond `_NATIONALITIES`, for owners and actors only (not entities,
-# so the fitted features do not move).
-_MORE_OWNERS: dict[str, str] = {
-    "Britain": "british بريطاني بريطانيه بريطانيين", "France": "french فرنسي فرنسيه فرنسيين",
-    "Russia": "russian روسي روسيه روسيين", "Italy": "italian ايطالي ايطاليه ايطاليين",
-    "Germany": "german الماني المانيه المان", "Spain": "spanish اسباني اسبانيه",
-    "Jordan": "jordanian اردني اردنيه", "Kuwait": "kuwaiti كويتي كويتيه",
-}
-_OWNER_OF: dict[str, str] = dict(_NATIONALITY_OF)
-for _name, _forms in _MORE_OWNERS.items():
-    for _f in _forms.split():
-        _OWNER_OF[normalize(_f)] = _name
 # An organisation stands for its country when saying whose spokesperson someone is.
 _ORG_OWNER = {"Pentagon": "United States"}
 # Nouns of a single act with one author ("a US air strike"): a different author is a conflict.
@@ -679,11 +415,11 @@ def _owner_at(toks: list[str], k: int, us: bool) -> str | None:
     t = toks[k]
     if t == "us":
         return "United States" if us else None
-    o = _lookup(_OWNER_OF, t)
+    o = lookup(OWNER_OF, t)
     if o:
         return o
-    name = _lookup(_SINGLE, t)
-    if name and _ENTITIES[name][0] == "country":
+    name = lookup(SINGLE, t)
+    if name and ENTITIES[name][0] == "country":
         return name
     if name in _ORG_OWNER:
         return _ORG_OWNER[name]
@@ -727,7 +463,7 @@ def actors(text: str) -> frozenset[str]:
     toks, us = _tokens(text), _us_mentions(text)
     out = set()
     for i, t in enumerate(toks):
-        if not any(v in _EVENT_NOUNS for v in _variants(t)):
+        if not any(v in _EVENT_NOUNS for v in variants(t)):
             continue
         near = list(range(i + 1, min(len(toks), i + 1 + ACTOR_WINDOW)))
         near += list(range(max(0, i - ACTOR_WINDOW), i))
@@ -753,7 +489,7 @@ def allies(text: str) -> frozenset[str]:
     toks, us = _tokens(text), _us_mentions(text)
     out = set()
     for i, t in enumerate(toks):
-        if not any(v in _ALLY_CUES for v in _variants(t)):
+        if not any(v in _ALLY_CUES for v in variants(t)):
             continue
         # English names the ally before the cue ("Iran-allied") or after "by"/"with"; Arabic
         # after it ("المتحالفة مع إيران"). Not any country nearby: "Saudi-allied groups attacked US forces".
@@ -776,12 +512,12 @@ def affiliations(text: str) -> dict[str, frozenset[str]]:
     "نائبة السكرتير الصحفي للبنتاغون صابرين سينغ" → {"Sabrina Singh": {"United States"}}."""
     toks, us = _tokens(text), _us_mentions(text)
     # a country that carried out an act near the name ("killed in a US air strike") is no employer
-    acts = {k for i, t in enumerate(toks) if any(v in _EVENT_NOUNS for v in _variants(t))
+    acts = {k for i, t in enumerate(toks) if any(v in _EVENT_NOUNS for v in variants(t))
             for k in range(i - ACTOR_WINDOW, i + ACTOR_WINDOW + 1)}
     out: dict[str, set[str]] = {}
     for i, t in enumerate(toks):
-        name = _lookup(_SINGLE, t)
-        if not name or _ENTITIES[name][0] != "person":
+        name = lookup(SINGLE, t)
+        if not name or ENTITIES[name][0] != "person":
             continue
         for k in range(max(0, i - PERSON_WINDOW), min(len(toks), i + PERSON_WINDOW + 1)):
             o = _owner_at(toks, k, us) if k != i and k not in acts else None
@@ -877,10 +613,10 @@ def value_tokens(text: str) -> frozenset[str]:
     months, weekdays, ordinals, places, persons, nationalities)."""
     out = set()
     for t in _tokens(text):
-        if t[0].isdigit() or any(_lookup(tab, t) is not None for tab in
-                                 (_NUMBER_WORDS, _MONTH_OF, _WEEKDAY_OF, _ORDINALS, _SINGLE, _OWNER_OF,
-                                  _APPROX_TABLE)) \
-                or t in ("us", "u", "s") or t in _MULTIPLIERS or t in _MORE or t in _LESS:
+        if t[0].isdigit() or any(lookup(tab, t) is not None for tab in
+                                 (NUMBER_WORDS, MONTH_OF, WEEKDAY_OF, ORDINALS, SINGLE, OWNER_OF,
+                                  APPROX_TABLE)) \
+                or t in ("us", "u", "s") or t in MULTIPLIERS or t in MORE or t in LESS:
             out.add(t)
     return frozenset(out)
 
@@ -895,11 +631,11 @@ def tokens(text: str) -> list[str]:
 
 
 def entity_of(token: str) -> str | None:
-    return _lookup(_SINGLE, token)
+    return lookup(SINGLE, token)
 
 
 def ordinal_of(token: str) -> int | None:
-    return _lookup(_ORDINALS, token)
+    return lookup(ORDINALS, token)
 
 
 # A city that speaks for its country's government ("Washington said", "تتوقع بغداد"): a claim

@@ -8,8 +8,8 @@ language where words allow ("حوالي 2500" → "About 2500", "السبت" →
 in Arabic script. Work happens on words of the original sentence with their matching
 forms (`text.normalize`), so an Arabic answer is an exact slice of the sentence.
 
-The lexicons of numbers, months, weekdays, units and places are shared with
-`factbot.claims`; this module adds the question words, a person/organisation
+The lexicons of numbers, months, weekdays, units and places come from
+`factbot.lexicon` (shared with `factbot.claims`); this module adds the question words, a person/organisation
 gazetteer with English names, and a small glossary of news words used to compare an
 English question with Arabic text.
 """
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from factbot import claims
+from factbot import claims, lexicon
 from factbot.text import language, normalize, stem, terms
 
 
@@ -94,7 +94,7 @@ def question_type(question: str) -> QType:
 def asked_unit(question: str) -> str:
     """What a how-many question counts ("troops", "groups"), "" when unknown."""
     for tok in re.findall(r"[^\W\d_]+", normalize(question)):
-        unit = claims._lookup(claims._UNIT_OF, tok) or claims._lookup(claims._UNIT_OF, _untanween(tok))
+        unit = lexicon.lookup(lexicon.UNIT_OF, tok) or lexicon.lookup(lexicon.UNIT_OF, _untanween(tok))
         if unit:
             return unit
     return ""
@@ -119,8 +119,8 @@ def counted_noun(question: str) -> str:
     for i, tok in enumerate(toks):
         if tok in _COUNT_WORDS:
             for nxt in toks[i + 1:i + 4]:
-                if nxt in _COUNT_WORDS or claims._lookup(claims._NATIONALITY_OF, nxt) or \
-                        claims._lookup(claims._SINGLE, nxt) or nxt in ("us", "of", "the", "يبلغ"):
+                if nxt in _COUNT_WORDS or lexicon.lookup(lexicon.NATIONALITY_OF, nxt) or \
+                        lexicon.lookup(lexicon.SINGLE, nxt) or nxt in ("us", "of", "the", "يبلغ"):
                     continue
                 return stem(_untanween(nxt))
     return ""
@@ -300,27 +300,27 @@ def _quantities(sentence: str, ws: list[Word], lang: str) -> list[tuple[Extracte
     while i < len(ws):
         f = forms[i]
         value = float(f) if re.fullmatch(r"\d+(\.\d+)?", f) else (
-            claims._lookup(claims._NUMBER_WORDS, f) if f not in ("الف", "الاف") else None)
+            lexicon.lookup(lexicon.NUMBER_WORDS, f) if f not in ("الف", "الاف") else None)
         if value is None:
             i += 1
             continue
         j = i + 1
         is_digit = f[0].isdigit()
-        near_month = any(0 <= k < len(ws) and (claims._lookup(claims._MONTH_OF, forms[k]))
+        near_month = any(0 <= k < len(ws) and (lexicon.lookup(lexicon.MONTH_OF, forms[k]))
                          for k in (i - 1, i + 1))
-        if is_digit and (claims._is_year(forms, i, value) or (near_month and value <= 31)):
+        if is_digit and (lexicon.is_year(forms, i, value) or (near_month and value <= 31)):
             i = j
             continue
-        if j < len(ws) and forms[j] in claims._MULTIPLIERS:
-            value *= claims._MULTIPLIERS[forms[j]]
+        if j < len(ws) and forms[j] in lexicon.MULTIPLIERS:
+            value *= lexicon.MULTIPLIERS[forms[j]]
             j += 1
-        qual = claims._qualifier(forms, i)
+        qual = lexicon.qualifier(forms, i)
         start = i
-        if qual and i and forms[i - 1] not in claims._MORE | claims._LESS:
+        if qual and i and forms[i - 1] not in lexicon.MORE | lexicon.LESS:
             start = i - 1
         elif qual in ("more", "less") and i >= 2:
             start = i - 2 if forms[i - 1] in ("من", "than") else i - 1
-        unit = claims._unit_near(forms, i, j)
+        unit = lexicon.unit_near(forms, i, j)
         if lang == "ar":
             display = sentence[ws[start].start:ws[j - 1].end]
         else:
@@ -341,9 +341,9 @@ def _times(sentence: str, ws: list[Word], lang: str) -> list[Extracted]:
         """(month, words it spans) at word k: one-word names or Levantine pairs."""
         if k >= len(forms):
             return None
-        if k + 1 < len(forms) and (forms[k], forms[k + 1]) in claims._MONTH_PAIRS:
-            return claims._MONTH_PAIRS[(forms[k], forms[k + 1])], 2
-        m = claims._lookup(claims._MONTH_OF, forms[k])
+        if k + 1 < len(forms) and (forms[k], forms[k + 1]) in lexicon.MONTH_PAIRS:
+            return lexicon.MONTH_PAIRS[(forms[k], forms[k + 1])], 2
+        m = lexicon.lookup(lexicon.MONTH_OF, forms[k])
         if m and (forms[k] not in ("march", "mar", "may") or
                   (k and forms[k - 1].isdigit()) or (k + 1 < len(forms) and forms[k + 1].isdigit())):
             return m, 1
@@ -376,7 +376,7 @@ def _times(sentence: str, ws: list[Word], lang: str) -> list[Extracted]:
                 year = forms[last + 1] if last + 1 < len(forms) and re.fullmatch(r"(19|20)\d\d", forms[last + 1]) else ""
             if year:
                 last += 1
-            en = f"{int(forms[i])} {claims.MONTH_NAMES['en'][month - 1]}" + (f" {year}" if year else "")
+            en = f"{int(forms[i])} {lexicon.MONTH_NAMES['en'][month - 1]}" + (f" {year}" if year else "")
             emit(i, last, "date", en)
             continue
         mk = month_at(i)
@@ -390,17 +390,17 @@ def _times(sentence: str, ws: list[Word], lang: str) -> list[Extracted]:
             year = forms[last + 1] if last + 1 < len(forms) and re.fullmatch(r"(19|20)\d\d", forms[last + 1]) else ""
             if year:
                 last += 1
-            name = claims.MONTH_NAMES["en"][month - 1]
+            name = lexicon.MONTH_NAMES["en"][month - 1]
             en = " ".join(p for p in (name, day + ("," if day and year else ""), year) if p)
             emit(i, last, "date" if day else ("month" if not year else "month_year"), en)
             continue
-        w = claims._WEEKDAY_OF.get(forms[i])
+        w = lexicon.WEEKDAY_OF.get(forms[i])
         if w is None and not forms[i].startswith("اثن"):
-            w = claims._lookup(claims._WEEKDAY_OF, forms[i])
+            w = lexicon.lookup(lexicon.WEEKDAY_OF, forms[i])
         if w is not None:
-            emit(i, i, "weekday", claims.WEEKDAY_NAMES["en"][w])
+            emit(i, i, "weekday", lexicon.WEEKDAY_NAMES["en"][w])
             continue
-        if re.fullmatch(r"(1[5-9]|20)\d\d", forms[i]) and claims._is_year(forms, i, float(forms[i])):
+        if re.fullmatch(r"(1[5-9]|20)\d\d", forms[i]) and lexicon.is_year(forms, i, float(forms[i])):
             first = i - 1 if i and forms[i - 1] in ("عام", "العام", "سنه", "لعام", "year") else i
             en = forms[i]
             if lang == "ar":
@@ -426,7 +426,7 @@ def _find_names(ws: list[Word]) -> list[tuple[int, int, str]]:
         for key in _NAME_KEYS:
             n = len(key)
             window = forms[i:i + n]
-            if len(window) == n and window[1:] == list(key[1:]) and key[0] in claims._variants(window[0]):
+            if len(window) == n and window[1:] == list(key[1:]) and key[0] in lexicon.variants(window[0]):
                 out.append((i, i + n - 1, _NAMES[" ".join(key)]))
                 used.update(range(i, i + n))
                 break
@@ -440,18 +440,18 @@ def _find_places(ws: list[Word]) -> list[tuple[int, int, str, str]]:
     i = 0
     while i < len(forms):
         hit = None
-        for parts, name in claims._MULTI:
+        for parts, name in lexicon.MULTI:
             n = len(parts)
             window = forms[i:i + n]
-            if len(window) == n and window[1:] == list(parts[1:]) and parts[0] in claims._variants(window[0]):
+            if len(window) == n and window[1:] == list(parts[1:]) and parts[0] in lexicon.variants(window[0]):
                 hit = (i, i + n - 1, name)
                 break
         if hit is None:
-            name = claims._lookup(claims._SINGLE, forms[i])
+            name = lexicon.lookup(lexicon.SINGLE, forms[i])
             if name and forms[i] != "us":
                 hit = (i, i, name)
-        if hit and claims._ENTITIES[hit[2]][0] in ("city", "country", "region"):
-            out.append((*hit, claims._ENTITIES[hit[2]][0]))
+        if hit and lexicon.ENTITIES[hit[2]][0] in ("city", "country", "region"):
+            out.append((*hit, lexicon.ENTITIES[hit[2]][0]))
             i = hit[1] + 1
         else:
             i += 1
@@ -477,7 +477,7 @@ def _mentioned(question: str) -> set[str]:
     names = {name for _, _, name in _find_names(words(question))}
     names |= {name for _, _, name, _ in _find_places(words(question))}
     names |= {name for key, name in _NAMES.items() if name.lower().split()[-1].replace("al-", "") in qn}
-    names |= {n for n in claims._ENTITIES if n.lower() in qn}
+    names |= {n for n in lexicon.ENTITIES if n.lower() in qn}
     return names
 
 
@@ -528,7 +528,7 @@ def _places(question: str, sentence: str, ws: list[Word], lang: str) -> list[Ext
         if first and forms[first - 1] in _LOCATIVES:
             prep = _LOCATIVES[forms[first - 1]]
             first -= 1
-        elif lead.startswith("ب") and lead[1:] and claims._lookup(claims._SINGLE, lead[1:]):
+        elif lead.startswith("ب") and lead[1:] and lexicon.lookup(lexicon.SINGLE, lead[1:]):
             prep = "in"
         if not prep and kind != want:
             continue  # a place named as an actor ("الولايات المتحدة والعراق") is not where something happened

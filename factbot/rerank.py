@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from factbot import claims
+from factbot import lexicon
 from factbot.extract import QUESTION_FILLERS, Extracted, QType, question_terms, support, term_overlap, term_set
 from factbot.linear import LinearModel
 from factbot.text import normalize, terms
@@ -102,7 +102,7 @@ def kind_present(qtype: QType, sentence: str) -> bool:
         return bool(_NUMBER.search(normalize(sentence)))
     if qtype in (QType.DATE, QType.YEAR, QType.MONTH):
         t = normalize(sentence)
-        return bool(_YEAR.search(t)) or any(claims._lookup(claims._MONTH_OF, w) for w in t.split())
+        return bool(_YEAR.search(t)) or any(lexicon.lookup(lexicon.MONTH_OF, w) for w in t.split())
     return False
 
 

@@ -38,7 +38,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from factbot import claims  # noqa: E402
+from factbot import claims, lexicon  # noqa: E402
 from factbot.stance import (  # noqa: E402
     CLASSES, DENSE_NAMES, MODEL_PATH, PAIR_MODEL_PATH, PairModel, StanceModel, ans_similarities, design_matrix,
     pair_features, pair_matrix, pair_vectors_batch, read_ans, stance_report,
@@ -94,7 +94,7 @@ def arcd_sentences(datasets: Path) -> list[tuple[str, list[str]]]:
 def _entity_forms() -> dict[str, list[tuple[str, str]]]:
     """kind -> [(Arabic surface form, canonical)] for places and persons."""
     by_kind: dict[str, list[tuple[str, str]]] = {}
-    for name, (kind, forms) in claims._ENTITIES.items():
+    for name, (kind, forms) in lexicon.ENTITIES.items():
         if kind in ("city", "country", "person"):
             for f in forms.split():
                 if re.search("[\u0600-\u06ff]", f):
@@ -129,7 +129,7 @@ def refutations(sentence: str, rng: random.Random) -> list[tuple[str, str]]:
                             sentence[:m.start(1)] + rng.choice(rivals) + sentence[m.end(1):]))
                 break
     for act in facts.actions:
-        opposite = sorted(claims._OPPOSITES.get(act, ()))
+        opposite = sorted(claims.opposites(act))
         word = _AR_ACTION_WORD.get(act)
         if opposite and word and word in sentence:
             out.append(("action", sentence.replace(word, _AR_ACTION_WORD[rng.choice(opposite)], 1)))
@@ -155,7 +155,7 @@ def english_statement(facts: claims.Facts, edit: str | None, rng: random.Random)
     bits, edited = [], False
     subject = persons[0] if persons else "Officials"
     if edit == "person" and persons:
-        subject = rng.choice([p for p, (k, _) in claims._ENTITIES.items() if k == "person" and p not in persons])
+        subject = rng.choice([p for p, (k, _) in lexicon.ENTITIES.items() if k == "person" and p not in persons])
         edited = True
     if facts.quantities:
         q = facts.quantities[0]
@@ -166,15 +166,15 @@ def english_statement(facts: claims.Facts, edit: str | None, rng: random.Random)
     if places:
         p = places[0]
         if edit == "place":
-            kind = claims._ENTITIES[p][0]
-            p = rng.choice([x for x, (k, _) in claims._ENTITIES.items() if k == kind and x not in places])
+            kind = lexicon.ENTITIES[p][0]
+            p = rng.choice([x for x, (k, _) in lexicon.ENTITIES.items() if k == kind and x not in places])
             edited = True
         bits.append(f"in {p}")
     if facts.weekdays:
         d = facts.weekdays[0]
         if edit == "weekday":
             d, edited = (d + rng.choice([1, 2, 3, 4, 5, 6])) % 7, True
-        bits.append(f"on {claims.WEEKDAY_NAMES['en'][d]}")
+        bits.append(f"on {lexicon.WEEKDAY_NAMES['en'][d]}")
     if facts.years:
         y = facts.years[0]
         if edit == "year":
