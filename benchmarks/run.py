@@ -366,7 +366,7 @@ def stage_stance(b: Bench) -> None:
 def stage_scale(b: Bench) -> None:
     """FactBot.search end to end but for the query embedding (cached beforehand; it costs the
     same at any size): Chroma HNSW + BM25 + fusion + duplicate collapsing, as the store grows;
-    plus its two rankers alone (Chroma nearest; all lexical scores). The lexical index rebuild after
+    plus its two rankers alone (Chroma nearest; all lexical scores). The corpus index rebuild after
     each growth is timed apart. A size at which search fails is recorded with the error."""
     from factbot.pipeline import FactBot
 
@@ -382,7 +382,7 @@ def stage_scale(b: Bench) -> None:
         grow_s[str(total)] = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
         try:
-            bot.search(qs[0], k=5)  # rebuilds the lexical index: timed apart, as a one-off cost
+            bot.search(qs[0], k=5)  # rebuilds the corpus index: timed apart, as a one-off cost
         except Exception as exc:  # the product failing at a size is a finding, not a crash of the bench
             search[str(total)] = None
             b.reasons[f"scale_search_ms.{total}"] = f"FactBot.search fails: {type(exc).__name__}: {exc}"[:300]

@@ -79,7 +79,7 @@ def main() -> int:
 
     ds = load_dataset(args.train)
     docs = [make_document(c.text, name=c.doc_id) for c in ds.contexts]
-    index = R.LexicalIndex.build([s for d in docs for s in sentences_of(d)], ())
+    index = R.CorpusIndex.build([s for d in docs for s in sentences_of(d)], ())
     sents = index.sentences
     print(f"ARCD train: {len(docs)} paragraphs, {len(sents)} citable sentences, {len(ds.items)} questions")
     P = embed([s.text for s in sents], False, args.cache)

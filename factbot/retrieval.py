@@ -139,9 +139,10 @@ def _scores(model: bm25s.BM25 | None, query: list[str], size: int) -> np.ndarray
 
 
 @dataclass
-class LexicalIndex:
-    """BM25 over the citable sentences of the store (words and character trigrams) and over
-    whole documents, plus each sentence's neighbours; rebuilt when the corpus changes."""
+class CorpusIndex:
+    """The corpus in memory for search: BM25 over the citable sentences of the store (words and
+    character trigrams) and over whole documents, each sentence's neighbours, each document's
+    centroid vector and, in small corpora, every sentence vector; rebuilt when the corpus changes."""
 
     sentences: list[Sentence]  # citable, in (doc_id, start) order: a document is a contiguous run
     by_id: dict[str, Sentence]
@@ -159,7 +160,7 @@ class LexicalIndex:
     centroids: np.ndarray | None = None  # row j: normalised mean sentence vector of doc_ids[j]
 
     @classmethod
-    def build(cls, sentences: list[Sentence], signature: tuple) -> "LexicalIndex":
+    def build(cls, sentences: list[Sentence], signature: tuple) -> "CorpusIndex":
         citable = sorted((s for s in sentences if s.role.citable), key=lambda s: (s.doc_id, s.start))
         by_id = {s.sentence_id: s for s in sentences}
         groups: dict[str, list[str]] = {}
@@ -215,19 +216,19 @@ class HybridRetriever:
     def __init__(self, store: SentenceStore, embedder: Embedder, exact_limit: int = EXACT_DENSE_LIMIT) -> None:
         self.store, self.embedder = store, embedder
         self.exact_limit = exact_limit
-        self._index: LexicalIndex | None = None
+        self._index: CorpusIndex | None = None
 
-    def index(self) -> LexicalIndex:
-        """The lexical index, rebuilt only when the committed documents changed
+    def index(self) -> CorpusIndex:
+        """The corpus index, rebuilt only when the committed documents changed
         (checked on each call, so writes by another process are seen too)."""
         signature = tuple(sorted(self.store.document_hashes().items()))
         if self._index is None or self._index.signature != signature:
-            index = LexicalIndex.build(self.store.all_sentences(), signature)
+            index = CorpusIndex.build(self.store.all_sentences(), signature)
             self._read_vectors(index)
             self._index = index
         return self._index
 
-    def _read_vectors(self, index: LexicalIndex) -> None:
+    def _read_vectors(self, index: CorpusIndex) -> None:
         """Each document's centroid and, up to `exact_limit` sentences, every sentence vector
         (for exact dense search), read from the store a page at a time."""
         keep = len(index.sentences) <= self.exact_limit
@@ -279,7 +280,7 @@ class HybridRetriever:
                     float(lexical.words[i])) for i in ranked for s in [index.sentences[i]]]
         return self._in_context(collapse_duplicates(hits, index.group)[:k], qvec, index, cosine)
 
-    def _in_context(self, hits: list[Hit], qvec: np.ndarray, index: LexicalIndex,
+    def _in_context(self, hits: list[Hit], qvec: np.ndarray, index: CorpusIndex,
                     cosine: dict[int, float]) -> list[Hit]:
         """The hits with the query's cosine to their document's centroid and to the sentence
         after them: an answer often sits in the right document next to the sentence that
@@ -291,7 +292,7 @@ class HybridRetriever:
                         next_dense=cosine[j] if j >= 0 else None)
                 for h, i, j in zip(hits, rows, following)]
 
-    def _nearest(self, qvec: np.ndarray, index: LexicalIndex, doc_id: str | None) -> dict[int, float]:
+    def _nearest(self, qvec: np.ndarray, index: CorpusIndex, doc_id: str | None) -> dict[int, float]:
         """Cosine of the CANDIDATES nearest citable sentences (of `doc_id` only, when given), by
         position: exact over the index's vectors when it holds them, else Chroma's HNSW search."""
         if index.vectors is None:
@@ -302,7 +303,7 @@ class HybridRetriever:
         return {int(rows[j]): float(cos[j]) for j in np.argsort(-cos, kind="stable")[:CANDIDATES]}
 
     def _add_cosines(self, cosine: dict[int, float], positions: set[int], qvec: np.ndarray,
-                     index: LexicalIndex) -> None:
+                     index: CorpusIndex) -> None:
         """Cosines of sentences the dense search did not return, from their stored vectors."""
         if index.vectors is not None:
             cosine.update({i: float(index.vectors[i] @ qvec) for i in positions if i not in cosine})

@@ -1,10 +1,10 @@
 """Score-level fusion of dense and lexical evidence: the pure pieces with hand-computed values,
-the lexical index's neighbours and document filter, and the search modes."""
+the corpus index's neighbours and document filter, and the search modes."""
 
 import numpy as np
 import pytest
 
-from factbot.retrieval import (LexicalIndex, SearchMode, candidates, hybrid_scores, lexical_evidence,
+from factbot.retrieval import (CorpusIndex, SearchMode, candidates, hybrid_scores, lexical_evidence,
                                normalised)
 from factbot.text import char_ngrams
 from factbot.types import FactbotError, Role, Sentence
@@ -59,7 +59,7 @@ def test_index_links_neighbours_within_a_document_and_filters_by_document():
     sents = [_sentence("b", 0, "نهر النيل طويل"), _sentence("a", 0, "العنوان", Role.HEADLINE),
              _sentence("a", 10, "شارك المقال", Role.CHROME), _sentence("a", 20, "يبلغ طول النهر 6650 كم"),
              _sentence("b", 20, "يمر النيل في مصر")]
-    index = LexicalIndex.build(sents, ())
+    index = CorpusIndex.build(sents, ())
     # citable only, in (doc, start) order: a-0, a-20, b-0, b-20 (chrome is never indexed)
     assert [s.sentence_id for s in index.sentences] == ["a-0", "a-20", "b-0", "b-20"]
     assert index.previous.tolist() == [-1, 0, -1, 2] and index.following.tolist() == [1, -1, 3, -1]

@@ -39,7 +39,7 @@ BUNDLED_SETS = ("questions.jsonl", "claims.jsonl")  # under evalsets/
 
 class SerialBot:
     """The bot, one call at a time. The app serves several requests at once, and neither the
-    embedder's C engine nor the lexical index rebuild is known to be thread-safe."""
+    embedder's C engine nor the corpus index rebuild is known to be thread-safe."""
 
     def __init__(self, bot) -> None:
         self._bot, self._lock = bot, threading.RLock()
