@@ -19,7 +19,7 @@ the Nile. It is 6,650 km long."). The constants were fitted on ARCD *train* with
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import bm25s
@@ -276,9 +276,9 @@ class HybridRetriever:
             scores = hybrid_scores(positions, cosine, lexical.evidence, index.previous, floor)
         self._add_cosines(cosine, set(scores), qvec, index)
         ranked = sorted(scores, key=lambda i: (-scores[i], -cosine.get(i, 0.0), index.sentences[i].sentence_id))
-        hits = [Hit(s.doc_id, s.sentence_id, s.start, s.end, s.text, scores[i], cosine.get(i, 0.0),
-                    float(lexical.words[i])) for i in ranked for s in [index.sentences[i]]]
-        return self._in_context(collapse_duplicates(hits, index.group)[:k], qvec, index, cosine)
+        hits = (Hit(s.doc_id, s.sentence_id, s.start, s.end, s.text, scores[i], cosine.get(i, 0.0),
+                    float(lexical.words[i])) for i in ranked for s in [index.sentences[i]])
+        return self._in_context(collapse_duplicates(hits, index.group, k), qvec, index, cosine)
 
     def _in_context(self, hits: list[Hit], qvec: np.ndarray, index: CorpusIndex,
                     cosine: dict[int, float]) -> list[Hit]:
@@ -313,12 +313,16 @@ class HybridRetriever:
             cosine[index.position[sid]] = float(vec @ qvec)
 
 
-def collapse_duplicates(hits: Sequence[Hit], group: dict[str, tuple[str, ...]]) -> list[Hit]:
-    """Keep the best-ranked hit of each linked group; it lists the group's other places
-    in `duplicates`, so an answer shows both places without stating the fact twice."""
+def collapse_duplicates(hits: Iterable[Hit], group: dict[str, tuple[str, ...]], k: int | None = None) -> list[Hit]:
+    """Keep the best-ranked hit of each linked group, the first `k` groups (all by default); it
+    lists the group's other places in `duplicates`, so an answer shows both places without
+    stating the fact twice."""
     kept: dict[tuple[str, ...], Hit] = {}
     for h in hits:
+        if k is not None and len(kept) >= k:
+            break
         members = group.get(h.sentence_id, (h.sentence_id,))
         if members not in kept:
-            kept[members] = replace(h, duplicates=tuple(m for m in members if m != h.sentence_id))
+            others = tuple(m for m in members if m != h.sentence_id)
+            kept[members] = replace(h, duplicates=others) if others else h
     return list(kept.values())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # --- matching form ----------------------------------------------------------
 
@@ -111,7 +112,14 @@ def is_stopword(token: str) -> bool:
 
 def terms(text: str) -> list[str]:
     """Stemmed content tokens: what BM25 indexes and lexical overlap compares."""
-    return [stem(t) for t in tokens(text) if not is_stopword(t)]
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=32768)
+def _terms(text: str) -> tuple[str, ...]:
+    # cached: `ask` compares the same retrieved sentences with the question in several ways
+    # (overlap, bigrams, coverage, novelty), and the same sentences come back for every question
+    return tuple(stem(t) for t in tokens(text) if not is_stopword(t))
 
 
 def char_ngrams(text: str, n: int = 3) -> list[str]:
