@@ -189,6 +189,7 @@ def _us_mentions(text: str) -> bool:
     return bool(re.search(r"\bU\.?S\.?(?=\W|$)(?!\w)", text))
 
 
+@lru_cache(maxsize=8192)  # the same retrieved sentences meet every claim; Facts is immutable
 def analyze(text: str) -> Facts:
     """The checkable values of `text` (Arabic or English)."""
     toks = _tokens(text)

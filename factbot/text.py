@@ -38,6 +38,7 @@ def strip_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+@lru_cache(maxsize=32768)  # every module compares the same sentences in this form, again and again
 def normalize(text: str) -> str:
     """The matching form: NFKC, no diacritics/tatweel/invisibles, unified letters,
     ASCII digits, no thousands separators, lower case, single spaces."""
