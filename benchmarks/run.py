@@ -365,9 +365,10 @@ def stage_stance(b: Bench) -> None:
 
 def stage_scale(b: Bench) -> None:
     """FactBot.search end to end but for the query embedding (cached beforehand; it costs the
-    same at any size): Chroma HNSW + BM25 + fusion + duplicate collapsing, as the store grows;
-    plus its two rankers alone (Chroma nearest; all lexical scores). The corpus index rebuild after
-    each growth is timed apart. A size at which search fails is recorded with the error."""
+    same at any size): dense search (exact up to retrieval.EXACT_DENSE_LIMIT sentences, Chroma
+    HNSW above) + BM25 + fusion + duplicate collapsing, as the store grows; plus Chroma's nearest
+    query and all lexical scores alone. The corpus index rebuild after each growth (which reads
+    the stored vectors) is timed apart. A size at which search fails is recorded with the error."""
     from factbot.pipeline import FactBot
 
     bot = FactBot.open(home=b.work / "scale", embedder=b.embedder, collection="bench-scale")
