@@ -8,8 +8,8 @@ language where words allow ("حوالي 2500" → "About 2500", "السبت" →
 in Arabic script. Work happens on words of the original sentence with their matching
 forms (`text.normalize`), so an Arabic answer is an exact slice of the sentence.
 
-The lexicons of numbers, months, weekdays, units and places come from
-`factbot.lexicon` (shared with `factbot.claims`); this module adds the question words, a person/organisation
+The lexicons of numbers, months, weekdays, units and places come from `factbot.lexicon`
+(shared with `factbot.claims`); this module adds the question words, a person/organisation
 gazetteer with English names, and a small glossary of news words used to compare an
 English question with Arabic text.
 """
