@@ -22,10 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from factbot import claims, lexicon
-from factbot.extract import (SUPPORT_WINDOW, Extracted, QType, counted_noun, is_future, question_terms, support,
-                             term_overlap, words)
+from factbot.extract import (Extracted, QType, counted_noun, is_future, question_terms, stems_near, support,
+                             term_overlap)
 from factbot.linear import LinearModel
-from factbot.text import language, normalize, stem, terms
+from factbot.text import language, normalize, terms
 from factbot.types import Hit
 
 MODEL_PATH = Path(__file__).parent / "models" / "abstain.json"
@@ -114,13 +114,7 @@ def terms_missing(question: str, sentence: str, value: Extracted | None) -> int:
     qterms = question_terms(question)
     if _language(question) != _language(sentence):
         qterms = tuple(alts for alts in qterms if len(alts) > 1 or any(t.isdigit() for t in alts))
-    if value is not None:
-        ws = words(sentence)
-        inside = [i for i, w in enumerate(ws) if w.start >= value.start and w.end <= value.end] or [0]
-        lo, hi = max(0, inside[0] - SUPPORT_WINDOW), min(len(ws), inside[-1] + SUPPORT_WINDOW + 1)
-        near = {stem(t) for w in ws[lo:hi] for t in terms(w.form)}
-    else:
-        near = set(terms(sentence))
+    near = stems_near(sentence, value) if value is not None else set(terms(sentence))
     return sum(1 for alts in qterms if not alts & near)
 
 

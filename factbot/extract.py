@@ -636,9 +636,7 @@ def _about_excluded(sentence: str, value: "Extracted", excluded: frozenset[str])
     """Is the value said of an excluded group: an excluded term within EXCLUDED_WINDOW words
     of it, not itself negated in the sentence ("غير الأمريكية" answers "non-American")?"""
     ws = words(sentence)
-    inside = [i for i, w in enumerate(ws) if w.start >= value.start and w.end <= value.end] or [0]
-    lo, hi = max(0, inside[0] - EXCLUDED_WINDOW), min(len(ws), inside[-1] + EXCLUDED_WINDOW + 1)
-    for i in range(lo, hi):
+    for i in window(ws, value, EXCLUDED_WINDOW):
         negated = i > 0 and bool(set(terms(ws[i - 1].form)) & _NEGATORS)
         if not negated and any(stem(t) in excluded for t in terms(ws[i].form)):
             return True
@@ -686,11 +684,21 @@ def support(question: str, sentence: str, value: Extracted) -> float:
     qterms = question_terms(question)
     if not qterms:
         return 0.0
-    ws = words(sentence)
-    inside = [i for i, w in enumerate(ws) if w.start >= value.start and w.end <= value.end] or [0]
-    lo, hi = max(0, inside[0] - SUPPORT_WINDOW), min(len(ws), inside[-1] + SUPPORT_WINDOW + 1)
-    near = {stem(t) for w in ws[lo:hi] for t in terms(w.form)}
+    near = stems_near(sentence, value)
     return sum(1 for alternatives in qterms if alternatives & near) / len(qterms)
+
+
+def window(ws: tuple[Word, ...], value: "Extracted", width: int) -> range:
+    """Positions of the words within `width` words of the value, its own included."""
+    inside = [i for i, w in enumerate(ws) if w.start >= value.start and w.end <= value.end] or [0]
+    return range(max(0, inside[0] - width), min(len(ws), inside[-1] + width + 1))
+
+
+@lru_cache(maxsize=16384)
+def stems_near(sentence: str, value: "Extracted", width: int = SUPPORT_WINDOW) -> frozenset[str]:
+    """The stems of the words within `width` words of the value: what says what it is."""
+    ws = words(sentence)
+    return frozenset(stem(t) for i in window(ws, value, width) for t in terms(ws[i].form))
 
 
 def extract(question: str, sentence: str, qtype: QType | None = None, lang: str | None = None) -> Extracted | None:
