@@ -132,14 +132,36 @@ def _rounded(a) -> list[float]:
 
 
 @dataclass(frozen=True)
-class StanceModel:
-    """Standardise the dense part, then a linear softmax over CLASSES."""
+class _Softmax:
+    """A standardised linear softmax over CLASSES, as both model files keep it."""
 
     mean: np.ndarray
     scale: np.ndarray
-    coef: np.ndarray        # (3, len(DENSE_NAMES) + HASH_BUCKETS)
+    coef: np.ndarray        # (3, n_columns)
     intercept: np.ndarray   # (3,)
     meta: dict
+
+    def _json(self, **header) -> str:
+        return json.dumps({
+            **header, "classes": [c.value for c in CLASSES],
+            "mean": _rounded(self.mean), "scale": _rounded(self.scale), "intercept": _rounded(self.intercept),
+            "coef": [_rounded(row) for row in self.coef], "meta": self.meta,
+        }, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+    @classmethod
+    def _from_json(cls, text: str, expected: dict, what: str):
+        """The model in `text`, after checking its header against `expected`."""
+        d = json.loads(text)
+        if any(d.get(k) != v for k, v in expected.items()):
+            raise ValueError(f"{what} was fitted on different features; rerun scripts/train_stance.py")
+        return cls(np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]),
+                   np.array(d["intercept"]), d.get("meta", {}))
+
+
+@dataclass(frozen=True)
+class StanceModel(_Softmax):
+    """Standardise the dense part, then a linear softmax over CLASSES (coef: 3 x
+    (len(DENSE_NAMES) + HASH_BUCKETS))."""
 
     def scores(self, x: np.ndarray) -> np.ndarray:
         x = np.array(x, dtype=np.float64, copy=True)
@@ -152,24 +174,11 @@ class StanceModel:
         return self.scores(design_matrix(feats))
 
     def to_json(self) -> str:
-        return json.dumps({
-            "format": "factbot-stance-v1",
-            "classes": [c.value for c in CLASSES],
-            "dense_names": list(DENSE_NAMES),
-            "hash_buckets": HASH_BUCKETS,
-            "mean": _rounded(self.mean), "scale": _rounded(self.scale),
-            "intercept": _rounded(self.intercept),
-            "coef": [_rounded(row) for row in self.coef],
-            "meta": self.meta,
-        }, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+        return self._json(format="factbot-stance-v1", dense_names=list(DENSE_NAMES), hash_buckets=HASH_BUCKETS)
 
     @classmethod
     def from_json(cls, text: str) -> "StanceModel":
-        d = json.loads(text)
-        if d.get("dense_names") != list(DENSE_NAMES) or d.get("hash_buckets") != HASH_BUCKETS:
-            raise ValueError("stance model was fitted on different features; rerun scripts/train_stance.py")
-        return cls(np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]),
-                   np.array(d["intercept"]), d.get("meta", {}))
+        return cls._from_json(text, {"dense_names": list(DENSE_NAMES), "hash_buckets": HASH_BUCKETS}, "stance model")
 
 
 @lru_cache(maxsize=4)
@@ -252,15 +261,13 @@ def pair_matrix(feats: Sequence[PairFeatures], vectors: Sequence[PairVectors]) -
     return np.vstack([pair_row(f, v) for f, v in zip(feats, vectors)])
 
 
-@dataclass(frozen=True)
-class PairModel:
-    """Standardise every column, then a linear softmax over CLASSES."""
+_PAIR_HEADER = {"format": "factbot-stance-pair-v1", "dense_names": list(DENSE_NAMES),
+                "extra_names": list(PAIR_EXTRA_NAMES), "blocks": list(PAIR_BLOCKS)}
 
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray        # (3, n_columns)
-    intercept: np.ndarray   # (3,)
-    meta: dict
+
+@dataclass(frozen=True)
+class PairModel(_Softmax):
+    """Standardise every column, then a linear softmax over CLASSES."""
 
     def scores(self, x: np.ndarray) -> np.ndarray:
         return _softmax(((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ self.coef.T + self.intercept)
@@ -274,24 +281,12 @@ class PairModel:
         return embedder is not None and getattr(embedder, "name", "") == self.meta.get("embedder")
 
     def to_json(self) -> str:
-        return json.dumps({
-            "format": "factbot-stance-pair-v1",
-            "classes": [c.value for c in CLASSES],
-            "dense_names": list(DENSE_NAMES), "extra_names": list(PAIR_EXTRA_NAMES),
-            "blocks": list(PAIR_BLOCKS), "dim": int((len(self.mean) - len(DENSE_NAMES) - len(PAIR_EXTRA_NAMES))
-                                                   // len(PAIR_BLOCKS)),
-            "mean": _rounded(self.mean), "scale": _rounded(self.scale), "intercept": _rounded(self.intercept),
-            "coef": [_rounded(row) for row in self.coef], "meta": self.meta,
-        }, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+        dim = (len(self.mean) - len(DENSE_NAMES) - len(PAIR_EXTRA_NAMES)) // len(PAIR_BLOCKS)
+        return self._json(**_PAIR_HEADER, dim=int(dim))
 
     @classmethod
     def from_json(cls, text: str) -> "PairModel":
-        d = json.loads(text)
-        if (d.get("format") != "factbot-stance-pair-v1" or d.get("dense_names") != list(DENSE_NAMES)
-                or d.get("extra_names") != list(PAIR_EXTRA_NAMES) or d.get("blocks") != list(PAIR_BLOCKS)):
-            raise ValueError("stance pair model was fitted on different features; rerun scripts/train_stance.py")
-        return cls(np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]),
-                   np.array(d["intercept"]), d.get("meta", {}))
+        return cls._from_json(text, _PAIR_HEADER, "stance pair model")
 
 
 @lru_cache(maxsize=4)
