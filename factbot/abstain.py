@@ -80,13 +80,24 @@ def _entity_names(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
+# "according to Sudani's office", "بحسب البيان": who says it, not what is asked about. The
+# answering sentence often leaves the speaker to the one before it ("وأضافت أن …": "she added").
+_ATTRIBUTION = re.compile(r"(?i:\baccording to\b|\bas (?:said|stated|reported) by\b)[^,.;?!]*"
+                          r"|(?:وفق[اًٌ]*|طبق[اًٌ]*|بحسب|(?<!\S)حسب|نقل[اًٌ]* عن)\s[^,.;?!،؛؟]*")
+
+
+def asked_names(question: str) -> frozenset[str]:
+    """The names the question asks about: those of an attribution clause left out."""
+    return _entity_names(_ATTRIBUTION.sub(" ", question))
+
+
 def features(question: str, hits: Sequence[Hit], chosen: int, qtype: QType, value: Extracted | None,
              rerank_scores: Sequence[float] = ()) -> Features:
     """Features of answering `question` with `hits[chosen]` and the value extracted from it;
     `rerank_scores` are the reranker's scores of the candidates (no margin without them)."""
     hit = hits[chosen]
     others = [h.dense for i, h in enumerate(hits) if i != chosen]
-    q_names = _entity_names(question)
+    q_names = asked_names(question)
     missing = len(q_names - _entity_names(hit.text)) / len(q_names) if q_names else 0.0
     return Features((
         hit.dense,

@@ -259,12 +259,31 @@ def glossary() -> dict[str, frozenset[str]]:
     return {stem(normalize(en)): frozenset(stem(t) for t in terms(ar)) for en, ar in _GLOSSARY_SRC.items()}
 
 
+# The noun naming the kind of place asked for ("which Iraqi city", "في أي مدينة") is no word the
+# answering sentence must hold: it says "in Baghdad", not "in the city of Baghdad". (A time's
+# noun stays: "في عام 2014" holds it.)
+_KIND_NOUNS = "city|town|country|place|location|capital|province|region|airport"
+_AR_KIND_NOUNS = "مدينه|بلد|دوله|مكان|منطقه|محافظه"
+# up to two words between "which" and that noun ("which Iraqi province"), none an auxiliary
+# ("what did the city council say" names no kind of answer)
+_MODIFIERS = r"(?:(?!(?:is|are|was|were|did|do|does|will|would|can|could|should|has|have|had) )\w+ ){0,2}?"
+_ANSWER_KIND = re.compile(rf"\b((?:which|what) {_MODIFIERS})(?:{_KIND_NOUNS})\b"
+                          rf"|((?:^|\s)(?:اي|ايه) )(?:{_AR_KIND_NOUNS})(?=\s|$)")
+
+
+def without_answer_kind(question: str) -> str:
+    """The question's matching form without the noun that names the kind of answer asked for."""
+    return _ANSWER_KIND.sub(lambda m: m.group(1) or m.group(2), normalize(question))
+
+
 @lru_cache(maxsize=4096)
 def question_terms(question: str) -> tuple[frozenset[str], ...]:
     """Each content term of the question as the set of stems that would match it in a
-    sentence: itself, plus Arabic translations for an English term the glossary knows."""
+    sentence: itself, plus Arabic translations for an English term the glossary knows. The
+    noun naming the kind of answer ("which city") is left out."""
     gloss = glossary() if language(question) == "en" else {}
-    return tuple(frozenset({t}) | gloss.get(t, frozenset()) for t in terms(question) if t not in QUESTION_FILLERS)
+    return tuple(frozenset({t}) | gloss.get(t, frozenset())
+                 for t in terms(without_answer_kind(question)) if t not in QUESTION_FILLERS)
 
 
 @lru_cache(maxsize=16384)

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from factbot.abstain import FEATURE_NAMES, AbstainModel, features, load_model
+from factbot.abstain import FEATURE_NAMES, AbstainModel, asked_names, features, load_model
 from factbot.answer import Answerer
 from factbot.extract import QType, extract
 from factbot.rerank import FEATURE_NAMES as RERANK_FEATURES, RerankModel
@@ -117,6 +117,17 @@ def test_measure_missing_terms_missing_and_margin():
     f = features("كم عدد الهجمات؟", _hits(), 1, QType.COUNT, None, rerank_scores=(2.0, 1.5)).as_dict()
     assert f["measure_missing"] == 1.0 and f["typed_found"] == 0.0
     assert f["rerank_margin"] == -0.5  # the second hit scored 0.5 below the first
+
+
+@pytest.mark.parametrize("question, names", [
+    # the office that says it is no name the answering sentence must hold ("وأضافت أن …")
+    ("When will the mission end, according to Sudani's office?", set()),
+    ("متى تنتهي المهمة بحسب مكتب السوداني؟", set()),
+    ("When will the mission end, Sudani's office says?", {"Sudani"}),
+    ("وفقاً للبيان، ماذا قال السوداني؟", {"Sudani"}),  # the clause ends at the comma
+])
+def test_names_of_an_attribution_clause_are_not_asked_about(question, names):
+    assert asked_names(question) == names
 
 
 def test_shipped_model_loads_with_the_current_features():

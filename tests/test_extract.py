@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from factbot.extract import (QType, asked_owners, asked_unit, excluded_terms, extract, extract_all, question_type, term_overlap,
-                             words)
+from factbot.extract import (QType, asked_owners, asked_unit, excluded_terms, extract, extract_all, question_terms,
+                             question_type, term_overlap, words)
 from factbot.text import split_sentences
 
 from conftest import ARTICLE
@@ -189,3 +189,15 @@ def test_term_overlap_crosses_languages_through_the_glossary():
     # the strike sentence has أمريكية, قوات (forces, a translation of "troops") and العراق: 3/4
     assert term_overlap("How many US troops remain in Iraq?", STRIKE) == 0.75
     assert term_overlap("?", TROOPS) == 0.0
+
+
+@pytest.mark.parametrize("question, kept", [
+    # the noun naming the kind of place asked for is no term: the sentence says "in Baghdad"
+    ("In which Iraqi province are US troops based?", ["iraqi", "us", "troop", "based"]),
+    ("في أي مدينة عقد الاجتماع؟", ["عقد", "اجتماع"]),
+    # a time's noun stays ("في عام 2014"), and so does a noun after an auxiliary
+    ("في أي عام تأسس التحالف؟", ["عام", "تاسس", "تحالف"]),
+    ("What did the city council say?", ["city", "council"]),
+])
+def test_question_terms_leave_out_the_kind_of_place_asked_for(question, kept):
+    assert [sorted(alts)[0] for alts in question_terms(question)] == kept
