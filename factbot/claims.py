@@ -163,6 +163,8 @@ class Conflict:
     claim: str      # the claim's value, display form
     evidence: str   # the evidence's value, display form
     key: str = field(default="", compare=False)  # the claim value's identity, shared with `Match.key`
+    quoted: bool = field(default=False, compare=False)  # a negation's values are the words it is about,
+    #                                                     not the bare "not" / "affirmed"
 
 
 @dataclass(frozen=True)

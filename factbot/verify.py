@@ -155,7 +155,7 @@ def _quoted(k: claims.Conflict, claim: str, evidence: str) -> claims.Conflict:
     if k.kind != "negation":
         return k
     values = negation_values(claim, evidence)
-    return replace(k, claim=values[0], evidence=values[1]) if values else k
+    return replace(k, claim=values[0], evidence=values[1], quoted=True) if values else k
 
 
 def _near(evidence: str, test) -> frozenset[str]:
@@ -383,8 +383,7 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
         k = min(ks, key=lambda j: j.kind not in SELF_RELEVANT_KINDS)
         c = comparisons[i]
         if k.kind == "negation":
-            quoted = k.claim != "not"  # `compare` put the words in; a bare Conflict has none
-            reason = (text["negation"].format(c=k.claim, e=k.evidence, n=i + 1) if quoted
+            reason = (text["negation"].format(c=k.claim, e=k.evidence, n=i + 1) if k.quoted
                       else text["denies"].format(n=i + 1))
         else:
             reason = text["says"].format(c=_display(k.claim, k.kind, lang), e=_display(k.evidence, k.kind, lang),

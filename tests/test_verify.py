@@ -49,6 +49,14 @@ def test_arabic_reason_names_places_in_arabic():
         "the claim says Erbil; the article says Baghdad [1]"
 
 
+def test_a_negation_reason_quotes_its_words_only_when_it_has_them():
+    bare = Conflict("negation", "not", "affirmed", "negation")
+    assert aggregate([comp(conflicts=[bare])], [], "en").reason == "the claim denies what the article states [1]"
+    quoted = Conflict("negation", "had not agreed", "اتفقت", "negation", quoted=True)
+    assert aggregate([comp(conflicts=[quoted])], [], "en").reason == \
+        "the claim says “had not agreed”; the article says “اتفقت” [1]"
+
+
 def test_conflict_in_irrelevant_sentence_does_not_refute():
     agg = aggregate([comp(relevant=False, conflicts=[TROOPS_5000])], ["number:troops:5000"], "en")
     assert agg.label is Label.NOT_ENOUGH_INFO
