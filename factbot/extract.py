@@ -272,7 +272,7 @@ _ANSWER_KIND = re.compile(rf"\b((?:which|what) {_MODIFIERS})(?:{_KIND_NOUNS})\b"
 
 
 def without_answer_kind(question: str) -> str:
-    """The question's matching form without the noun that names the kind of answer asked for."""
+    """The question's matching form without the noun naming the kind of place asked for."""
     return _ANSWER_KIND.sub(lambda m: m.group(1) or m.group(2), normalize(question))
 
 
@@ -280,7 +280,7 @@ def without_answer_kind(question: str) -> str:
 def question_terms(question: str) -> tuple[frozenset[str], ...]:
     """Each content term of the question as the set of stems that would match it in a
     sentence: itself, plus Arabic translations for an English term the glossary knows. The
-    noun naming the kind of answer ("which city") is left out."""
+    noun naming the kind of place asked for ("which city") is left out."""
     gloss = glossary() if language(question) == "en" else {}
     return tuple(frozenset({t}) | gloss.get(t, frozenset())
                  for t in terms(without_answer_kind(question)) if t not in QUESTION_FILLERS)
