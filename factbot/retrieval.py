@@ -298,9 +298,12 @@ class HybridRetriever:
         if index.vectors is None:
             return {index.position[sid]: cos for sid, cos in self.store.nearest(qvec, CANDIDATES, doc_id)
                     if sid in index.position}
-        rows = np.flatnonzero(index.in_document(doc_id)) if doc_id else np.arange(len(index.sentences))
-        cos = index.vectors[rows] @ qvec
-        return {int(rows[j]): float(cos[j]) for j in np.argsort(-cos, kind="stable")[:CANDIDATES]}
+        keep = np.flatnonzero(index.in_document(doc_id)) if doc_id else None
+        # the whole matrix as it is: indexing it by every row would copy it (~8 ms at 30k)
+        cos = index.vectors @ qvec if keep is None else index.vectors[keep] @ qvec
+        best = np.argsort(-cos, kind="stable")[:CANDIDATES]
+        rows = best if keep is None else keep[best]
+        return {int(i): float(c) for i, c in zip(rows, cos[best])}
 
     def _add_cosines(self, cosine: dict[int, float], positions: set[int], qvec: np.ndarray,
                      index: CorpusIndex) -> None:
