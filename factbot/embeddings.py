@@ -67,7 +67,7 @@ def _cached(embedder: Embedder, text: str, query: bool) -> np.ndarray:
     return v
 
 
-def clear_query_cache() -> None:
+def clear_vector_cache() -> None:
     """Forget every cached vector (benchmarks time queries that pay for their embedding)."""
     _cached.cache_clear()
 
