@@ -23,9 +23,9 @@ from pathlib import Path
 
 from factbot import claims, lexicon
 from factbot.extract import (Extracted, QType, counted_noun, is_future, question_terms, stems_near, support,
-                             term_overlap)
+                             term_overlap, term_set)
 from factbot.linear import LinearModel
-from factbot.text import language, normalize, terms
+from factbot.text import language, normalize
 from factbot.types import Hit
 
 MODEL_PATH = Path(__file__).parent / "models" / "abstain.json"
@@ -125,7 +125,7 @@ def terms_missing(question: str, sentence: str, value: Extracted | None) -> int:
     qterms = question_terms(question)
     if _language(question) != _language(sentence):
         qterms = tuple(alts for alts in qterms if len(alts) > 1 or any(t.isdigit() for t in alts))
-    near = stems_near(sentence, value) if value is not None else set(terms(sentence))
+    near = stems_near(sentence, value) if value is not None else term_set(sentence)
     return sum(1 for alts in qterms if not alts & near)
 
 
