@@ -279,8 +279,8 @@ def stage_ask(b: Bench) -> None:
 
 def stage_check(b: Bench) -> None:
     if (why := module_missing("factbot.verify")):
-        for field in GUARDED["check"]:
-            b.null(field, why)
+        for name in GUARDED["check"]:
+            b.null(name, why)
         return
     bot = b.bot()
     # Claims about the indexed corpus: its own statements of 6-40 words (the whole path runs:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTICLE, CORPUS, ROOT, load_script
+from conftest import CORPUS, ROOT, load_script
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ARTICLE, CORPUS, ROOT
+from tests.conftest import ARTICLE, ROOT
 
 
 def factbot(*args, home, check=True, env=None):

@@ -5,7 +5,7 @@ import pytest
 from factbot.pipeline import FactBot
 from factbot.retrieval import HybridRetriever, collapse_duplicates, rrf
 from factbot.types import FactbotError, Hit
-from tests.conftest import ARTICLE, CORPUS
+from tests.conftest import CORPUS
 
 TROOPS = "حوالي 2500 جندي أمريكي"
 
