@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from factbot.text import normalize
+from factbot.text.matching import normalize
 
 RECALL_AT = (1, 3, 5, 10)  # the cut-offs reported; 10 is also the depth each search returns
 

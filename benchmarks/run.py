@@ -130,7 +130,7 @@ class Bench:
 
     @property
     def embedder(self):
-        from factbot.embeddings import load_embedder
+        from factbot.index.embeddings import load_embedder
 
         return load_embedder(self.embedder_spec)
 
@@ -157,7 +157,7 @@ class Bench:
     def corpus_dir(self) -> Path:
         """The benchmark corpus as files: the ARCD test paragraphs, one document each, text
         verbatim (as `factbot eval` indexes a SQuAD file), else the bundled corpus. Named as
-        `factbot.arcd` names them, so its answer benchmark finds them already indexed."""
+        `factbot.evaluate.arcd` names them, so its answer benchmark finds them already indexed."""
         if self._corpus_dir is None:
             ds = self.arcd()
             if ds is None:
@@ -165,7 +165,7 @@ class Bench:
             else:
                 d = self.work / "arcd-corpus"
                 d.mkdir(parents=True, exist_ok=True)
-                for c in ds.contexts:  # squad-003-01 -> arcd-003-01, factbot.arcd's id for it
+                for c in ds.contexts:  # squad-003-01 -> arcd-003-01, factbot.evaluate.arcd's id for it
                     (d / f"{c.doc_id.replace('squad-', 'arcd-', 1)}.txt").write_text(c.text, encoding="utf-8")
                 self._corpus_dir = d
         return self._corpus_dir
@@ -197,7 +197,7 @@ class Bench:
 
 def stage_ingest(b: Bench) -> None:
     """Ingest throughput against the bare embedder on the very texts ingest embeds."""
-    from factbot.documents import find_files, read_document, sentences_of
+    from factbot.ingest.documents import find_files, read_document, sentences_of
     from factbot.pipeline import FactBot
 
     docs = [read_document(f) for f in find_files([b.corpus_dir()])]
@@ -243,7 +243,7 @@ def _latency(b: Bench, call: Callable[[str], object], items: list[str], prefix: 
     warm, timed_items = items[:b.sizes.warmup_queries], items[b.sizes.warmup_queries:]
     for q in warm:
         call(q)
-    from factbot.embeddings import clear_vector_cache
+    from factbot.index.embeddings import clear_vector_cache
 
     clear_vector_cache()  # texts are embedded once per process; timed calls must pay for it
     seconds = timed(call, timed_items[:b.sizes.latency_queries])
@@ -268,7 +268,7 @@ def stage_search(b: Bench) -> None:
 
 
 def stage_ask(b: Bench) -> None:
-    if (why := module_missing("factbot.answer")):
+    if (why := module_missing("factbot.ask.answerer")):
         b.null("ask_p50_ms", why), b.null("ask_p95_ms", why)
         return
     bot = b.bot()
@@ -278,7 +278,7 @@ def stage_ask(b: Bench) -> None:
 
 
 def stage_check(b: Bench) -> None:
-    if (why := module_missing("factbot.verify")):
+    if (why := module_missing("factbot.check.verifier")):
         for name in GUARDED["check"]:
             b.null(name, why)
         return
@@ -301,7 +301,7 @@ def stage_arcd(b: Bench) -> None:
     if ds is None:
         b.null("arcd_retrieval", f"{b.datasets / 'arcd'} is absent")
         return
-    from factbot.retrieval import SearchMode
+    from factbot.index.retrieval import SearchMode
 
     bot = b.bot()
     depth = max(RECALL_AT)
@@ -322,7 +322,7 @@ def stage_arcd(b: Bench) -> None:
 
 
 def stage_answers(b: Bench) -> None:
-    """`factbot.arcd.arcd_answer_figures` over ARCD test: first citation holding a gold answer,
+    """`factbot.evaluate.arcd.arcd_answer_figures` over ARCD test: first citation holding a gold answer,
     answer token-F1, abstentions. It ingests the paragraphs (into the benchmark's bot, which
     holds them already under the same ids), then asks every question over all of them."""
     path = b.datasets / "arcd" / "arcd-test.json"
@@ -332,12 +332,12 @@ def stage_answers(b: Bench) -> None:
     if b.sizes.arcd_articles is not None:
         b.null("arcd_answers", "not in --quick: it ingests and asks the whole of arcd-test.json")
         return
-    if (why := module_missing("factbot.arcd")):
+    if (why := module_missing("factbot.evaluate.arcd")):
         b.null("arcd_answers", why)
         return
-    from factbot.arcd import arcd_answer_figures
+    from factbot.evaluate.arcd import arcd_answer_figures
 
-    log("answers: factbot.arcd.arcd_answer_figures on arcd-test.json")
+    log("answers: factbot.evaluate.arcd.arcd_answer_figures on arcd-test.json")
     b.result["arcd_answers"] = arcd_answer_figures(b.bot, path)  # same paragraphs, same ids: nothing re-embedded
 
 
@@ -345,10 +345,10 @@ def stage_stance(b: Bench) -> None:
     if not (b.datasets / "ans" / "stance-test.csv").is_file():
         b.null("ans_stance", f"{b.datasets / 'ans'} is absent")
         return
-    if (why := module_missing("factbot.stance")):
+    if (why := module_missing("factbot.check.stance")):
         b.null("ans_stance", why)
         return
-    from factbot import stance
+    from factbot.check import stance
 
     if not stance.MODEL_PATH.is_file():
         b.null("ans_stance", f"no trained stance model at {stance.MODEL_PATH.relative_to(ROOT)} yet")

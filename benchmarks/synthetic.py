@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from factbot.documents import content_hash, sentence_id
+from factbot.ingest.documents import content_hash, sentence_id
 from factbot.types import Document, Role, Sentence
 
 VOCABULARY = 20_000  # distinct words: the order of a news corpus's content vocabulary

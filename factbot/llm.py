@@ -1,11 +1,11 @@
-"""Optional LLM mode, shared by `ask` (and later `check`): prompts from `prompts/*.md`,
+"""Optional LLM mode, shared by `ask` (and later `check`): prompts from `factbot/prompts/*.md`,
 numbered sentences in, `[n]` citation markers out, every cited sentence checked.
 
 An LLM may cite a sentence that does not exist or does not say what it is cited for.
 So each sentence of its reply is kept only when it carries at least one marker, every
 marker names a listed sentence, and the cited sentences share a number, a name or a
 content term with it (English terms meet Arabic sentences through the glossary of
-`factbot.extract`). Timeouts, errors, malformed or wholly unsupported replies fall back to
+`factbot.ask.extract`). Timeouts, errors, malformed or wholly unsupported replies fall back to
 the offline answer, with `Answer.note` saying why.
 """
 
@@ -15,26 +15,16 @@ import concurrent.futures
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 
-from factbot import claims
-from factbot.extract import question_terms
-from factbot.text import language, normalize, split_sentences, terms
+from factbot.ask.extract import question_terms
+from factbot.assets import load_prompt
+from factbot.text import facts
+from factbot.text.matching import language, normalize, split_sentences, terms
 from factbot.types import Answer, Citation, Hit
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 NOT_IN_ARTICLE = "NOT_IN_ARTICLE"  # the reply the answer prompt asks for when the sentences are silent
 LANGUAGE_NAMES = {"en": "English", "ar": "Arabic"}
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-
-
-@lru_cache(maxsize=8)
-def load_prompt(name: str):
-    """The LangChain prompt in `prompts/<name>.md`; its {placeholders} are its variables."""
-    from langchain_core.prompts import PromptTemplate
-
-    return PromptTemplate.from_file(PROMPTS_DIR / f"{name}.md", encoding="utf-8")
 
 
 def numbered(hits: Sequence[Hit]) -> str:
@@ -95,15 +85,15 @@ def supports(evidence: str, statement: str) -> bool:
     stated = _numbers(statement)
     if stated:
         return stated <= _numbers(evidence) | {str(n) for n in _spelled(evidence)}
-    names = {n for _, n in claims.analyze(statement).entities}
-    if names & {n for _, n in claims.analyze(evidence).entities}:
+    names = {n for _, n in facts.analyze(statement).entities}
+    if names & {n for _, n in facts.analyze(evidence).entities}:
         return True
     ev_terms = set(terms(evidence))
     return any(alternatives & ev_terms for alternatives in question_terms(statement))
 
 
 def _spelled(text: str) -> set[int]:
-    return {int(q.value) for q in claims.analyze(text).quantities if float(q.value).is_integer()}
+    return {int(q.value) for q in facts.analyze(text).quantities if float(q.value).is_integer()}
 
 
 def answer_with_llm(llm, question: str, hits: Sequence[Hit], offline: Answer, timeout: float = 30.0) -> Answer:
@@ -120,7 +110,7 @@ def answer_with_llm(llm, question: str, hits: Sequence[Hit], offline: Answer, ti
     # The offline model's probability is the only calibrated figure; LLM replies keep it.
     p_right = offline.confidence if not offline.abstained else 1.0 - offline.confidence
     if reply.strip().strip(".").upper() == NOT_IN_ARTICLE:
-        from factbot.answer import CONTEXT, NOT_SAID
+        from factbot.ask.answerer import CONTEXT, NOT_SAID
 
         return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - p_right, mode="llm",
                       context=tuple(hits[:CONTEXT]))

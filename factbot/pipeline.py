@@ -11,12 +11,12 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from factbot.documents import find_files, make_document, read_document
-from factbot.embeddings import DEFAULT_EMBEDDER, Embedder, load_embedder
-from factbot.ingest import sync
-from factbot.retrieval import HybridRetriever
-from factbot.store import DEFAULT_COLLECTION, SentenceStore, connect
-from factbot.text import split_sentences, strip_invisible
+from factbot.index.embeddings import DEFAULT_EMBEDDER, Embedder, load_embedder
+from factbot.index.retrieval import HybridRetriever
+from factbot.index.store import DEFAULT_COLLECTION, SentenceStore, connect
+from factbot.index.sync import sync
+from factbot.ingest.documents import find_files, make_document, read_document
+from factbot.text.matching import split_sentences, strip_invisible
 from factbot.types import (Answer, Document, FactbotError, Hit, IngestReport, Label, ParagraphVerdict,
                            Verdict)
 
@@ -70,7 +70,7 @@ class FactBot:
             if store.damaged:  # a killed process left a vector index unreadable
                 import warnings
 
-                from factbot.ingest import rebuild
+                from factbot.index.sync import rebuild
 
                 with store.writing():  # one writer repairs; the lock is re-entrant for rebuild
                     store.repair()
@@ -85,7 +85,7 @@ class FactBot:
     @property
     def answerer(self):
         if self._answerer is None:
-            from factbot.answer import Answerer
+            from factbot.ask.answerer import Answerer
 
             self._answerer = Answerer(self.embedder, llm=self.llm)
         return self._answerer
@@ -93,15 +93,15 @@ class FactBot:
     @property
     def verifier(self):
         if self._verifier is None:
-            from factbot.verify import Verifier
+            from factbot.check.verifier import Verifier
 
             verifier = Verifier(self.embedder)
             if self.nli:
-                from factbot.judges import NLIVerifier
+                from factbot.check.judges import NLIVerifier
 
                 verifier = NLIVerifier(self.nli)
             if self.llm is not None:
-                from factbot.judges import LLMJudge
+                from factbot.check.judges import LLMJudge
 
                 verifier = LLMJudge(self.llm, verifier)  # falls back to the verifier it wraps
             self._verifier = verifier

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from factbot.embeddings import Embedder
-from factbot.text import terms
+from factbot.index.embeddings import Embedder
+from factbot.text.matching import terms
 
 
 class HashEmbedder(Embedder):

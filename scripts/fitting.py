@@ -18,9 +18,9 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from factbot.arcd import Paragraph, read_arcd, write_paragraphs  # noqa: E402
+from factbot.ask.rerank import CANDIDATES  # noqa: E402
+from factbot.evaluate.arcd import Paragraph, read_arcd, write_paragraphs  # noqa: E402
 from factbot.pipeline import FactBot  # noqa: E402
-from factbot.rerank import CANDIDATES  # noqa: E402
 
 T = TypeVar("T")
 ROUND = 5  # decimals kept of a hit's cosines and fused score: far above the float noise, far below

@@ -4,9 +4,9 @@ Bit for bit: two runs from scratch give the same file (~50 s on 2 cores).
 
     .venv/bin/python scripts/train_abstain.py [--datasets ../shared/datasets] [--out factbot/models/abstain.json]
 
-Training rows: one per (question, search): the candidate the reranker (`factbot.rerank`,
+Training rows: one per (question, search): the candidate the reranker (`factbot.ask.rerank`,
 factbot/models/rerank.json: train it first) picks among the first `rerank.CANDIDATES` hits,
-with the features of `factbot.abstain.features` and label "answering from this sentence is
+with the features of `factbot.ask.abstain.features` and label "answering from this sentence is
 right" (the decision `ask` makes; fitting every candidate instead, ALL_CANDIDATES, abstained
 less on ARCD but let more unanswerable questions through on the article questions and on the
 dev set tests/data/questions_dev.jsonl). Questions, in a fixed order:
@@ -49,13 +49,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fitting import EXTRA, ROOT, arcd_train_bot, cached, canonical, options, progress, sig, write_model  # noqa: E402
 
-from factbot import rerank  # noqa: E402
-from factbot.abstain import FEATURE_NAMES, MODEL_PATH, AbstainModel, Features, features  # noqa: E402
-from factbot.arcd import contains_answer  # noqa: E402
-from factbot.extract import extract, question_type  # noqa: E402
+from factbot.ask import rerank  # noqa: E402
+from factbot.ask.abstain import FEATURE_NAMES, MODEL_PATH, AbstainModel, Features, features  # noqa: E402
+from factbot.ask.extract import extract, question_type  # noqa: E402
+from factbot.ask.rerank import CANDIDATES  # noqa: E402
+from factbot.evaluate.arcd import contains_answer  # noqa: E402
 from factbot.pipeline import FactBot  # noqa: E402
-from factbot.rerank import CANDIDATES  # noqa: E402
-from factbot.text import language, normalize  # noqa: E402
+from factbot.text.matching import language, normalize  # noqa: E402
 
 SEED = 20241  # any fixed value: it picks the wrong paragraphs
 ARTICLE_SHARE = 0.5  # share of the total weight given to the questions about the bundled article

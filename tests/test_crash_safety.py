@@ -120,7 +120,7 @@ def test_long_lived_process_sees_and_respects_another_process_writes(tmp_path):
 def test_both_kinds_of_damage_seen_in_the_crash_loop_are_recognised():
     from chromadb.errors import InternalError
 
-    from factbot.store import _is_damaged_index
+    from factbot.index.store import _is_damaged_index
 
     seen = [  # the two messages the crash loop's kills left behind, verbatim
         "Error executing plan: Error sending backfill request to compactor: Error constructing hnsw segment reader: "

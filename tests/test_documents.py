@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from factbot.documents import decode, doc_id_for, find_files, make_document, read_document, sentences_of
+from factbot.ingest.documents import decode, doc_id_for, find_files, make_document, read_document, sentences_of
 from factbot.types import FactbotError, Role
 from tests.conftest import ARTICLE, CORPUS
 

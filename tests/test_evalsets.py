@@ -62,7 +62,7 @@ def _share(rows: list[dict], predicate) -> float:
 
 
 def _script(text: str) -> str:
-    """'ar' when Arabic letters outnumber Latin ones (same rule as factbot.text.language)."""
+    """'ar' when Arabic letters outnumber Latin ones (same rule as factbot.text.matching.language)."""
     return "ar" if len(ARABIC.findall(text)) > len(LATIN.findall(text)) else "en"
 
 

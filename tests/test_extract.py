@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from factbot.extract import (QType, asked_owners, asked_unit, excluded_terms, extract, extract_all, question_terms,
+from factbot.ask.extract import (QType, asked_owners, asked_unit, excluded_terms, extract, extract_all, question_terms,
                              question_type, term_overlap, words)
-from factbot.text import split_sentences
+from factbot.text.matching import split_sentences
 
 from conftest import ARTICLE
 

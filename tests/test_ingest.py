@@ -2,7 +2,7 @@
 
 import pytest
 
-from factbot.embeddings import load_embedder
+from factbot.index.embeddings import load_embedder
 from factbot.pipeline import FactBot
 from factbot.types import FactbotError
 from tests.conftest import ARTICLE
@@ -34,7 +34,7 @@ def test_reingest_is_idempotent(tmp_path):
 
 
 def test_batches_respect_chroma_max_batch(tmp_path, monkeypatch):
-    from factbot.store import SentenceStore
+    from factbot.index.store import SentenceStore
 
     bot = FactBot.open(home=tmp_path / "home", embedder="hash")
     sizes = []
@@ -88,7 +88,7 @@ def test_short_documents_share_embedder_batches(tmp_path, monkeypatch):
 
 
 def test_store_reads_in_pages(tmp_path, monkeypatch):
-    import factbot.store as store
+    import factbot.index.store as store
 
     monkeypatch.setattr(store, "GET_PAGE", 5)  # 18 sentences -> pages of 5, 5, 5, 3
     bot = FactBot.open(home=tmp_path, embedder="hash")

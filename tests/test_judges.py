@@ -1,4 +1,4 @@
-"""The optional `check` backends (factbot.judges): an LLM judge, with LangChain's fake chat
+"""The optional `check` backends (factbot.check.judges): an LLM judge, with LangChain's fake chat
 models (no network, exact replies), and an NLI cross-encoder, with a fake model object for the
 mapping and a tiny real CrossEncoder built from the bundled all-MiniLM-L6-v2 folder.
 
@@ -19,12 +19,13 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from pydantic import Field
 
-from factbot.judges import (OVERRIDE_CONFIDENCE, Judgement, LLMJudge, MalformedReply, NLIVerifier, aggregate_nli,
+from factbot.assets import load_prompt
+from factbot.check.judges import (OVERRIDE_CONFIDENCE, Judgement, LLMJudge, MalformedReply, NLIVerifier, aggregate_nli,
                             judge_with_llm, label_stances, parse_judgement, softmax)
-from factbot.llm import load_prompt, numbered
+from factbot.check.verifier import Verifier
+from factbot.llm import numbered
 from factbot.testing import broken_chat_model, slow_chat_model
 from factbot.types import FactbotError, Hit, Label, Stance
-from factbot.verify import Verifier
 
 from conftest import ARTICLE, ROOT
 
@@ -356,7 +357,7 @@ def test_nli_with_unknown_labels_fails_with_a_message():
 
 def test_importing_and_configuring_nli_loads_no_torch(tmp_path):
     # sentence-transformers + torch take seconds to import: only the first verify may pay
-    code = ("import sys; from factbot.judges import NLIVerifier; NLIVerifier(sys.argv[1]); "
+    code = ("import sys; from factbot.check.judges import NLIVerifier; NLIVerifier(sys.argv[1]); "
             "print(sorted(m for m in ('torch', 'sentence_transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
                          check=True)

@@ -9,8 +9,9 @@ import time
 
 import pytest
 
-from factbot.answer import Answerer
-from factbot.llm import load_prompt, numbered, parse_cited, supports
+from factbot.ask.answerer import Answerer
+from factbot.assets import load_prompt
+from factbot.llm import numbered, parse_cited, supports
 from factbot.testing import broken_chat_model, fake_chat_model, slow_chat_model
 from factbot.types import Hit
 

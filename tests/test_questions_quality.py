@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 
-from factbot.text import normalize
+from factbot.text.matching import normalize
 
 from conftest import ROOT
 

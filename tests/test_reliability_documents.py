@@ -8,9 +8,9 @@ import codecs
 import numpy as np
 import pytest
 
-import factbot.documents as documents
+import factbot.ingest.documents as documents
+from factbot.index.store import SentenceStore
 from factbot.pipeline import FactBot
-from factbot.store import SentenceStore
 from factbot.testing import HashEmbedder
 from factbot.types import FactbotError
 from tests.conftest import ARTICLE

@@ -24,7 +24,7 @@ from factbot.types import Answer, FactbotError, ParagraphVerdict, Verdict
 from tests.conftest import CORPUS, ROOT
 
 # ask/check need the answerer and verifier, written in parallel: test what exists.
-METHODS = ["search"] + [m for m, mod in (("ask", "factbot.answer"), ("check", "factbot.verify"))
+METHODS = ["search"] + [m for m, mod in (("ask", "factbot.ask.answerer"), ("check", "factbot.check.verifier"))
                         if importlib.util.find_spec(mod)]
 WHAT = {"search": "query", "ask": "question", "check": "claim"}
 LIMIT = {"search": "2,000", "ask": "2,000", "check": "10,000"}  # pipeline.MAX_QUERY_CHARS / MAX_PARAGRAPH_CHARS

@@ -2,8 +2,8 @@
 
 import pytest
 
+from factbot.index.retrieval import HybridRetriever, collapse_duplicates, rrf
 from factbot.pipeline import FactBot
-from factbot.retrieval import HybridRetriever, collapse_duplicates, rrf
 from factbot.types import FactbotError, Hit
 from tests.conftest import CORPUS
 

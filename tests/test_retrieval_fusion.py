@@ -4,9 +4,9 @@ the corpus index's neighbours and document filter, and the search modes."""
 import numpy as np
 import pytest
 
-from factbot.retrieval import (CorpusIndex, SearchMode, candidates, hybrid_scores, lexical_evidence,
+from factbot.index.retrieval import (CorpusIndex, SearchMode, candidates, hybrid_scores, lexical_evidence,
                                normalised)
-from factbot.text import char_ngrams
+from factbot.text.matching import char_ngrams
 from factbot.types import FactbotError, Role, Sentence
 
 

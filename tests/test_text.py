@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factbot.text import language, normalize, split_sentences, stem, terms, tokens
+from factbot.text.matching import language, normalize, split_sentences, stem, terms, tokens
 
 
 def pieces(text):

@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factbot.claims import Conflict, Match
-from factbot.text import split_sentences
+from factbot.check.verifier import Comparison, Verifier, aggregate, content_terms, same_slot, slot_conflicts
+from factbot.text.facts import Conflict, Match
+from factbot.text.matching import split_sentences
 from factbot.types import Hit, Label, Stance
-from factbot.verify import Comparison, Verifier, aggregate, content_terms, same_slot, slot_conflicts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -129,7 +129,7 @@ def test_no_evidence_is_not_enough_info():
 
 @pytest.fixture(scope="module")
 def article():
-    from factbot.embeddings import load_embedder
+    from factbot.index.embeddings import load_embedder
 
     text = (ROOT / "corpus" / "us-iraq-coalition-talks.ar.txt").read_text(encoding="utf-8")
     spans = [s for s in split_sentences(text) if len(text[s.start:s.end].split()) >= 4]

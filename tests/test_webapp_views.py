@@ -10,7 +10,7 @@ import gradio as gr
 import pytest
 
 from conftest import ARTICLE, ROOT
-from factbot.documents import MAX_DOCUMENT_BYTES
+from factbot.ingest.documents import MAX_DOCUMENT_BYTES
 from factbot.types import Answer, Citation, FactbotError
 from factbot.webapp.ui import launch_options
 from factbot.webapp.views import SerialBot, Views, _read_upload, user_errors

@@ -1,6 +1,6 @@
 """Judging one result against its item: is the answer right, is the evidence the right one.
 
-All comparisons are in the matching form (`factbot.text.normalize`), reduced to its
+All comparisons are in the matching form (`factbot.text.matching.normalize`), reduced to its
 tokens: diacritics, hamza forms, Arabic-Indic digits, case and punctuation never decide a
 match (SQuAD golds keep the comma that followed them: "سنة 1962،" must match "سنة 1962").
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from factbot.evaluate.datasets import Item, Kind
 from factbot.evaluate.metrics import token_f1
-from factbot.text import tokens
+from factbot.text.matching import tokens
 from factbot.types import Answer, Label, ParagraphVerdict, Verdict
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from factbot.text import is_stopword, normalize, tokens
+from factbot.text.matching import is_stopword, normalize, tokens
 
 MAX_FOLLOWUP_WORDS = 8  # "and when was it formed?" is 5; a longer question stands on its own
 _EN_OPENERS = re.compile(r"^(?:and|also|so|but|what about|how about)\b", re.I)

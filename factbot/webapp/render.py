@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from factbot.text import language
+from factbot.text.matching import language
 from factbot.types import Answer, Document, Evidence, Hit, Label, ParagraphVerdict, Verdict
 
 # Local fonts only (nothing is fetched): Arabic faces first where installed, then faces that

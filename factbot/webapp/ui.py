@@ -14,7 +14,7 @@ go_offline()  # GRADIO_ANALYTICS_ENABLED=False must be set before gradio is impo
 
 import gradio as gr  # noqa: E402
 
-from factbot.documents import MAX_DOCUMENT_BYTES, SUFFIXES  # noqa: E402
+from factbot.ingest.documents import MAX_DOCUMENT_BYTES, SUFFIXES  # noqa: E402
 from factbot.webapp import render  # noqa: E402
 from factbot.webapp.views import ALL_DOCS, BUNDLED_SETS, Views, user_errors  # noqa: E402
 

@@ -61,7 +61,7 @@ def make_corpus(folder: Path, docs: int, per_doc: int, seed: int = 0) -> Path:
 
 def expected_entries(corpus: Path) -> dict[str, dict[str, str]]:
     """doc_id -> {sentence_id: text}, as a correct ingest must store them."""
-    from factbot.documents import find_files, read_document, sentences_of
+    from factbot.ingest.documents import find_files, read_document, sentences_of
 
     out = {}
     for f in find_files([corpus]):
@@ -87,7 +87,7 @@ def verify(home: Path, corpus: Path, *, complete: bool, sample: int | None = Non
     or of one of the `older` corpora; nothing else is searchable.
     complete=True (after a finished ingest): exactly the expected entries, each found by id and
     by a search with its own text (all of them, or `sample` of them)."""
-    from factbot.documents import sentences_of
+    from factbot.ingest.documents import sentences_of
     from factbot.pipeline import FactBot
 
     want = expected_entries(corpus)

@@ -13,7 +13,7 @@ Work happens on the matching form (`text.normalize`: Arabic-Indic digits are ASC
 hamza/alef/ta-marbuta unified, lower case), so every Arabic word list below is
 written in that form or passed through `normalize` when built. The lists this module
 shares with answer extraction (places, nationalities, units, numbers, months, weekdays,
-ordinals) and their token lookups live in `factbot.lexicon`; the ones only claim
+ordinals) and their token lookups live in `factbot.text.lexicon`; the ones only claim
 comparison needs (actions, negations, before/after cues) stay here.
 """
 
@@ -24,11 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from factbot.lexicon import (AMBIGUOUS_MONTHS, APPROX_TABLE, ENTITIES, LESS, MONTH_NAMES, MONTH_OF,
+from factbot.text.lexicon import (AMBIGUOUS_MONTHS, APPROX_TABLE, ENTITIES, LESS, MONTH_NAMES, MONTH_OF,
                              MONTH_PAIRS, MORE, MULTI, MULTIPLIERS, NATIONALITY_OF, NUMBER_WORDS, ORDINALS,
                              OWNER_OF, SINGLE, WEEKDAY_NAMES, WEEKDAY_OF, is_year, lookup, number_at,
                              qualifier, unit_near, variants)
-from factbot.text import language, normalize
+from factbot.text.matching import language, normalize
 
 # --- lexicons only claim comparison uses ---------------------------------------
 

@@ -1,5 +1,5 @@
 """Optional verdict backends for `check`: an LLM judge and an NLI cross-encoder. The default
-offline verifier (`factbot.verify`) needs neither.
+offline verifier (`factbot.check.verifier`) needs neither.
 
 LLM judge (`judge_with_llm`, or `LLMJudge` wrapping any verifier): the claim and the numbered
 retrieved sentences go into `prompts/verify.md`; the reply must be three lines, VERDICT /
@@ -22,11 +22,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from factbot import claims
-from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, load_prompt, numbered, supports
-from factbot.text import language
+from factbot.assets import load_prompt
+from factbot.check.verifier import REASONS, same_slot
+from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, supports
+from factbot.text import facts
+from factbot.text.matching import language
 from factbot.types import Evidence, FactbotError, Hit, Label, Stance, Verdict
-from factbot.verify import REASONS, same_slot
 
 # Kinds of typed value the offline verifier reads exactly (digits, calendar names): when it
 # found one in conflict, an LLM's SUPPORTED cannot stand (see `_value_guard`).
@@ -43,16 +44,16 @@ _STANCE_OF = {Label.SUPPORTED: Stance.SUPPORTS, Label.REFUTED: Stance.REFUTES, L
 _LABEL_OF = {s: label for label, s in _STANCE_OF.items()}
 
 
-def named_conflicts(claim: str, evidence: str, kinds: frozenset[str] = NAMED_KINDS) -> list[claims.Conflict]:
+def named_conflicts(claim: str, evidence: str, kinds: frozenset[str] = NAMED_KINDS) -> list[facts.Conflict]:
     """Typed conflicts of `kinds` between claim and sentence that fill the same slot (the
     offline verifier's own test: "900 British troops" is no count of the 2500 US troops)."""
-    return [k for k in claims.compare(claim, evidence).conflicts
+    return [k for k in facts.compare(claim, evidence).conflicts
             if k.kind in kinds and same_slot(k, claim, evidence)]
 
 
-def _says(k: claims.Conflict, n: int, lang: str) -> str:
+def _says(k: facts.Conflict, n: int, lang: str) -> str:
     def show(v: str) -> str:
-        return claims.display_name(v, lang) if k.kind in ("place", "person") else v
+        return facts.display_name(v, lang) if k.kind in ("place", "person") else v
 
     return REASONS[lang]["says"].format(c=show(k.claim), e=show(k.evidence), n=n)
 
@@ -194,7 +195,7 @@ def _llm_verdict(claim: str, hits: Sequence[Hit], offline: Verdict, j: Judgement
 
 class LLMJudge:
     """A verifier whose verdicts an LLM decides, falling back to `fallback`'s (the offline
-    `Verifier`, or an `NLIVerifier`). Same interface as `factbot.verify.Verifier`."""
+    `Verifier`, or an `NLIVerifier`). Same interface as `factbot.check.verifier.Verifier`."""
 
     def __init__(self, llm, fallback, timeout: float = 30.0) -> None:
         self.llm, self.fallback, self.timeout = llm, fallback, timeout
@@ -271,7 +272,7 @@ def aggregate_nli(probabilities: Sequence[Mapping[Stance, float]]) -> NLIAggrega
 class NLIVerifier:
     """Verdicts from a local NLI cross-encoder folder (`FACTBOT_NLI`). The model, and
     sentence-transformers with torch (seconds to import), load on first use only.
-    Same interface as `factbot.verify.Verifier`."""
+    Same interface as `factbot.check.verifier.Verifier`."""
 
     def __init__(self, path: str | Path | None = None, *, model=None) -> None:
         """`path`: a local sentence-transformers CrossEncoder folder; or `model`: any object

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from factbot import claims
-from factbot.extract import QUESTION_FILLERS, glossary, is_future, term_set
-from factbot.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
-from factbot.text import language, terms
+from factbot.ask.extract import QUESTION_FILLERS, glossary, is_future, term_set
+from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
+from factbot.text import facts
+from factbot.text.matching import language, terms
 from factbot.types import Evidence, Hit, Label, Stance, Verdict
 
 # A sentence is about the claim's subject when the model gives "unrelated" less than even
@@ -98,7 +98,7 @@ def _more_glossary() -> dict[str, frozenset[str]]:
 def content_terms(claim: str) -> tuple[frozenset[str], ...]:
     """The claim's content terms without its values and names, each as the stems that would
     state it in a sentence (itself, plus Arabic for an English term the glossary knows)."""
-    skip = set(terms(" ".join(claims.value_tokens(claim)))) | _FILLERS
+    skip = set(terms(" ".join(facts.value_tokens(claim)))) | _FILLERS
     gloss = _glossary_for(claim)
     return tuple(_stated_as(t, gloss) for t in dict.fromkeys(terms(claim)) if t not in skip and not t[:1].isdigit())
 
@@ -134,11 +134,11 @@ def negation_values(claim: str, evidence: str) -> tuple[str, str] | None:
     """The values of a negation conflict, as a reason quotes them: what the claim denies
     ("did not agree") and what the article affirms instead ("اتفقت") — the denied word in the
     sentence, else the stretch of it that states the claim's other content terms."""
-    denied = claims.denial(claim)
+    denied = facts.denial(claim)
     if denied is None:
         return None
     phrase, word = denied
-    ws = claims.words(evidence)
+    ws = facts.words(evidence)
     alts = _stated_as(word, _glossary_for(claim)) | frozenset(terms(word))
     for w, t in ws:
         if _states(t, alts):
@@ -150,7 +150,7 @@ def negation_values(claim: str, evidence: str) -> tuple[str, str] | None:
     return phrase, " ".join(w for w, _ in ws[max(first, last - AFFIRMED_WORDS + 1):last + 1])
 
 
-def _quoted(k: claims.Conflict, claim: str, evidence: str) -> claims.Conflict:
+def _quoted(k: facts.Conflict, claim: str, evidence: str) -> facts.Conflict:
     """A negation conflict with the words it is about, so its reason can name them."""
     if k.kind != "negation":
         return k
@@ -159,9 +159,9 @@ def _quoted(k: claims.Conflict, claim: str, evidence: str) -> claims.Conflict:
 
 
 def _near(evidence: str, test) -> frozenset[str]:
-    toks = claims.tokens(evidence)
+    toks = facts.tokens(evidence)
     near = []
-    for i in claims.positions(evidence, test):
+    for i in facts.positions(evidence, test):
         near += toks[max(0, i - SLOT_WINDOW):i + SLOT_WINDOW + 1]
     return term_set(" ".join(near))
 
@@ -171,27 +171,27 @@ def _digits(display: str) -> str:
     return m.group(0) if m else ""
 
 
-def same_slot(k: claims.Conflict, claim: str, evidence: str) -> bool:
+def same_slot(k: facts.Conflict, claim: str, evidence: str) -> bool:
     """Do the claim's and the article's values in conflict `k` fill the same slot?"""
     if k.kind in FACT_KINDS and is_future(claim) and not is_future(evidence):
         return False
-    if k.kind == "place" and k.claim in claims.actors(claim):
+    if k.kind == "place" and k.claim in facts.actors(claim):
         return False  # "a strike by Israel": who acted, not where (the actor conflict says it)
-    if k.kind == "negation" and not claims.negated(claim):
+    if k.kind == "negation" and not facts.negated(claim):
         return False  # "غير الأمريكية" (non-US) negates a word, not the statement
     if k.kind == "number":
-        if claims.denies_owner(claim):  # "non-US troops" are not the article's US troops
+        if facts.denies_owner(claim):  # "non-US troops" are not the article's US troops
             return False
         # whose: "900 British troops" is not a count of "2500 جندي أمريكي"
-        c_own = claims.owners_near(claim, _digits(k.claim)) if _digits(k.claim) else frozenset()
-        e_own = claims.owners_near(evidence, _digits(k.evidence)) if _digits(k.evidence) else frozenset()
+        c_own = facts.owners_near(claim, _digits(k.claim)) if _digits(k.claim) else frozenset()
+        e_own = facts.owners_near(evidence, _digits(k.evidence)) if _digits(k.evidence) else frozenset()
         return not (c_own and e_own and not c_own & e_own)
     if k.kind in WINDOWED_KINDS:
         if k.kind == "ordinal":
             want = int(k.evidence)
-            near = _near(evidence, lambda t: claims.ordinal_of(t) == want)
+            near = _near(evidence, lambda t: facts.ordinal_of(t) == want)
         elif k.kind == "month":
-            near = _near(evidence, lambda t: claims.analyze(t).months != ())
+            near = _near(evidence, lambda t: facts.analyze(t).months != ())
         else:
             d = _digits(k.evidence)
             near = _near(evidence, lambda t: t == d)
@@ -209,63 +209,63 @@ def same_slot(k: claims.Conflict, claim: str, evidence: str) -> bool:
     return True
 
 
-def _capital_matches(claim: str, evidence: str, comp: claims.Comparison) -> tuple[claims.Match, ...]:
+def _capital_matches(claim: str, evidence: str, comp: facts.Comparison) -> tuple[facts.Match, ...]:
     """"Washington said" is confirmed by "قالت الولايات المتحدة" (the city speaks for the state)."""
     have = {m.key for m in comp.matches}
-    names = claims.entity_names(evidence)
-    return tuple(claims.Match("place", city, f"entity:{city}") for city, state in claims.CAPITAL_OF.items()
-                 if city in claims.entity_names(claim) and f"entity:{city}" not in have and state in names)
+    names = facts.entity_names(evidence)
+    return tuple(facts.Match("place", city, f"entity:{city}") for city, state in facts.CAPITAL_OF.items()
+                 if city in facts.entity_names(claim) and f"entity:{city}" not in have and state in names)
 
 
 @lru_cache(maxsize=8192)
 def _shares_a_value(claim: str, evidence: str) -> bool:
-    return bool(claims.compare(claim, evidence).matches)
+    return bool(facts.compare(claim, evidence).matches)
 
 
 def _when(claim: str, value: str) -> str:
     """'7 October' for the day 7 of a claim's date, else the value (a year) itself."""
-    f = claims.analyze(claim)
+    f = facts.analyze(claim)
     for m, d in f.dates:
         if str(d) == value:
-            return f"{d} {claims.MONTH_NAMES[f.lang][m - 1]}"
+            return f"{d} {facts.MONTH_NAMES[f.lang][m - 1]}"
     return value
 
 
-def slot_conflicts(claim: str, evidence: str) -> list[claims.Conflict]:
-    """Conflicts `claims.compare` does not see: who did a single act ("غارة جوية أمريكية"
+def slot_conflicts(claim: str, evidence: str) -> list[facts.Conflict]:
+    """Conflicts `facts.compare` does not see: who did a single act ("غارة جوية أمريكية"
     vs "a British strike"), whom a named person works for, before/after the same date, and
     "لن يكون" (a strict negation reading) against a sentence that affirms."""
     out = []
-    c_act, e_act = claims.actors(claim), claims.actors(evidence)
+    c_act, e_act = facts.actors(claim), facts.actors(evidence)
     if c_act and e_act and not c_act & e_act:
         a = sorted(c_act)[0]
-        out.append(claims.Conflict("actor", a, sorted(e_act)[0], f"actor:{a}"))
-    c_ally, e_ally = claims.allies(claim), claims.allies(evidence)
+        out.append(facts.Conflict("actor", a, sorted(e_act)[0], f"actor:{a}"))
+    c_ally, e_ally = facts.allies(claim), facts.allies(evidence)
     if c_ally and e_ally and not c_ally & e_ally:
         a = sorted(c_ally)[0]
-        out.append(claims.Conflict("ally", a, sorted(e_ally)[0], f"ally:{a}"))
-    c_aff, e_aff = claims.affiliations(claim), claims.affiliations(evidence)
+        out.append(facts.Conflict("ally", a, sorted(e_ally)[0], f"ally:{a}"))
+    c_aff, e_aff = facts.affiliations(claim), facts.affiliations(evidence)
     for person, mine in c_aff.items():
         theirs = e_aff.get(person, frozenset())
         if theirs and mine - theirs and not mine & theirs:
             a = sorted(mine - theirs)[0]
-            out.append(claims.Conflict("affiliation", a, sorted(theirs)[0], f"affiliation:{person}:{a}"))
+            out.append(facts.Conflict("affiliation", a, sorted(theirs)[0], f"affiliation:{person}:{a}"))
     # "رفضت واشنطن الاتفاق" against "اتفقت": a refusal whose object is the evidence's act
-    c_acts, e_acts = claims.actions(claim), claims.actions(evidence)
+    c_acts, e_acts = facts.actions(claim), facts.actions(evidence)
     for a in ("reject", "deny"):
-        rivals = [b for b in claims.opposites(a) if b in c_acts and b in e_acts]
+        rivals = [b for b in facts.opposites(a) if b in c_acts and b in e_acts]
         if a in c_acts and a not in e_acts and rivals and same_slot(
-                claims.Conflict("action", a, rivals[0]), claim, evidence):
-            out.append(claims.Conflict("action", a, rivals[0], f"action:{a}"))
-    c_ord, e_ord = claims.order_cues(claim), claims.order_cues(evidence)
+                facts.Conflict("action", a, rivals[0]), claim, evidence):
+            out.append(facts.Conflict("action", a, rivals[0], f"action:{a}"))
+    c_ord, e_ord = facts.order_cues(claim), facts.order_cues(evidence)
     for value, cue in c_ord.items():
         if value in e_ord and e_ord[value] != cue:
             when = _when(claim, value)
-            out.append(claims.Conflict("before_after", f"{cue} {when}", f"{e_ord[value]} {when}",
+            out.append(facts.Conflict("before_after", f"{cue} {when}", f"{e_ord[value]} {when}",
                                        f"before_after:{value}"))
     # "she said it will not be part of the talks" against "سيكون بالتأكيد جزءًا"
-    if claims.negated(claim) and not claims.negated(evidence) and _shares_a_value(claim, evidence):
-        out.append(claims.Conflict("negation", "not", "affirmed", "negation"))
+    if facts.negated(claim) and not facts.negated(evidence) and _shares_a_value(claim, evidence):
+        out.append(facts.Conflict("negation", "not", "affirmed", "negation"))
     return out
 
 
@@ -277,8 +277,8 @@ class Comparison:
     probabilities: tuple[float, float, float]   # supports, refutes, neutral (CLASSES order)
     similarity: float
     relevant: bool
-    conflicts: tuple[claims.Conflict, ...] = ()
-    matches: tuple[claims.Match, ...] = ()
+    conflicts: tuple[facts.Conflict, ...] = ()
+    matches: tuple[facts.Match, ...] = ()
     # Which of the claim's content terms (`content_terms`, by position) the sentence states,
     # and how many there are; None when not measured (then support is not gated on it).
     covered: frozenset[int] | None = None
@@ -297,7 +297,7 @@ class Aggregate:
     scores: tuple[float, ...]
 
 
-# The reasons' wording, shared with the optional judges (factbot.judges) so a reason reads
+# The reasons' wording, shared with the optional judges (factbot.check.judges) so a reason reads
 # the same whatever decided.
 REASONS = {
     "en": {"says": "the claim says {c}; the article says {e} [{n}]",
@@ -326,14 +326,14 @@ def _display(value: str, kind: str, lang: str) -> str:
     if kind == "action":
         return _ACTION_WORDS.get(lang, {}).get(value, value)
     if kind in ("place", "person", "actor", "ally", "affiliation"):
-        return claims.display_name(value, lang)
+        return facts.display_name(value, lang)
     if kind == "before_after":
         cue, _, when = value.partition(" ")
         return f"{_ACTION_WORDS.get(lang, {}).get(cue, cue)} {when}"
     return value
 
 
-def _refuting_conflicts(c: Comparison, confirmed: set[str]) -> list[claims.Conflict]:
+def _refuting_conflicts(c: Comparison, confirmed: set[str]) -> list[facts.Conflict]:
     return [k for k in c.conflicts if k.kind in REFUTING_KINDS and k.key not in confirmed]
 
 
@@ -441,7 +441,7 @@ class Verifier:
 
     def __init__(self, embedder=None, *, model: StanceModel | None = None) -> None:
         # `embedder` is accepted so FactBot can pass what it holds; the offline verifier does
-        # not need it: the cosine comes with each Hit. (An LLM judges through factbot.judges.)
+        # not need it: the cosine comes with each Hit. (An LLM judges through factbot.check.judges.)
         self.embedder = embedder
         self.model = model or load_model()
 
@@ -486,9 +486,9 @@ class Verifier:
 
     def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict:
         """compare each retrieved sentence → aggregate. Evidence [n] follows the order of `hits`."""
-        facts = claims.analyze(claim)
+        claim_facts = facts.analyze(claim)
         comps = [self.compare(claim, h.text, h.dense) for h in hits]
-        agg = aggregate(comps, facts.required_keys(), facts.lang)
+        agg = aggregate(comps, claim_facts.required_keys(), claim_facts.lang)
         evidence = tuple(
             Evidence(i + 1, h.doc_id, h.sentence_id, h.text, h.start, h.end, agg.stances[i], agg.scores[i])
             for i, h in enumerate(hits))
@@ -500,9 +500,9 @@ class Verifier:
         `aggregate` is built for retrieved article sentences, where most are off the point and
         only slot-aligned conflicts may refute; on ANS pairs it scored macro-F1 0.41 against the
         model's 0.70. The reason still names conflicting values where `aggregate` found them."""
-        facts = claims.analyze(claim)
+        claim_facts = facts.analyze(claim)
         c = self.compare(claim, hit.text, hit.dense)
-        agg = aggregate([c], facts.required_keys(), facts.lang)
+        agg = aggregate([c], claim_facts.required_keys(), claim_facts.lang)
         # The pair model reads the sentence vectors and those of the changed words: affordable
         # for one given sentence (not in `compare`, which runs for every retrieved one). Without
         # the embedder it was fitted on (a test's hash embedder), the cheap model's reading.
@@ -510,7 +510,7 @@ class Verifier:
         p = dict(zip(CLASSES, (float(v) for v in (c.probabilities if probs is None else probs))))
         stance = max(CLASSES, key=p.__getitem__)
         label = _LABEL_OF[stance]
-        text = REASONS["ar" if facts.lang == "ar" else "en"]
+        text = REASONS["ar" if claim_facts.lang == "ar" else "en"]
         reason = agg.reason if agg.label is label else {
             Label.REFUTED: text["model"].format(n=1), Label.SUPPORTED: text["supported"].format(refs="[1]"),
             Label.NOT_ENOUGH_INFO: text["silent"]}[label]

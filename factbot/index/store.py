@@ -5,7 +5,7 @@ space, our own vectors; Chroma's default embedding function is never used: it
 downloads a model) and `<name>-documents` (one record per document holding its full
 text and content hash). The document record is written last and deleted first: it is
 the commit marker, so a document is either wholly searchable or not at all, even
-after a crash mid-write (see `factbot.ingest`).
+after a crash mid-write (see `factbot.index.sync`).
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ class SentenceStore:
 
     def repair(self) -> None:
         """Recreate the damaged collections, empty (hold `writing()`). The caller re-embeds the
-        sentences from the stored documents (`factbot.ingest.rebuild`); a lost documents
+        sentences from the stored documents (`factbot.index.sync.rebuild`); a lost documents
         collection is refilled by the next ingest."""
         metas = {"docs": {"embedder": self.embedder_name},
                  "sentences": {"hnsw:space": "cosine", "embedder": self.embedder_name}}

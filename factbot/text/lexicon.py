@@ -6,8 +6,8 @@ the hedges "about"/"more than"/"fewer than", months (with the two-word Levantine
 weekdays and ordinals; and the token-level helpers over them: `variants` (a word without
 its Arabic proclitics), `lookup`, `number_at`, `unit_near`, `qualifier`, `is_year`.
 
-Used by `factbot.claims` (analysis and comparison), `factbot.extract` (answer values),
-`factbot.rerank` and `factbot.abstain`. Everything is in the matching form of
+Used by `factbot.text.facts` (analysis and comparison), `factbot.ask.extract` (answer values),
+`factbot.ask.rerank` and `factbot.ask.abstain`. Everything is in the matching form of
 `text.normalize` (Arabic-Indic digits are ASCII, hamza/alef/ta-marbuta unified, lower
 case): each Arabic word below is written in that form or passed through `normalize` when
 the table is built. A token list here is the matching-form tokens `claims.tokens` gives.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from factbot.text import normalize
+from factbot.text.matching import normalize
 
 # Proclitics an Arabic name or word may carry ("ببغداد", "والعراق", "لإنهاء").
 _AR_PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "ولل", "لل", "وب", "ول", "ال", "و", "ف", "ب", "ل", "ك")

@@ -1,7 +1,7 @@
 """ARCD (Arabic SQuAD v1.1) as a corpus for `ask`: paragraphs as documents, and the answer
 figures the benchmark reports (first citation holds a gold answer; token F1 of the answer).
 
-    from factbot.arcd import arcd_answer_figures
+    from factbot.evaluate.arcd import arcd_answer_figures
     figures = arcd_answer_figures(lambda: FactBot.open(home=tmp, collection="arcd-test"), path)
 
 Used by `scripts/train_abstain.py` on the *train* split; the test split is only reported.
@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from factbot.text import normalize, tokens
+from factbot.text.matching import normalize, tokens
 
 
 @dataclass(frozen=True)

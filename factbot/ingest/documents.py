@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from factbot.text import language, normalize, split_sentences, strip_invisible, terms
+from factbot.text.matching import language, normalize, split_sentences, strip_invisible, terms
 from factbot.types import Document, FactbotError, Role, Sentence
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")

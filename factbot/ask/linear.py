@@ -1,5 +1,5 @@
 """A standardised linear model over named features, shipped as JSON: the shape the reranker
-(`factbot.rerank`) and the abstention model (`factbot.abstain`) share.
+(`factbot.ask.rerank`) and the abstention model (`factbot.ask.abstain`) share.
 
     logit = bias + sum(w * (x - mean) / scale)
 """

@@ -28,13 +28,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from factbot import lexicon
-from factbot.extract import QUESTION_FILLERS, Extracted, QType, question_terms, support, term_overlap, term_set
-from factbot.linear import LinearModel
-from factbot.text import normalize, terms
+from factbot.ask.extract import QUESTION_FILLERS, Extracted, QType, question_terms, support, term_overlap, term_set
+from factbot.ask.linear import LinearModel
+from factbot.assets import MODELS_DIR
+from factbot.text import lexicon
+from factbot.text.matching import normalize, terms
 from factbot.types import Hit
 
-MODEL_PATH = Path(__file__).parent / "models" / "rerank.json"
+MODEL_PATH = MODELS_DIR / "rerank.json"
 
 FEATURE_NAMES = (
     "score_gap",        # fused score minus the best fused score among the hits (0 for the first)

@@ -2,7 +2,7 @@
 "the article does not say".
 
 Steps: type the question (count, date, person, place, …) → for each of the first few
-hits, extract a value of that kind → the reranker (`factbot.rerank`) picks the sentence
+hits, extract a value of that kind → the reranker (`factbot.ask.rerank`) picks the sentence
 that answers → the calibrated abstention model gives the probability that answering from
 it is right → answer with one citation, or abstain when that probability is below the
 model's threshold (the closest sentences are then shown as context, not as citations: the
@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from factbot import rerank
-from factbot.abstain import AbstainModel, features, load_model
-from factbot.extract import QType, extract, question_type
-from factbot.rerank import CANDIDATES, RerankModel
-from factbot.text import language
+from factbot.ask import rerank
+from factbot.ask.abstain import AbstainModel, features, load_model
+from factbot.ask.extract import QType, extract, question_type
+from factbot.ask.rerank import CANDIDATES, RerankModel
+from factbot.text.matching import language
 from factbot.types import Answer, Citation, Hit
 
 CONTEXT = 3     # closest sentences shown when abstaining

@@ -21,14 +21,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from factbot import claims, lexicon
-from factbot.extract import (Extracted, QType, counted_noun, is_future, question_terms, stems_near, support,
+from factbot.ask.extract import (Extracted, QType, counted_noun, is_future, question_terms, stems_near, support,
                              term_overlap, term_set)
-from factbot.linear import LinearModel
-from factbot.text import language, normalize
+from factbot.ask.linear import LinearModel
+from factbot.assets import MODELS_DIR
+from factbot.text import facts, lexicon
+from factbot.text.matching import language, normalize
 from factbot.types import Hit
 
-MODEL_PATH = Path(__file__).parent / "models" / "abstain.json"
+MODEL_PATH = MODELS_DIR / "abstain.json"
 
 FEATURE_NAMES = (
     "dense",            # cosine of question and chosen sentence (Hit.dense)
@@ -74,7 +75,7 @@ _language = lru_cache(maxsize=8192)(language)
 def _entity_names(text: str) -> frozenset[str]:
     """Places, persons and organisations named, nationality adjectives included: "US" in a
     question is met by "الأمريكية" in a sentence."""
-    names = {name for _, name in claims.analyze(text).entities}
+    names = {name for _, name in facts.analyze(text).entities}
     # nationality adjectives the entity lexicon leaves out ("British", "بريطانيين")
     names |= {n for tok in re.findall(r"[^\W\d_]+", normalize(text)) if (n := lexicon.lookup(lexicon.OWNER_OF, tok))}
     return frozenset(names)

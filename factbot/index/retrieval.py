@@ -25,9 +25,9 @@ from dataclasses import dataclass, replace
 import bm25s
 import numpy as np
 
-from factbot.embeddings import Embedder
-from factbot.store import GET_PAGE, SentenceStore
-from factbot.text import char_ngrams, strip_for_embedding, terms
+from factbot.index.embeddings import Embedder
+from factbot.index.store import GET_PAGE, SentenceStore
+from factbot.text.matching import char_ngrams, strip_for_embedding, terms
 from factbot.types import FactbotError, Hit, Sentence
 
 RRF_K = 60  # Cormack, Clarke & Büttcher (2009): k=60 damps the head of each ranking (rrf(), for comparison)

@@ -1,0 +1,2 @@
+"""Answering a question from retrieved hits: question typing and value extraction, the reranker,
+the abstention model, and the `Answerer` that runs them."""

@@ -1,0 +1,1 @@
+"""Files -> documents -> labelled sentences with exact offsets."""
