@@ -38,7 +38,8 @@ def main() -> int:
 
         kw = {"collection": collection} if collection else {}
         return FactBot.open(home=settings.home, chroma_url=settings.chroma_url, embedder=settings.embedder,
-                            llm=load_chat_model(settings.llm), nli=settings.nli, **kw)
+                            llm=load_chat_model(settings.llm), nli=settings.nli,
+                            reader=settings.reader, **kw)
 
     # Open the index (chromadb, the embedder: ~1 s) while gradio imports (~2-4 s): the app
     # serves its first page about a second sooner, with the corpus already open.

@@ -13,6 +13,7 @@ import click
 
 from factbot.config import go_offline, load_chat_model
 from factbot.index.embeddings import DEFAULT_EMBEDDER
+from factbot.reader import DEFAULT_ON as READER_DEFAULT
 from factbot.types import FactbotError
 
 
@@ -51,9 +52,13 @@ class _Group(click.Group):
 @click.option("--nli", envvar="FACTBOT_NLI", metavar="FOLDER", type=click.Path(file_okay=False, path_type=Path),
               help="Optional local sentence-transformers CrossEncoder NLI model that verifies claims "
                    "instead of the offline verifier (needs the st extra; nothing is downloaded). [env FACTBOT_NLI]")
+@click.option("--reader", envvar="FACTBOT_READER", type=click.Choice(["on", "off"], case_sensitive=False),
+              help="Answer with the reader trained here (a cross-encoder: best sentence, answer phrase, "
+                   "abstention) or with the feature reranker and rules. [env FACTBOT_READER; default: "
+                   f"{'on' if READER_DEFAULT else 'off'}]")
 @click.option("--collection", default="factbot", show_default=True, help="Index name, for several corpora.")
 @click.pass_context
-def main(ctx, home, chroma_url, embedder, llm, nli, collection):
+def main(ctx, home, chroma_url, embedder, llm, nli, reader, collection):
     """Ask questions of your articles and check claims against them, with sentence citations.
 
     \b
@@ -70,7 +75,8 @@ def main(ctx, home, chroma_url, embedder, llm, nli, collection):
         from factbot.pipeline import FactBot
 
         return FactBot.open(home=home, chroma_url=chroma_url, embedder=embedder,
-                            collection=collection_name or collection, llm=load_chat_model(llm), nli=nli)
+                            collection=collection_name or collection, llm=load_chat_model(llm), nli=nli,
+                            reader=None if reader is None else reader.lower() == "on")
 
     ctx.obj = {"open_bot": open_bot}
 

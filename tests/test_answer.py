@@ -178,7 +178,8 @@ def test_cli_ask_json(tmp_path):
     assert (out["answer"], out["abstained"], out["mode"]) == ("About 2500 [1]", False, "extractive")
     [c] = out["citations"]
     assert c["n"] == 1 and ARTICLE.read_text(encoding="utf-8")[c["start"]:c["end"]] == c["text"]
-    assert set(out) == {"question", "answer", "abstained", "confidence", "mode", "citations"}
+    assert set(out) == {"question", "answer", "abstained", "confidence", "mode", "answer_kind", "citations"}
+    assert out["answer_kind"] == "value"  # "About 2500" is the count the rules found, not the sentence
     text = _factbot("ask", "كم عدد الهجمات التي تعرضت لها القوات الأمريكية؟", home=tmp_path)
     assert text.splitlines()[0] == "لا يذكر المقال ذلك."
     assert "(closest)" in text  # context shown, marked as such

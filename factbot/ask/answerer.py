@@ -17,9 +17,9 @@ replaces it only when it parses and every kept sentence is supported by what it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from factbot.ask import rerank
+from factbot.ask import reading, rerank
 from factbot.ask.abstain import AbstainModel, features, load_model
 from factbot.ask.extract import QType, extract, question_type
 from factbot.ask.rerank import CANDIDATES, RerankModel
@@ -37,9 +37,13 @@ def with_marker(text: str, n: int = 1) -> str:
 
 class Answerer:
     def __init__(self, embedder=None, llm=None, model: AbstainModel | None = None,
-                 llm_timeout: float = 30.0, reranker: RerankModel | None = None) -> None:
+                 llm_timeout: float = 30.0, reranker: RerankModel | None = None,
+                 reader=None, context_of: Callable[[Hit], str] | None = None) -> None:
         self.embedder = embedder  # kept for interface symmetry with Verifier; answers never embed
         self.llm = llm
+        # the trained reader (factbot.reader.model.Reader) decides when given; `context_of` gives
+        # a hit's previous sentence, the context the reader was trained with
+        self.reader, self.context_of = reader, context_of
         self.model = model or load_model()
         self.reranker = reranker or rerank.load_model()
         self.llm_timeout = llm_timeout
@@ -57,6 +61,8 @@ class Answerer:
         if not hits:
             return Answer(question, NO_ARTICLE[lang], abstained=True, confidence=1.0)
         qtype = question_type(question)
+        if self.reader is not None:
+            return self._with_reader(question, hits, qtype, lang, k)
         best = choose(question, hits, qtype, lang, self.model, self.reranker)
         p, i, value = best
         if p < self.model.threshold:
@@ -68,7 +74,16 @@ class Answerer:
         hit = hits[i]
         text = value.display if value else hit.text
         return Answer(question, with_marker(text), abstained=False, confidence=p,
-                      citations=(Citation.from_hit(1, hit),))
+                      citations=(Citation.from_hit(1, hit),), answer_kind="value" if value else "sentence")
+
+    def _with_reader(self, question: str, hits: Sequence[Hit], qtype: QType, lang: str, k: int) -> Answer:
+        c = reading.choose(self.reader, question, hits, qtype, lang, self.context_of)
+        if c.probability < reading.threshold():
+            nearest = (hits[c.index], *(h for j, h in enumerate(hits) if j != c.index))
+            return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - c.probability,
+                          context=nearest[:min(CONTEXT, k)])
+        return Answer(question, with_marker(c.text), abstained=False, confidence=c.probability,
+                      citations=(Citation.from_hit(1, hits[c.index]),), answer_kind=c.kind)
 
 
 def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: AbstainModel,
