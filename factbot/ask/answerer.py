@@ -61,8 +61,6 @@ class Answerer:
         if not hits:
             return Answer(question, NO_ARTICLE[lang], abstained=True, confidence=1.0)
         qtype = question_type(question)
-        if self.reader is not None:
-            return self._with_reader(question, hits, qtype, lang, k)
         best = choose(question, hits, qtype, lang, self.model, self.reranker)
         p, i, value = best
         if p < self.model.threshold:
@@ -72,18 +70,13 @@ class Answerer:
             return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - p,
                           context=nearest[:min(CONTEXT, k)])
         hit = hits[i]
-        text = value.display if value else hit.text
+        if self.reader is not None:
+            context = self.context_of(hit) if self.context_of else ""
+            text, kind = reading.answer_of(self.reader, question, hit, context, lang, value)
+        else:
+            text, kind = (value.display, "value") if value else (hit.text, "sentence")
         return Answer(question, with_marker(text), abstained=False, confidence=p,
-                      citations=(Citation.from_hit(1, hit),), answer_kind="value" if value else "sentence")
-
-    def _with_reader(self, question: str, hits: Sequence[Hit], qtype: QType, lang: str, k: int) -> Answer:
-        c = reading.choose(self.reader, question, hits, qtype, lang, self.context_of)
-        if c.probability < reading.threshold():
-            nearest = (hits[c.index], *(h for j, h in enumerate(hits) if j != c.index))
-            return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - c.probability,
-                          context=nearest[:min(CONTEXT, k)])
-        return Answer(question, with_marker(c.text), abstained=False, confidence=c.probability,
-                      citations=(Citation.from_hit(1, hits[c.index]),), answer_kind=c.kind)
+                      citations=(Citation.from_hit(1, hit),), answer_kind=kind)
 
 
 def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: AbstainModel,
