@@ -43,10 +43,12 @@ from benchmarks.readme import replace_figures  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 README = ROOT / "benchmarks" / "README.md"
-STAGES = ("ingest", "search", "ask", "check", "arcd", "answers", "stance", "scale", "app")
+STAGES = ("ingest", "search", "ask", "check", "arcd", "answers", "reader", "stance", "scale", "app")
 FIELDS = ("ingest_sentences_per_s", "embedder_sentences_per_s", "ingest_vs_embedder", "reingest_unchanged_s",
           "search_p50_ms", "search_p95_ms", "ask_p50_ms", "ask_p95_ms", "check_p50_ms", "check_p95_ms",
-          "search_claims_p50_ms", "search_claims_p95_ms", "arcd_retrieval", "arcd_answers", "ans_stance", "scale_search_ms", "app_ready_s", "peak_rss_mb")
+          "search_claims_p50_ms", "search_claims_p95_ms", "arcd_retrieval", "arcd_answers",
+          "reader_pairs_per_s", "onnxruntime_pairs_per_s", "reader_vs_onnxruntime", "ask_reader_p50_ms",
+          "ask_reader_p95_ms", "arcd_answers_reader", "ans_stance", "scale_search_ms", "app_ready_s", "peak_rss_mb")
 
 
 @dataclass(frozen=True)
@@ -341,6 +343,62 @@ def stage_answers(b: Bench) -> None:
     b.result["arcd_answers"] = arcd_answer_figures(b.bot, path)  # same paragraphs, same ids: nothing re-embedded
 
 
+def stage_reader(b: Bench) -> None:
+    """The trained reader (factbot/reader): its throughput against bare onnxruntime on the same
+    batches (each question with its 8 retrieved sentences and their previous sentences), `ask`
+    latency with FACTBOT_READER=on over the same index and questions as `ask`, and (not in
+    --quick) ARCD test answers with the reader beside `arcd_answers` without it."""
+    from factbot.reader.model import SHIPPED
+
+    if not SHIPPED.exists():
+        for key in GUARDED["reader"]:
+            b.null(key, f"{SHIPPED.name} not built (scripts/train_reader.py)")
+        return
+    from factbot.pipeline import FactBot
+    from factbot.reader import inputs
+    from factbot.reader.model import load
+
+    bot = b.bot()
+    reader = load().warm()
+    qs = _spread(b.queries(), b.sizes.warmup_queries + b.sizes.latency_queries)
+    log(f"reader: {len(qs)} questions x 8 sentences, reader.read and bare onnxruntime on the same batches")
+    work = []
+    for q in qs:
+        hits = bot.search(q, k=8)
+        work.append((q, [h.text for h in hits], [bot.previous_text(h) for h in hits]))
+    batches = [inputs.build(reader.tokenizer, [q] * len(t), t, c) for q, t, c in work]
+    feeds = [{"inputs_embeds": reader.e5file.word_rows(x.ids), "attention_mask": x.mask} for x in batches]
+    pairs = sum(len(t) for _, t, _ in work)
+
+    def bare() -> float:
+        t0 = time.perf_counter()
+        for f in feeds:
+            reader.session.run(None, f)
+        return time.perf_counter() - t0
+
+    before = bare()
+    t0 = time.perf_counter()
+    for q, t, c in work:
+        reader.read(q, t, c)
+    full = time.perf_counter() - t0
+    bare_s = (before + bare()) / 2  # before and after, averaged: a load change mid-run evens out
+    b.result["reader_pairs_per_s"] = rate(pairs, full)
+    b.result["onnxruntime_pairs_per_s"] = rate(pairs, bare_s)
+    b.result["reader_vs_onnxruntime"] = ratio(bare_s, full)
+    b.result["meta"]["reader_pairs"] = pairs
+    with_reader = FactBot.open(home=b.work / "home", embedder=b.embedder, collection="bench-corpus", reader=True)
+    log(f"reader: {len(qs)} questions through FactBot.ask with the reader")
+    _latency(b, lambda q: with_reader.ask(q, k=5), qs, "ask_reader")
+    path = b.datasets / "arcd" / "arcd-test.json"
+    if b.sizes.arcd_articles is not None or not path.is_file():
+        b.null("arcd_answers_reader", "not in --quick, or ARCD absent: it asks the whole of arcd-test.json")
+        return
+    from factbot.evaluate.arcd import arcd_answer_figures
+
+    log("reader: arcd_answer_figures on arcd-test.json with the reader")
+    b.result["arcd_answers_reader"] = arcd_answer_figures(lambda: with_reader, path)
+
+
 def stage_stance(b: Bench) -> None:
     if not (b.datasets / "ans" / "stance-test.csv").is_file():
         b.null("ans_stance", f"{b.datasets / 'ans'} is absent")
@@ -428,10 +486,13 @@ def stage_app(b: Bench) -> None:
 # as the reason, so the figures of the rest still come out. Failures of the others are raised.
 GUARDED = {"ask": ("ask_p50_ms", "ask_p95_ms"),
            "check": ("check_p50_ms", "check_p95_ms", "search_claims_p50_ms", "search_claims_p95_ms"),
-           "answers": ("arcd_answers",), "stance": ("ans_stance",), "app": ("app_ready_s",)}
+           "answers": ("arcd_answers",), "stance": ("ans_stance",), "app": ("app_ready_s",),
+           "reader": ("reader_pairs_per_s", "onnxruntime_pairs_per_s", "reader_vs_onnxruntime",
+                      "ask_reader_p50_ms", "ask_reader_p95_ms", "arcd_answers_reader")}
 
 RUN = {"ingest": stage_ingest, "search": stage_search, "ask": stage_ask, "check": stage_check,
-       "arcd": stage_arcd, "answers": stage_answers, "stance": stage_stance, "scale": stage_scale,
+       "arcd": stage_arcd, "answers": stage_answers, "reader": stage_reader, "stance": stage_stance,
+       "scale": stage_scale,
        "app": stage_app}
 
 
