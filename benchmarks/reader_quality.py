@@ -1,6 +1,6 @@
 """Quality with and without the reader, side by side, from one retrieval per question.
 
-    .venv/bin/python benchmarks/reader_quality.py FILE.json [FILE.json ...] [--home DIR] [--limit N]
+    .venv/bin/python benchmarks/reader_quality.py FILE.json [FILE.json ...] [--home DIR] [--sample N]
 
 For each SQuAD file: its paragraphs in their own collection (as `factbot eval FILE` builds it,
 same name, so an index built by `factbot eval` is reused), then for every question one search
@@ -25,9 +25,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def compare(path: Path, home: Path | None, limit: int | None = None) -> dict:
+def figures(js: list) -> dict:
     import numpy as np
 
+    return {"first_citation_has_answer": round(float(np.mean([bool(j.hit_at_1) for j in js])), 3),
+            "token_f1": round(float(np.mean([j.f1 or 0.0 for j in js])), 3),
+            "abstained": round(float(np.mean([bool(j.abstained) for j in js])), 3),
+            "answer_contains_gold": round(float(np.mean([bool(j.correct) for j in js])), 3)}
+
+
+def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
     from factbot.ask.answerer import Answerer
     from factbot.evaluate.datasets import Kind, load_dataset
     from factbot.evaluate.harness import index_contexts, squad_collection
@@ -38,39 +45,54 @@ def compare(path: Path, home: Path | None, limit: int | None = None) -> dict:
     ds = load_dataset(path)
     bot = FactBot.open(home=home, collection=squad_collection(ds), reader=False)
     index_contexts(bot, ds, progress=sys.stderr.isatty())
+    from factbot.ask import reading
+    from factbot.ask.answerer import with_marker
+    from factbot.text.matching import language
+    from factbot.types import Answer, Citation
+
     off = Answerer(bot.embedder)
-    on = Answerer(bot.embedder, reader=load(), context_of=bot.previous_text)
-    items = [i for i in ds.items if i.kind is Kind.QUESTION][:limit]
-    judged: dict[str, list] = {"off": [], "on": []}
+    reader = load()
+    items = [i for i in ds.items if i.kind is Kind.QUESTION]
+    if sample and sample < len(items):   # spread over the whole file: every article, not the first few
+        items = [items[int(k * len(items) / sample)] for k in range(sample)]
+    variants = ("reader_off", "reader_on", "reader_on_span_first")
+    judged: dict[str, list] = {v: [] for v in variants}
     kinds: dict[str, int] = {}
     t0 = time.perf_counter()
     for n, item in enumerate(items, 1):
-        hits = bot.retriever.search(item.text, k=8)
-        judged["off"].append(judge_answer(item, off.answer(item.text, hits)))
-        a = on.answer(item.text, hits)
-        kinds[a.answer_kind or "abstained"] = kinds.get(a.answer_kind or "abstained", 0) + 1
-        judged["on"].append(judge_answer(item, a))
-        if n % 50 == 0:
-            print(f"{path.name}: {n}/{len(items)} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
-
-    def figures(js: list) -> dict:
-        return {"first_citation_has_answer": round(float(np.mean([bool(j.hit_at_1) for j in js])), 3),
-                "token_f1": round(float(np.mean([j.f1 or 0.0 for j in js])), 3),
-                "abstained": round(float(np.mean([bool(j.abstained) for j in js])), 3)}
-
-    return {"file": path.name, "questions": len(items), "reader_off": figures(judged["off"]),
-            "reader_on": figures(judged["on"]), "answer_kind_on": kinds}
+        hits = bot.retriever.search(item.text, k=8)   # as FactBot.ask
+        a_off = off.answer(item.text, hits)
+        judged["reader_off"].append(judge_answer(item, a_off))
+        if a_off.abstained:   # the abstention model decides in both modes
+            judged["reader_on"].append(judged["reader_off"][-1])
+            judged["reader_on_span_first"].append(judged["reader_off"][-1])
+            continue
+        p, i, value = off.pick(item.text, hits)
+        hit, lang = hits[i], language(item.text)
+        span = reader.read(item.text, [hit.text], [bot.previous_text(hit)])[0].span
+        for name, first in (("reader_on", True), ("reader_on_span_first", False)):
+            text, kind = reading.phrase(hit, span, value, lang, value_first=first)
+            if first:
+                kinds[kind] = kinds.get(kind, 0) + 1
+            a = Answer(item.text, with_marker(text), abstained=False, confidence=p,
+                       citations=(Citation.from_hit(1, hit),), answer_kind=kind)
+            judged[name].append(judge_answer(item, a))
+        if n % 25 == 0:
+            print(f"{path.name}: {n}/{len(items)} ({time.perf_counter() - t0:.0f} s) "
+                  + json.dumps({v: figures(judged[v]) for v in variants}), file=sys.stderr, flush=True)
+    return {"file": path.name, "questions": len(items), **{v: figures(judged[v]) for v in variants},
+            "answer_kind_on": kinds}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", type=Path, nargs="+")
-    ap.add_argument("--limit", type=int, help="only the first N questions of each file")
+    ap.add_argument("--sample", type=int, help="only N questions of each file, spread evenly over it")
     ap.add_argument("--home", type=Path, default=os.environ.get("FACTBOT_HOME") or None,
                     help="the index folder (env FACTBOT_HOME; default: your user data folder)")
     args = ap.parse_args()
     for f in args.files:
-        print(json.dumps(compare(f, args.home, args.limit), ensure_ascii=False), flush=True)
+        print(json.dumps(compare(f, args.home, args.sample), ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

@@ -60,9 +60,7 @@ class Answerer:
         lang = language(question)
         if not hits:
             return Answer(question, NO_ARTICLE[lang], abstained=True, confidence=1.0)
-        qtype = question_type(question)
-        best = choose(question, hits, qtype, lang, self.model, self.reranker)
-        p, i, value = best
+        p, i, value = self.pick(question, hits)
         if p < self.model.threshold:
             # confidence of an abstention: the probability that the chosen answer would be wrong;
             # the context opens with the sentence it would have answered from
@@ -72,11 +70,17 @@ class Answerer:
         hit = hits[i]
         if self.reader is not None:
             context = self.context_of(hit) if self.context_of else ""
-            text, kind = reading.answer_of(self.reader, question, hit, context, lang, value)
+            span = self.reader.read(question, [hit.text], [context])[0].span
+            text, kind = reading.phrase(hit, span, value, lang)
         else:
             text, kind = (value.display, "value") if value else (hit.text, "sentence")
         return Answer(question, with_marker(text), abstained=False, confidence=p,
                       citations=(Citation.from_hit(1, hit),), answer_kind=kind)
+
+
+    def pick(self, question: str, hits: Sequence[Hit]) -> tuple[float, int, object]:
+        """(probability it is right, hit index, extracted value or None): see `choose`."""
+        return choose(question, hits, question_type(question), language(question), self.model, self.reranker)
 
 
 def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: AbstainModel,

@@ -6,30 +6,35 @@ picked the answering sentence less often than they do (README, "The reader"). Wh
 better is the phrase: its span head finds the answer inside the chosen sentence, where the rules
 give only typed values (counts, dates, names they know) or the whole sentence.
 
-The answer is the reader's span, in the sentence's language (`answer_kind` "span"). When the
-question is in the other language and the rules found a typed value where the span is, the
-value is given instead, carried into the question's language as without the reader ("value").
-With no usable span: the value if any, else the sentence ("sentence").
+The answer (`phrase`): a typed value the rules found in the sentence (count, date, person,
+place: "value", in the question's language, carried across languages as without the reader),
+else the reader's span, in the sentence's language ("span"), else the sentence ("sentence").
+With `value_first=False` the span wins over a value except across languages.
 """
 
 from __future__ import annotations
 
 from factbot.ask.extract import Extracted
-from factbot.reader.model import Reader
+from factbot.reader.model import Span
 from factbot.text.matching import language
 from factbot.types import Hit
+
+# A typed value the rules found (count, date, name) is the answer even in the sentence's own
+# language, the span only where the rules found none: measured on the article's dev questions
+# and on TyDi/XQuAD/ARCD by benchmarks/reader_quality.py (README, "The reader").
+VALUE_FIRST = True
 
 
 def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
 
 
-def answer_of(reader: Reader, question: str, hit: Hit, context: str, lang: str,
-              value: Extracted | None) -> tuple[str, str]:
-    """(answer text, answer_kind) for the chosen sentence `hit` (`context`: the sentence before it)."""
-    span = reader.read(question, [hit.text], [context])[0].span
-    if value is not None and language(hit.text) != lang and (
-            span is None or _overlaps(value.start, value.end, span.start, span.end)):
+def phrase(hit: Hit, span: Span | None, value: Extracted | None, lang: str,
+           value_first: bool = VALUE_FIRST) -> tuple[str, str]:
+    """(answer text, answer_kind) for the chosen sentence `hit`, its reader `span` and the rules'
+    `value` (both may be None); `lang` is the question's language."""
+    if value is not None and (value_first or language(hit.text) != lang) and (
+            value_first or span is None or _overlaps(value.start, value.end, span.start, span.end)):
         return value.display, "value"
     if span is not None and span.text.strip():
         return span.text, "span"
