@@ -66,17 +66,17 @@ def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
         if a_off.abstained:   # the abstention model decides in both modes
             judged["reader_on"].append(judged["reader_off"][-1])
             judged["reader_on_span_first"].append(judged["reader_off"][-1])
-            continue
-        p, i, value = off.pick(item.text, hits)
-        hit, lang = hits[i], language(item.text)
-        span = reader.read(item.text, [hit.text], [bot.previous_text(hit)])[0].span
-        for name, first in (("reader_on", True), ("reader_on_span_first", False)):
-            text, kind = reading.phrase(hit, span, value, lang, value_first=first)
-            if first:
-                kinds[kind] = kinds.get(kind, 0) + 1
-            a = Answer(item.text, with_marker(text), abstained=False, confidence=p,
-                       citations=(Citation.from_hit(1, hit),), answer_kind=kind)
-            judged[name].append(judge_answer(item, a))
+        else:
+            p, i, value = off.pick(item.text, hits)
+            hit, lang = hits[i], language(item.text)
+            span = reader.read(item.text, [hit.text], [bot.previous_text(hit)])[0].span
+            for name, first in (("reader_on", True), ("reader_on_span_first", False)):
+                text, kind = reading.phrase(hit, span, value, lang, value_first=first)
+                if first:
+                    kinds[kind] = kinds.get(kind, 0) + 1
+                a = Answer(item.text, with_marker(text), abstained=False, confidence=p,
+                           citations=(Citation.from_hit(1, hit),), answer_kind=kind)
+                judged[name].append(judge_answer(item, a))
         if n % 25 == 0:
             print(f"{path.name}: {n}/{len(items)} ({time.perf_counter() - t0:.0f} s) "
                   + json.dumps({v: figures(judged[v]) for v in variants}), file=sys.stderr, flush=True)
