@@ -17,8 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from factbot.ask.extract import question_terms
 from factbot.text import facts
+from factbot.text.glossary import question_terms
 from factbot.text.matching import normalize, split_sentences, terms
 from factbot.types import Hit
 

@@ -22,7 +22,8 @@ from dataclasses import replace
 
 from factbot.ask import rerank
 from factbot.ask.abstain import AbstainModel, features, load_model
-from factbot.ask.extract import QType, extract, question_type
+from factbot.ask.extract import extract
+from factbot.ask.questions import QType, question_type
 from factbot.ask.rerank import CANDIDATES, RerankModel
 from factbot.assets import load_prompt
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, parse_cited, supports

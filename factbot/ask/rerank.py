@@ -28,10 +28,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from factbot.ask.extract import QUESTION_FILLERS, Extracted, QType, question_terms, support, term_overlap, term_set
+from factbot.ask.extract import support
 from factbot.ask.linear import LinearModel
+from factbot.ask.questions import QType
+from factbot.ask.values import Extracted
 from factbot.assets import MODELS_DIR
 from factbot.text import lexicon
+from factbot.text.glossary import QUESTION_FILLERS, question_terms, term_overlap, term_set
 from factbot.text.matching import normalize, terms
 from factbot.types import Hit
 

@@ -20,9 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from factbot.ask.extract import QUESTION_FILLERS, glossary, is_future, term_set
 from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
 from factbot.text import facts
+from factbot.text.facts import is_future
+from factbot.text.glossary import QUESTION_FILLERS, glossary, term_set
 from factbot.text.matching import language, terms
 from factbot.types import Evidence, Hit, Label, Stance, Verdict
 

@@ -28,7 +28,7 @@ from factbot.text.lexicon import (AMBIGUOUS_MONTHS, APPROX_TABLE, ENTITIES, LESS
                              MONTH_PAIRS, MORE, MULTI, MULTIPLIERS, NATIONALITY_OF, NUMBER_WORDS, ORDINALS,
                              OWNER_OF, SINGLE, WEEKDAY_NAMES, WEEKDAY_OF, is_year, lookup, number_at,
                              qualifier, unit_near, variants)
-from factbot.text.matching import language, normalize
+from factbot.text.matching import format_number, language, normalize
 
 # --- lexicons only claim comparison uses ---------------------------------------
 
@@ -142,7 +142,7 @@ class Facts:
     def required_keys(self) -> tuple[str, ...]:
         """The claim values an article must repeat before the claim counts as supported
         (same keys as `Match.key`). Actions are left out: a verb may be paraphrased."""
-        keys = [f"number:{q.unit}:{_fmt_number(q.value)}" for q in self.quantities]
+        keys = [f"number:{q.unit}:{format_number(q.value)}" for q in self.quantities]
         keys += [f"year:{y}" for y in self.years] + [f"weekday:{d}" for d in self.weekdays]
         keys += [f"date:{d}" for d in self.dates]
         keys += [f"month:{m}" for m in self.months if m not in [d[0] for d in self.dates]]
@@ -298,14 +298,11 @@ def analyze(text: str) -> Facts:
 
 # --- comparison ----------------------------------------------------------------
 
-def _fmt_number(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
-
 
 def _show(q: Quantity, lang: str) -> str:
     word = {"en": {"approx": "about ", "more": "more than ", "less": "fewer than "},
             "ar": {"approx": "حوالي ", "more": "أكثر من ", "less": "أقل من "}}[lang].get(q.qualifier, "")
-    return word + _fmt_number(q.value)
+    return word + format_number(q.value)
 
 
 def quantities_agree(a: Quantity, b: Quantity) -> bool:
@@ -339,9 +336,9 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
 
     for q in c.quantities:
         same = [r for r in e.quantities if _same_unit(q, r)]
-        key = f"number:{q.unit}:{_fmt_number(q.value)}"
+        key = f"number:{q.unit}:{format_number(q.value)}"
         if any(quantities_agree(q, r) for r in same):
-            matches.append(Match("number", _fmt_number(q.value), key))
+            matches.append(Match("number", format_number(q.value), key))
         elif same:
             conflicts.append(Conflict("number", _show(q, lang), _show(same[0], lang), key))
 
@@ -658,3 +655,23 @@ def actions(text: str) -> tuple[str, ...]:
 
 def opposites(action: str) -> frozenset[str]:
     return _OPPOSITES.get(action, frozenset())
+
+
+_EN_FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming|future|plan(s|ned)? to)\b")
+_AR_FUTURE_WORDS = frozenset({"سوف", "المقبل", "المقبله", "القادم", "القادمه", "مستقبلا"})
+# "سـ" + an imperfect verb ("ستنتهي", "سيشرفون", "سنعمل"); nouns that merely start like one are listed
+_AR_FUTURE_VERB = re.compile(r"^س[يتن]\w{2,}$")
+_AR_NOT_FUTURE = ("سياد", "سيطر", "سياس", "سيار", "سينا", "ستين", "سنوات", "سنه", "سته", "ستار", "سيد", "سين")
+
+
+@lru_cache(maxsize=8192)
+def is_future(text: str) -> bool:
+    """Does the text speak of the future ("will", "سوف", "ستنتهي")?"""
+    t = normalize(text)
+    if _EN_FUTURE.search(t):
+        return True
+    for tok in re.findall(r"[^\W\d_]+", t):
+        tok = tok[1:] if tok[:1] in ("و", "ف") and len(tok) > 4 else tok
+        if tok in _AR_FUTURE_WORDS or (_AR_FUTURE_VERB.match(tok) and not tok.startswith(_AR_NOT_FUTURE)):
+            return True
+    return False
