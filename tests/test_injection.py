@@ -61,7 +61,10 @@ def snapshot(bot: FactBot) -> dict:
     # text: it is part of the corpus now). A fact stated twice is one hit; either place may lead.
     out = {"search": {q: frozenset((h.sentence_id, *h.duplicates)) for q in QUESTIONS for h in bot.search(q, k=1)}}
     if HAVE_ASK:
-        out["ask"] = {q: (a.answer, a.abstained, [c.sentence_id for c in a.citations])
+        # a citation by its fact: the first place a sentence stated twice stands for both (the
+        # article says "about 2500 US troops …" in its lead and again below; either may be cited)
+        first_place = {s.sentence_id: s.dup_of or s.sentence_id for s in bot.sentences()}
+        out["ask"] = {q: (a.answer, a.abstained, [first_place[c.sentence_id] for c in a.citations])
                       for q in QUESTIONS for a in [bot.ask(q)]}
     if HAVE_CHECK:
         # the verdict and the sentences that decide it (supporting or refuting); neutral context
