@@ -112,11 +112,16 @@ def _doc_option(f):
     return click.option("--doc", metavar="ID", help="Only this document (see `factbot documents`).")(f)
 
 
+def _retrieval_options(json_help: str):
+    """-k, --doc and --json, in that order in --help: the options of the commands that retrieve."""
+    def decorate(f):
+        return _k_option(_doc_option(click.option("--json", "as_json", is_flag=True, help=json_help)(f)))
+    return decorate
+
+
 @main.command()
 @click.argument("query")
-@_k_option
-@_doc_option
-@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@_retrieval_options("Print hits as JSON.")
 @click.pass_obj
 def search(obj, query, k, doc, as_json):
     """Hybrid (dense + BM25) search for the sentences closest to QUERY."""
@@ -131,9 +136,7 @@ def search(obj, query, k, doc, as_json):
 
 @main.command()
 @click.argument("question")
-@_k_option
-@_doc_option
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@_retrieval_options("Print the answer as JSON.")
 @click.pass_obj
 def ask(obj, question, k, doc, as_json):
     """Answer QUESTION from the corpus, citing source sentences, or say the corpus does not say."""

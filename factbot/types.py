@@ -7,11 +7,42 @@ Offsets are the truth: every `Sentence`, `Hit`, `Citation` and `Evidence` carrie
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 
 
 class FactbotError(Exception):
     """A user-facing error: one clear line, no traceback (CLI exit code 2)."""
+
+
+def choice_from_str(cls, value: str, noun: str, fold=str.lower, errors: tuple = (ValueError,)):
+    """The member of the str enum `cls` that `value` names (after stripping and `fold`), or a
+    FactbotError that lists the valid values: the `from_str` of every enum users type."""
+    try:
+        return cls(fold(value.strip()))
+    except errors:
+        valid = ", ".join(m.value for m in cls)
+        raise FactbotError(f"unknown {noun} {value!r}; expected one of: {valid}") from None
+
+
+def _as_dict(result, digits: Mapping[str, int] | None = None, omit_empty: tuple[str, ...] = ()) -> dict:
+    """A result as plain JSON data, in field order: enums by value, tuples (of results) as lists
+    of their `to_dict`, the floats named in `digits` rounded, the fields in `omit_empty` only
+    when set. For results whose fields are plain values, enums and tuples of results."""
+    digits = digits or {}
+    d = {}
+    for f in fields(result):
+        v = getattr(result, f.name)
+        if f.name in omit_empty and not v:
+            continue
+        if isinstance(v, enum.Enum):
+            v = v.value
+        elif isinstance(v, tuple):
+            v = [x.to_dict() for x in v]
+        elif f.name in digits:
+            v = round(v, digits[f.name])
+        d[f.name] = v
+    return d
 
 
 class Role(str, enum.Enum):
@@ -35,17 +66,18 @@ class Label(str, enum.Enum):
 
     @classmethod
     def from_str(cls, value: str) -> "Label":
-        try:
-            return cls(value.strip().upper())
-        except ValueError:
-            valid = ", ".join(m.value for m in cls)
-            raise FactbotError(f"unknown label {value!r}; expected one of: {valid}") from None
+        return choice_from_str(cls, value, "label", str.upper)
 
 
 class Stance(str, enum.Enum):
     SUPPORTS = "supports"
     REFUTES = "refutes"
     NEUTRAL = "neutral"
+
+
+# A sentence's stance towards a claim and the verdict it gives on its own: the one map both ways.
+LABEL_OF = {Stance.SUPPORTS: Label.SUPPORTED, Stance.REFUTES: Label.REFUTED, Stance.NEUTRAL: Label.NOT_ENOUGH_INFO}
+STANCE_OF = {label: stance for stance, label in LABEL_OF.items()}
 
 
 @dataclass(frozen=True)
@@ -70,9 +102,7 @@ class Sentence:
     dup_of: str = ""  # sentence_id of the first exact/near duplicate in the corpus, if any
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["role"] = self.role.value
-        return d
+        return _as_dict(self)
 
 
 @dataclass(frozen=True)
@@ -118,9 +148,7 @@ class Citation:
                    hit.score if score is None else score)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["score"] = round(self.score, 6)
-        return d
+        return _as_dict(self, {"score": 6})
 
 
 @dataclass(frozen=True)
@@ -135,19 +163,7 @@ class Answer:
     note: str = ""  # e.g. "LLM failed: timeout; offline answer shown"
 
     def to_dict(self) -> dict:
-        d = {
-            "question": self.question,
-            "answer": self.answer,
-            "abstained": self.abstained,
-            "confidence": round(self.confidence, 4),
-            "mode": self.mode,
-            "citations": [c.to_dict() for c in self.citations],
-        }
-        if self.context:
-            d["context"] = [h.to_dict() for h in self.context]
-        if self.note:
-            d["note"] = self.note
-        return d
+        return _as_dict(self, {"confidence": 4}, omit_empty=("context", "note"))
 
 
 @dataclass(frozen=True)
@@ -161,11 +177,12 @@ class Evidence:
     stance: Stance
     score: float
 
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit, stance: Stance, score: float) -> "Evidence":
+        return cls(n, hit.doc_id, hit.sentence_id, hit.text, hit.start, hit.end, stance, score)
+
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["stance"] = self.stance.value
-        d["score"] = round(self.score, 6)
-        return d
+        return _as_dict(self, {"score": 6})
 
 
 @dataclass(frozen=True)
@@ -179,17 +196,7 @@ class Verdict:
     note: str = ""
 
     def to_dict(self) -> dict:
-        d = {
-            "claim": self.claim,
-            "verdict": self.verdict.value,
-            "confidence": round(self.confidence, 4),
-            "reason": self.reason,
-            "evidence": [e.to_dict() for e in self.evidence],
-            "mode": self.mode,
-        }
-        if self.note:
-            d["note"] = self.note
-        return d
+        return _as_dict(self, {"confidence": 4}, omit_empty=("note",))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from factbot.check.verifier import REASONS, same_slot
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, supports
 from factbot.text import facts
 from factbot.text.matching import language
-from factbot.types import Evidence, FactbotError, Hit, Label, Stance, Verdict
+from factbot.types import LABEL_OF, STANCE_OF, Evidence, FactbotError, Hit, Label, Stance, Verdict
 
 # Kinds of typed value the offline verifier reads exactly (digits, calendar names): when it
 # found one in conflict, an LLM's SUPPORTED cannot stand (see `_value_guard`).
@@ -40,8 +40,6 @@ OVERRIDE_CONFIDENCE = 0.5
 # The REASON line is shown as one line; a rambling model is cut here.
 MAX_REASON_CHARS = 300
 
-_STANCE_OF = {Label.SUPPORTED: Stance.SUPPORTS, Label.REFUTED: Stance.REFUTES, Label.NOT_ENOUGH_INFO: Stance.NEUTRAL}
-_LABEL_OF = {s: label for label, s in _STANCE_OF.items()}
 
 
 def named_conflicts(claim: str, evidence: str, kinds: frozenset[str] = NAMED_KINDS) -> list[facts.Conflict]:
@@ -175,7 +173,7 @@ def _llm_verdict(claim: str, hits: Sequence[Hit], offline: Verdict, j: Judgement
     agrees = j.verdict is offline.verdict
     # The offline model's probability is the only calibrated figure: kept when the LLM agrees.
     confidence = offline.confidence if agrees else OVERRIDE_CONFIDENCE
-    stance = _STANCE_OF[j.verdict]
+    stance = STANCE_OF[j.verdict]
     before = {e.n: e for e in offline.evidence}
     evidence = []
     for i, h in enumerate(hits, 1):
@@ -187,7 +185,7 @@ def _llm_verdict(claim: str, hits: Sequence[Hit], offline: Verdict, j: Judgement
             # the offline p(neutral) when it also read the sentence as neutral; else the mass
             # it left to the stances it did not choose (an upper bound on p(neutral))
             score = 0.0 if e is None else e.score if e.stance is Stance.NEUTRAL else 1.0 - e.score
-        evidence.append(Evidence(i, h.doc_id, h.sentence_id, h.text, h.start, h.end, st, score))
+        evidence.append(Evidence.from_hit(i, h, st, score))
     refs = "".join(f"[{n}]" for n in j.cites)
     reason = f"{j.reason} {refs}" if refs else j.reason
     return Verdict(claim, j.verdict, confidence, reason, tuple(evidence), mode="llm")
@@ -264,7 +262,7 @@ def aggregate_nli(probabilities: Sequence[Mapping[Stance, float]]) -> NLIAggrega
             best[s] = (score, i)
     if best:
         s = max(best, key=lambda k: (best[k][0], k is Stance.REFUTES))
-        return NLIAggregate(_LABEL_OF[s], best[s][0], stances, scores, best[s][1])
+        return NLIAggregate(LABEL_OF[s], best[s][0], stances, scores, best[s][1])
     confidence = min((p[Stance.NEUTRAL] for p in probabilities), default=1.0)
     return NLIAggregate(Label.NOT_ENOUGH_INFO, confidence, stances, scores, None)
 
@@ -316,8 +314,7 @@ class NLIVerifier:
         """score each (sentence, claim) pair → stance per sentence → aggregate. Evidence [n]
         follows the order of `hits`."""
         agg = aggregate_nli(self.probabilities(claim, [h.text for h in hits]))
-        evidence = tuple(Evidence(i + 1, h.doc_id, h.sentence_id, h.text, h.start, h.end, agg.stances[i],
-                                  agg.scores[i]) for i, h in enumerate(hits))
+        evidence = tuple(Evidence.from_hit(i + 1, h, agg.stances[i], agg.scores[i]) for i, h in enumerate(hits))
         return Verdict(claim, agg.label, agg.confidence, _nli_reason(claim, hits, agg), evidence, mode="nli")
 
     def verify_pair(self, claim: str, hit: Hit) -> Verdict:

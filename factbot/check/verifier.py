@@ -25,7 +25,7 @@ from factbot.text import facts
 from factbot.text.facts import is_future
 from factbot.text.glossary import QUESTION_FILLERS, glossary, term_set
 from factbot.text.matching import language, terms
-from factbot.types import Evidence, Hit, Label, Stance, Verdict
+from factbot.types import LABEL_OF, Evidence, Hit, Label, Stance, Verdict
 
 # A sentence is about the claim's subject when the model gives "unrelated" less than even
 # odds, or when its cosine is high on its own. Cross-lingual e5 cosines of related pairs sit
@@ -490,9 +490,7 @@ class Verifier:
         claim_facts = facts.analyze(claim)
         comps = [self.compare(claim, h.text, h.dense) for h in hits]
         agg = aggregate(comps, claim_facts.required_keys(), claim_facts.lang)
-        evidence = tuple(
-            Evidence(i + 1, h.doc_id, h.sentence_id, h.text, h.start, h.end, agg.stances[i], agg.scores[i])
-            for i, h in enumerate(hits))
+        evidence = tuple(Evidence.from_hit(i + 1, h, agg.stances[i], agg.scores[i]) for i, h in enumerate(hits))
         return Verdict(claim, agg.label, float(min(1.0, max(0.0, agg.confidence))), agg.reason, evidence)
 
     def verify_pair(self, claim: str, hit: Hit) -> Verdict:
@@ -510,13 +508,12 @@ class Verifier:
         probs = pair_proba(claim, hit.text, self.embedder, hit.dense)
         p = dict(zip(CLASSES, (float(v) for v in (c.probabilities if probs is None else probs))))
         stance = max(CLASSES, key=p.__getitem__)
-        label = _LABEL_OF[stance]
+        label = LABEL_OF[stance]
         text = REASONS["ar" if claim_facts.lang == "ar" else "en"]
         reason = agg.reason if agg.label is label else {
             Label.REFUTED: text["model"].format(n=1), Label.SUPPORTED: text["supported"].format(refs="[1]"),
             Label.NOT_ENOUGH_INFO: text["silent"]}[label]
-        evidence = Evidence(1, hit.doc_id, hit.sentence_id, hit.text, hit.start, hit.end, stance, p[stance])
+        evidence = Evidence.from_hit(1, hit, stance, p[stance])
         return Verdict(claim, label, p[stance], reason, (evidence,))
 
 
-_LABEL_OF = {Stance.SUPPORTS: Label.SUPPORTED, Stance.REFUTES: Label.REFUTED, Stance.NEUTRAL: Label.NOT_ENOUGH_INFO}

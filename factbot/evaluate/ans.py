@@ -12,10 +12,9 @@ import numpy as np
 
 from factbot.check.stance import (CLASSES, PairModel, PairVectors, StanceModel, load_model, load_pair_model,
                                   pair_features, pair_vectors_batch)
+from factbot.evaluate.datasets import ANS_STANCES
 from factbot.types import Stance
 
-# ANS labels read as stances (s1 = evidence, s2 = claim).
-ANS_LABELS = {"agree": Stance.SUPPORTS, "disagree": Stance.REFUTES, "other": Stance.NEUTRAL}
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def read_ans(datasets: str | Path, split: str) -> list[tuple[str, str, Stance]]:
 
     path = Path(datasets) / "ans" / f"stance-{split}.csv"
     with path.open(encoding="utf-8", newline="") as fh:
-        return [(r["s1"], r["s2"], ANS_LABELS[r["stance"].strip()]) for r in csv.DictReader(fh)]
+        return [(r["s1"], r["s2"], ANS_STANCES[r["stance"].strip()]) for r in csv.DictReader(fh)]
 
 
 def ans_similarities(embedder, rows: Sequence[tuple[str, str, Stance]]) -> np.ndarray:
