@@ -18,8 +18,8 @@ from factbot.index.store import DEFAULT_COLLECTION, SentenceStore, connect
 from factbot.index.sync import sync
 from factbot.ingest.documents import find_files, make_document, read_document
 from factbot.text.matching import split_sentences, strip_invisible
-from factbot.types import (Answer, Document, FactbotError, Hit, IngestReport, Label, ParagraphVerdict,
-                           Verdict)
+from factbot.types import (Answer, AnswerBackend, Document, FactbotError, Hit, IngestReport, Label,
+                           ParagraphVerdict, Verdict, VerifierBackend)
 
 MAX_QUERY_CHARS = 2000  # a question or claim; a paragraph to check may be longer
 MAX_PARAGRAPH_CHARS = 10_000
@@ -48,7 +48,8 @@ def clean_input(text: object, what: str = "question", limit: int = MAX_QUERY_CHA
 
 class FactBot:
     def __init__(self, store: SentenceStore, embedder: Embedder, retriever: HybridRetriever | None = None,
-                 answerer=None, verifier=None, *, llm=None, nli: str | Path | None = None) -> None:
+                 answerer: AnswerBackend | None = None, verifier: VerifierBackend | None = None, *, llm=None,
+                 nli: str | Path | None = None) -> None:
         self.store, self.embedder = store, embedder
         self.llm, self.nli = llm, nli  # optional backends the user configured (FACTBOT_LLM, FACTBOT_NLI)
         self.retriever = retriever or HybridRetriever(store, embedder)
@@ -84,7 +85,7 @@ class FactBot:
     # -- components, built on first use ------------------------------------------
 
     @property
-    def answerer(self):
+    def answerer(self) -> AnswerBackend:
         if self._answerer is None:
             from factbot.ask.answerer import Answerer
 
@@ -92,7 +93,7 @@ class FactBot:
         return self._answerer
 
     @property
-    def verifier(self):
+    def verifier(self) -> VerifierBackend:
         if self._verifier is None:
             from factbot.check.verifier import Verifier
 

@@ -7,8 +7,9 @@ Offsets are the truth: every `Sentence`, `Hit`, `Citation` and `Evidence` carrie
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from typing import Protocol
 
 
 class FactbotError(Exception):
@@ -226,3 +227,25 @@ class IngestReport:
         d["seconds"] = round(self.seconds, 3)
         d["rejected"] = [{"path": p, "reason": r} for p, r in self.rejected]
         return d
+
+
+# --- the two seams FactBot is built from ----------------------------------------------------
+
+
+class AnswerBackend(Protocol):
+    """What `FactBot.ask` needs: an Answer from the retrieved hits (`factbot.ask.answerer.Answerer`,
+    or a test's fake)."""
+
+    def answer(self, question: str, hits: Sequence[Hit], k: int = 5) -> Answer: ...
+
+
+class VerifierBackend(Protocol):
+    """What `FactBot.check` needs: a Verdict from the retrieved hits. The offline
+    `factbot.check.verifier.Verifier`, `factbot.check.judges.NLIVerifier` and `LLMJudge`
+    implement it (a test's fake may too); `verify_pair` (one given evidence sentence, for
+    `FactBot.check_against`) reads it as the only hit unless a backend knows better."""
+
+    def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict: ...
+
+    def verify_pair(self, claim: str, hit: Hit) -> Verdict:
+        return self.verify(claim, [hit])

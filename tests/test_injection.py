@@ -177,8 +177,8 @@ def test_llm_obeying_an_injection_never_puts_the_canary_in_the_answer(injected, 
     try:
         hits = bot.search(TROOPS_Q, k=5)
         troops = next(i for i, h in enumerate(hits, 1) if "2500" in h.text)
-        llm_bot = FactBot(bot.store, bot.embedder, retriever=bot.retriever)
-        llm_bot.llm = fake_chat_model([reply.format(canary=CANARY, troops=troops)])
+        llm_bot = FactBot(bot.store, bot.embedder, retriever=bot.retriever,
+                          llm=fake_chat_model([reply.format(canary=CANARY, troops=troops)]))
         answer = llm_bot.ask(TROOPS_Q)
         assert len(prompts) == 1 and CANARY not in prompts[0]  # the order never reaches the model
         assert CANARY not in answer.answer, answer

@@ -28,7 +28,7 @@ from factbot.ask.rerank import CANDIDATES, RerankModel
 from factbot.assets import load_prompt
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, parse_cited, supports
 from factbot.text.matching import language
-from factbot.types import Answer, Citation, Hit
+from factbot.types import Answer, AnswerBackend, Citation, Hit
 
 CONTEXT = 3     # closest sentences shown when abstaining
 NOT_SAID = {"en": "The article does not say.", "ar": "لا يذكر المقال ذلك."}
@@ -40,7 +40,7 @@ def with_marker(text: str, n: int = 1) -> str:
     return f"{text.rstrip()} [{n}]"
 
 
-class Answerer:
+class Answerer(AnswerBackend):
     def __init__(self, embedder=None, llm=None, model: AbstainModel | None = None,
                  llm_timeout: float = 30.0, reranker: RerankModel | None = None) -> None:
         self.embedder = embedder  # kept for interface symmetry with Verifier; answers never embed

@@ -27,7 +27,8 @@ from factbot.check.verifier import REASONS, same_slot
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, supports
 from factbot.text import facts
 from factbot.text.matching import language
-from factbot.types import LABEL_OF, STANCE_OF, Evidence, FactbotError, Hit, Label, Stance, Verdict
+from factbot.types import (LABEL_OF, STANCE_OF, Evidence, FactbotError, Hit, Label, Stance, Verdict,
+                           VerifierBackend)
 
 # Kinds of typed value the offline verifier reads exactly (digits, calendar names): when it
 # found one in conflict, an LLM's SUPPORTED cannot stand (see `_value_guard`).
@@ -39,7 +40,6 @@ NAMED_KINDS = VALUE_KINDS | {"place", "person"}
 OVERRIDE_CONFIDENCE = 0.5
 # The REASON line is shown as one line; a rambling model is cut here.
 MAX_REASON_CHARS = 300
-
 
 
 def named_conflicts(claim: str, evidence: str, kinds: frozenset[str] = NAMED_KINDS) -> list[facts.Conflict]:
@@ -191,9 +191,9 @@ def _llm_verdict(claim: str, hits: Sequence[Hit], offline: Verdict, j: Judgement
     return Verdict(claim, j.verdict, confidence, reason, tuple(evidence), mode="llm")
 
 
-class LLMJudge:
+class LLMJudge(VerifierBackend):
     """A verifier whose verdicts an LLM decides, falling back to `fallback`'s (the offline
-    `Verifier`, or an `NLIVerifier`). Same interface as `factbot.check.verifier.Verifier`."""
+    `Verifier`, or an `NLIVerifier`)."""
 
     def __init__(self, llm, fallback, timeout: float = 30.0) -> None:
         self.llm, self.fallback, self.timeout = llm, fallback, timeout
@@ -267,10 +267,10 @@ def aggregate_nli(probabilities: Sequence[Mapping[Stance, float]]) -> NLIAggrega
     return NLIAggregate(Label.NOT_ENOUGH_INFO, confidence, stances, scores, None)
 
 
-class NLIVerifier:
+class NLIVerifier(VerifierBackend):
     """Verdicts from a local NLI cross-encoder folder (`FACTBOT_NLI`). The model, and
-    sentence-transformers with torch (seconds to import), load on first use only.
-    Same interface as `factbot.check.verifier.Verifier`."""
+    sentence-transformers with torch (seconds to import), load on first use only. A given
+    pair (`verify_pair`) is read as the only hit."""
 
     def __init__(self, path: str | Path | None = None, *, model=None) -> None:
         """`path`: a local sentence-transformers CrossEncoder folder; or `model`: any object
@@ -316,9 +316,6 @@ class NLIVerifier:
         agg = aggregate_nli(self.probabilities(claim, [h.text for h in hits]))
         evidence = tuple(Evidence.from_hit(i + 1, h, agg.stances[i], agg.scores[i]) for i, h in enumerate(hits))
         return Verdict(claim, agg.label, agg.confidence, _nli_reason(claim, hits, agg), evidence, mode="nli")
-
-    def verify_pair(self, claim: str, hit: Hit) -> Verdict:
-        return self.verify(claim, [hit])
 
 
 def _nli_reason(claim: str, hits: Sequence[Hit], agg: NLIAggregate) -> str:

@@ -25,7 +25,7 @@ from factbot.text import facts
 from factbot.text.facts import is_future
 from factbot.text.glossary import QUESTION_FILLERS, glossary, term_set
 from factbot.text.matching import language, terms
-from factbot.types import LABEL_OF, Evidence, Hit, Label, Stance, Verdict
+from factbot.types import LABEL_OF, Evidence, Hit, Label, Stance, Verdict, VerifierBackend
 
 # A sentence is about the claim's subject when the model gives "unrelated" less than even
 # odds, or when its cosine is high on its own. Cross-lingual e5 cosines of related pairs sit
@@ -437,7 +437,7 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     return Aggregate(Label.NOT_ENOUGH_INFO, round(confidence, 6), reason, tuple(stances), tuple(scores))
 
 
-class Verifier:
+class Verifier(VerifierBackend):
     """Stance of evidence sentences toward a claim, and the verdict they add up to."""
 
     def __init__(self, embedder=None, *, model: StanceModel | None = None) -> None:
