@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from factbot.config import go_offline, load_chat_model
-from factbot.index.embeddings import DEFAULT_EMBEDDER
+from factbot.defaults import DEFAULT_COLLECTION, DEFAULT_EMBEDDER, DEFAULT_K
 from factbot.types import FactbotError
 
 
@@ -51,7 +51,7 @@ class _Group(click.Group):
 @click.option("--nli", envvar="FACTBOT_NLI", metavar="FOLDER", type=click.Path(file_okay=False, path_type=Path),
               help="Optional local sentence-transformers CrossEncoder NLI model that verifies claims "
                    "instead of the offline verifier (needs the st extra; nothing is downloaded). [env FACTBOT_NLI]")
-@click.option("--collection", default="factbot", show_default=True, help="Index name, for several corpora.")
+@click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Index name, for several corpora.")
 @click.pass_context
 def main(ctx, home, chroma_url, embedder, llm, nli, collection):
     """Ask questions of your articles and check claims against them, with sentence citations.
@@ -104,7 +104,7 @@ def _indexed_bot(obj):
 
 
 def _k_option(f):
-    return click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50),
+    return click.option("-k", "k", default=DEFAULT_K, show_default=True, type=click.IntRange(1, 50),
                         help="How many sentences to retrieve or cite at most.")(f)
 
 

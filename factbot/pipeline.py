@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from factbot.config import load_embedder
-from factbot.index.embeddings import DEFAULT_EMBEDDER, Embedder
+from factbot.defaults import DEFAULT_CANDIDATES, DEFAULT_COLLECTION, DEFAULT_EMBEDDER, DEFAULT_K
+from factbot.index.embeddings import Embedder
 from factbot.index.retrieval import HybridRetriever
-from factbot.index.store import DEFAULT_COLLECTION, SentenceStore, connect
+from factbot.index.store import SentenceStore, connect
 from factbot.index.sync import sync
 from factbot.ingest.documents import find_files, make_document, read_document
 from factbot.text.matching import split_sentences, strip_invisible
@@ -23,7 +24,6 @@ from factbot.types import (Answer, AnswerBackend, Document, FactbotError, Hit, I
 
 MAX_QUERY_CHARS = 2000  # a question or claim; a paragraph to check may be longer
 MAX_PARAGRAPH_CHARS = 10_000
-DEFAULT_K = 5
 
 
 def default_home() -> Path:
@@ -178,7 +178,7 @@ class FactBot:
     def ask(self, question: str, k: int = DEFAULT_K, doc: str | None = None) -> Answer:
         question = clean_input(question, "question")
         self._check_doc(doc)
-        hits = self.retriever.search(question, k=max(k, 8), doc_id=doc)
+        hits = self.retriever.search(question, k=max(k, DEFAULT_CANDIDATES), doc_id=doc)
         return self.answerer.answer(question, hits, k=max(1, k))
 
     def check(self, claim: str, doc: str | None = None) -> Verdict | ParagraphVerdict:
@@ -194,7 +194,7 @@ class FactBot:
         return ParagraphVerdict(verdicts, summarize(verdicts))
 
     def _check_one(self, claim: str, doc: str | None) -> Verdict:
-        hits = self.retriever.search(claim, k=8, doc_id=doc)
+        hits = self.retriever.search(claim, k=DEFAULT_CANDIDATES, doc_id=doc)
         return self.verifier.verify(claim, hits)
 
     def check_against(self, claim: str, evidence: str) -> Verdict:

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Protocol
 
+from factbot.defaults import DEFAULT_K
+
 
 class FactbotError(Exception):
     """A user-facing error: one clear line, no traceback (CLI exit code 2)."""
@@ -236,7 +238,7 @@ class AnswerBackend(Protocol):
     """What `FactBot.ask` needs: an Answer from the retrieved hits (`factbot.ask.answerer.Answerer`,
     or a test's fake)."""
 
-    def answer(self, question: str, hits: Sequence[Hit], k: int = 5) -> Answer: ...
+    def answer(self, question: str, hits: Sequence[Hit], k: int = DEFAULT_K) -> Answer: ...
 
 
 class VerifierBackend(Protocol):

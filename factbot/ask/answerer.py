@@ -26,6 +26,7 @@ from factbot.ask.extract import extract
 from factbot.ask.questions import QType, question_type
 from factbot.ask.rerank import CANDIDATES, RerankModel
 from factbot.assets import load_prompt
+from factbot.defaults import DEFAULT_K, DEFAULT_LLM_TIMEOUT
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, parse_cited, supports
 from factbot.text.matching import language
 from factbot.types import Answer, AnswerBackend, Citation, Hit
@@ -42,20 +43,20 @@ def with_marker(text: str, n: int = 1) -> str:
 
 class Answerer(AnswerBackend):
     def __init__(self, embedder=None, llm=None, model: AbstainModel | None = None,
-                 llm_timeout: float = 30.0, reranker: RerankModel | None = None) -> None:
+                 llm_timeout: float = DEFAULT_LLM_TIMEOUT, reranker: RerankModel | None = None) -> None:
         self.embedder = embedder  # kept for interface symmetry with Verifier; answers never embed
         self.llm = llm
         self.model = model or load_model()
         self.reranker = reranker or rerank.load_model()
         self.llm_timeout = llm_timeout
 
-    def answer(self, question: str, hits: Sequence[Hit], k: int = 5) -> Answer:
+    def answer(self, question: str, hits: Sequence[Hit], k: int = DEFAULT_K) -> Answer:
         offline = self.offline(question, hits, k)
         if self.llm is None:
             return offline
         return answer_with_llm(self.llm, question, list(hits)[:max(k, 1)], offline, timeout=self.llm_timeout)
 
-    def offline(self, question: str, hits: Sequence[Hit], k: int = 5) -> Answer:
+    def offline(self, question: str, hits: Sequence[Hit], k: int = DEFAULT_K) -> Answer:
         lang = language(question)
         if not hits:
             return Answer(question, NO_ARTICLE[lang], abstained=True, confidence=1.0)
@@ -85,7 +86,8 @@ def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: A
     return model.probability(features(question, hits, i, qtype, values[i], scores)), i, values[i]
 
 
-def answer_with_llm(llm, question: str, hits: Sequence[Hit], offline: Answer, timeout: float = 30.0) -> Answer:
+def answer_with_llm(llm, question: str, hits: Sequence[Hit], offline: Answer,
+                    timeout: float = DEFAULT_LLM_TIMEOUT) -> Answer:
     """The LLM's answer when it is usable and supported; else `offline` with a note."""
     if not hits:
         return offline

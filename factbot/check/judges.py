@@ -24,6 +24,7 @@ from pathlib import Path
 
 from factbot.assets import load_prompt
 from factbot.check.verifier import REASONS, same_slot
+from factbot.defaults import DEFAULT_LLM_TIMEOUT
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, supports
 from factbot.text import facts
 from factbot.text.matching import language
@@ -117,7 +118,8 @@ def parse_judgement(reply: str, n_sentences: int) -> Judgement:
     return Judgement(verdict, cites, reason[:MAX_REASON_CHARS])
 
 
-def judge_with_llm(llm, claim: str, hits: Sequence[Hit], offline: Verdict, timeout: float = 30.0) -> Verdict:
+def judge_with_llm(llm, claim: str, hits: Sequence[Hit], offline: Verdict,
+                   timeout: float = DEFAULT_LLM_TIMEOUT) -> Verdict:
     """The LLM's verdict on `claim` over `hits` when its reply is usable; else `offline`
     with a note. Evidence [n] follows the order of `hits`, as in the offline verdict, which
     must have been computed over the same `hits`."""
@@ -195,7 +197,7 @@ class LLMJudge(VerifierBackend):
     """A verifier whose verdicts an LLM decides, falling back to `fallback`'s (the offline
     `Verifier`, or an `NLIVerifier`)."""
 
-    def __init__(self, llm, fallback, timeout: float = 30.0) -> None:
+    def __init__(self, llm, fallback, timeout: float = DEFAULT_LLM_TIMEOUT) -> None:
         self.llm, self.fallback, self.timeout = llm, fallback, timeout
 
     def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict:

