@@ -9,8 +9,8 @@ import pytest
 
 from factbot.ask.extract import extract
 from factbot.ask.questions import QType
-from factbot.ask.rerank import (FEATURE_NAMES, RerankModel, best, bigram_overlap, features, kind_present, load_model,
-                            _matches, novelty, previous_hit)
+from factbot.ask.rerank import (FEATURE_NAMES, RerankModel, best, bigram_overlap, features, kind_present,
+                                load_model, _matches, novelty, previous_hit)
 from factbot.types import Hit
 
 # Two sentences of one document, adjacent (the second starts 1 character after the first ends),

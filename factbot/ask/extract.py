@@ -22,7 +22,7 @@ from functools import lru_cache
 from factbot.ask.questions import (EXCLUDED_WINDOW, NEGATORS, QType, asked_owners, counted_noun, excluded_terms,
                                    question_type)
 from factbot.ask.values import Extracted, Word, capitalize_first, find_quantities, find_times, words
-from factbot.text import facts, lexicon
+from factbot.text import lexicon, slots
 from factbot.text.glossary import question_terms
 from factbot.text.matching import language, normalize, stem, terms
 
@@ -255,8 +255,8 @@ def _owned_by_another(question: str, sentence: str, value: "Extracted") -> bool:
     asked = asked_owners(question)
     if not asked:
         return False
-    head = facts.tokens(sentence[value.start:value.end])
-    near = facts.owners_near(sentence, head[0], EXCLUDED_WINDOW) if head else frozenset()
+    head = slots.tokens(sentence[value.start:value.end])
+    near = slots.owners_near(sentence, head[0], EXCLUDED_WINDOW) if head else frozenset()
     return bool(near) and not near & asked
 
 

@@ -8,7 +8,7 @@ import enum
 import re
 from functools import lru_cache
 
-from factbot.text import facts, lexicon
+from factbot.text import lexicon, slots
 from factbot.text.glossary import glossary
 from factbot.text.matching import language, normalize, stem, terms
 
@@ -149,4 +149,4 @@ def asked_owners(question: str) -> frozenset[str]:
     if not m or question_type(question) is not QType.COUNT:
         return frozenset()
     words_after = " ".join(question[m.end():].split()[:OWNER_WORDS])
-    return facts.owners(_EXCLUDING.sub(" ", _WHERE.sub(" ", words_after)))
+    return slots.owners(_EXCLUDING.sub(" ", _WHERE.sub(" ", words_after)))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
-from factbot.text import facts
+from factbot.text import facts, slots
 from factbot.text.facts import is_future
 from factbot.text.glossary import QUESTION_FILLERS, glossary, term_set
 from factbot.text.matching import language, terms
@@ -99,7 +99,7 @@ def _more_glossary() -> dict[str, frozenset[str]]:
 def content_terms(claim: str) -> tuple[frozenset[str], ...]:
     """The claim's content terms without its values and names, each as the stems that would
     state it in a sentence (itself, plus Arabic for an English term the glossary knows)."""
-    skip = set(terms(" ".join(facts.value_tokens(claim)))) | _FILLERS
+    skip = set(terms(" ".join(slots.value_tokens(claim)))) | _FILLERS
     gloss = _glossary_for(claim)
     return tuple(_stated_as(t, gloss) for t in dict.fromkeys(terms(claim)) if t not in skip and not t[:1].isdigit())
 
@@ -135,11 +135,11 @@ def negation_values(claim: str, evidence: str) -> tuple[str, str] | None:
     """The values of a negation conflict, as a reason quotes them: what the claim denies
     ("did not agree") and what the article affirms instead ("اتفقت") — the denied word in the
     sentence, else the stretch of it that states the claim's other content terms."""
-    denied = facts.denial(claim)
+    denied = slots.denial(claim)
     if denied is None:
         return None
     phrase, word = denied
-    ws = facts.words(evidence)
+    ws = slots.words(evidence)
     alts = _stated_as(word, _glossary_for(claim)) | frozenset(terms(word))
     for w, t in ws:
         if _states(t, alts):
@@ -160,9 +160,9 @@ def _quoted(k: facts.Conflict, claim: str, evidence: str) -> facts.Conflict:
 
 
 def _near(evidence: str, test) -> frozenset[str]:
-    toks = facts.tokens(evidence)
+    toks = slots.tokens(evidence)
     near = []
-    for i in facts.positions(evidence, test):
+    for i in slots.positions(evidence, test):
         near += toks[max(0, i - SLOT_WINDOW):i + SLOT_WINDOW + 1]
     return term_set(" ".join(near))
 
@@ -176,21 +176,21 @@ def same_slot(k: facts.Conflict, claim: str, evidence: str) -> bool:
     """Do the claim's and the article's values in conflict `k` fill the same slot?"""
     if k.kind in FACT_KINDS and is_future(claim) and not is_future(evidence):
         return False
-    if k.kind == "place" and k.claim in facts.actors(claim):
+    if k.kind == "place" and k.claim in slots.actors(claim):
         return False  # "a strike by Israel": who acted, not where (the actor conflict says it)
-    if k.kind == "negation" and not facts.negated(claim):
+    if k.kind == "negation" and not slots.negated(claim):
         return False  # "غير الأمريكية" (non-US) negates a word, not the statement
     if k.kind == "number":
-        if facts.denies_owner(claim):  # "non-US troops" are not the article's US troops
+        if slots.denies_owner(claim):  # "non-US troops" are not the article's US troops
             return False
         # whose: "900 British troops" is not a count of "2500 جندي أمريكي"
-        c_own = facts.owners_near(claim, _digits(k.claim)) if _digits(k.claim) else frozenset()
-        e_own = facts.owners_near(evidence, _digits(k.evidence)) if _digits(k.evidence) else frozenset()
+        c_own = slots.owners_near(claim, _digits(k.claim)) if _digits(k.claim) else frozenset()
+        e_own = slots.owners_near(evidence, _digits(k.evidence)) if _digits(k.evidence) else frozenset()
         return not (c_own and e_own and not c_own & e_own)
     if k.kind in WINDOWED_KINDS:
         if k.kind == "ordinal":
             want = int(k.evidence)
-            near = _near(evidence, lambda t: facts.ordinal_of(t) == want)
+            near = _near(evidence, lambda t: slots.ordinal_of(t) == want)
         elif k.kind == "month":
             near = _near(evidence, lambda t: facts.analyze(t).months != ())
         else:
@@ -237,15 +237,15 @@ def slot_conflicts(claim: str, evidence: str) -> list[facts.Conflict]:
     vs "a British strike"), whom a named person works for, before/after the same date, and
     "لن يكون" (a strict negation reading) against a sentence that affirms."""
     out = []
-    c_act, e_act = facts.actors(claim), facts.actors(evidence)
+    c_act, e_act = slots.actors(claim), slots.actors(evidence)
     if c_act and e_act and not c_act & e_act:
         a = sorted(c_act)[0]
         out.append(facts.Conflict("actor", a, sorted(e_act)[0], f"actor:{a}"))
-    c_ally, e_ally = facts.allies(claim), facts.allies(evidence)
+    c_ally, e_ally = slots.allies(claim), slots.allies(evidence)
     if c_ally and e_ally and not c_ally & e_ally:
         a = sorted(c_ally)[0]
         out.append(facts.Conflict("ally", a, sorted(e_ally)[0], f"ally:{a}"))
-    c_aff, e_aff = facts.affiliations(claim), facts.affiliations(evidence)
+    c_aff, e_aff = slots.affiliations(claim), slots.affiliations(evidence)
     for person, mine in c_aff.items():
         theirs = e_aff.get(person, frozenset())
         if theirs and mine - theirs and not mine & theirs:
@@ -258,14 +258,14 @@ def slot_conflicts(claim: str, evidence: str) -> list[facts.Conflict]:
         if a in c_acts and a not in e_acts and rivals and same_slot(
                 facts.Conflict("action", a, rivals[0]), claim, evidence):
             out.append(facts.Conflict("action", a, rivals[0], f"action:{a}"))
-    c_ord, e_ord = facts.order_cues(claim), facts.order_cues(evidence)
+    c_ord, e_ord = slots.order_cues(claim), slots.order_cues(evidence)
     for value, cue in c_ord.items():
         if value in e_ord and e_ord[value] != cue:
             when = _when(claim, value)
             out.append(facts.Conflict("before_after", f"{cue} {when}", f"{e_ord[value]} {when}",
                                        f"before_after:{value}"))
     # "she said it will not be part of the talks" against "سيكون بالتأكيد جزءًا"
-    if facts.negated(claim) and not facts.negated(evidence) and _shares_a_value(claim, evidence):
+    if slots.negated(claim) and not slots.negated(evidence) and _shares_a_value(claim, evidence):
         out.append(facts.Conflict("negation", "not", "affirmed", "negation"))
     return out
 
