@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factbot.check.verifier import Comparison, Verifier, aggregate, content_terms, same_slot, slot_conflicts
+from factbot.check.alignment import content_terms, same_slot, slot_conflicts
+from factbot.check.verifier import Comparison, Verifier, aggregate
 from factbot.text.facts import Conflict, Match
 from factbot.text.matching import split_sentences
 from factbot.types import Hit, Label, Stance

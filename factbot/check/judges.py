@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from factbot.assets import load_prompt
-from factbot.check.verifier import REASONS, same_slot
+from factbot.check.alignment import same_slot
+from factbot.check.verifier import REASONS
 from factbot.defaults import DEFAULT_LLM_TIMEOUT
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, supports
 from factbot.text import facts
