@@ -113,7 +113,11 @@ def find_quantities(sentence: str, ws: list[Word], lang: str) -> list[tuple[Extr
 
 
 def find_times(sentence: str, ws: list[Word], lang: str) -> list[Extracted]:
-    """Dates, months with years, weekdays, years and relative times ("last year")."""
+    """Dates, months with years, weekdays, years and relative times ("last year").
+
+    Long (about 80 lines) because the kinds overlap on the same words (a date holds a month
+    and a year): one pass records the words each reading takes (`used`), so a shorter reading
+    of the same words is not reported again."""
     forms = [w.form for w in ws]
     out: list[tuple[int, Extracted]] = []
     used: set[int] = set()

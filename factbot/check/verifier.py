@@ -135,7 +135,11 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     """The verdict from per-sentence comparisons. Pure: numbers and values in, verdict out.
 
     `required` are the claim's value keys (`Facts.required_keys`); `lang` the claim's language
-    ("en" / "ar"), used for the reason. Citations [n] are 1-based positions in `comparisons`."""
+    ("en" / "ar"), used for the reason. Citations [n] are 1-based positions in `comparisons`.
+
+    Long (about 90 lines) because it is one decision list read top to bottom: refuted by a
+    slot-aligned conflict, else by the model on a rewording, else supported when every value
+    and enough content is confirmed, else not enough info; each rule and its reason sit together."""
     text = REASONS["ar" if lang == "ar" else "en"]
     relevant = [i for i, c in enumerate(comparisons) if c.relevant]
     confirmed = {m.key for i in relevant for m in comparisons[i].matches}
