@@ -54,6 +54,7 @@ DENSE_NAMES = (
     "matches", "anchor_coverage", "claim_checkable",
     *(f"conflict_{k}" for k in CONFLICT_KINDS),
 )
+_DENSE_INDEX = {name: i for i, name in enumerate(DENSE_NAMES)}
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class PairFeatures:
     dense: np.ndarray                 # (len(DENSE_NAMES),) float64
     hashed: tuple[int, ...]           # bucket indices, each present once
     comparison: facts.Comparison
+
+    def __getitem__(self, name: str) -> float:
+        """A dense feature by its name in DENSE_NAMES (`f["claim_coverage"]`)."""
+        return float(self.dense[_DENSE_INDEX[name]])
 
 
 def _bucket(key: str) -> int:

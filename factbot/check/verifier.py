@@ -255,12 +255,12 @@ class Verifier(VerifierBackend):
         conflicts = tuple(quoted(k, claim, evidence) for k in conflicts)
         relevant = relevant or any(k.kind in SELF_RELEVANT_KINDS for k in conflicts)
         refuting = [k for k in conflicts if k.kind in REFUTING_KINDS]
-        claim_coverage = float(f.dense[3])  # DENSE_NAMES[3] = "claim_coverage"
+        claim_coverage = f["claim_coverage"]
         # A sentence that repeats a value the claim states (its number, weekday, date) is no
         # contradiction without a named conflict: ANS taught the model that short rewordings
         # often contradict, which a shortened true claim must not inherit.
         confirms_value = any(not m.key.startswith("entity:") for m in f.comparison.matches)
-        cross_lingual = bool(f.dense[11])   # DENSE_NAMES[11] = "cross_lingual"
+        cross_lingual = bool(f["cross_lingual"])
         if relevant and refuting:
             stance = Stance.REFUTES
         elif (relevant and p[Stance.REFUTES] >= MODEL_REFUTE_MIN and not cross_lingual
