@@ -136,22 +136,33 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Citation:
+class Quote:
+    """Sentence [n] of a result, quoted from its document: `document[start:end] == text`. Its
+    subclasses add what the sentence is cited for (Citation: a score; Evidence: a stance too)."""
+
     n: int
     doc_id: str
     sentence_id: str
     text: str
     start: int
     end: int
+
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit, *rest):
+        """Numbered `n`, quoting the hit's sentence; `rest` are the subclass's own fields."""
+        return cls(n, hit.doc_id, hit.sentence_id, hit.text, hit.start, hit.end, *rest)
+
+    def to_dict(self) -> dict:
+        return _as_dict(self, {"score": 6})
+
+
+@dataclass(frozen=True)
+class Citation(Quote):
     score: float
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, score: float | None = None) -> "Citation":
-        return cls(n, hit.doc_id, hit.sentence_id, hit.text, hit.start, hit.end,
-                   hit.score if score is None else score)
-
-    def to_dict(self) -> dict:
-        return _as_dict(self, {"score": 6})
+        return super().from_hit(n, hit, hit.score if score is None else score)
 
 
 @dataclass(frozen=True)
@@ -170,22 +181,13 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class Evidence:
-    n: int
-    doc_id: str
-    sentence_id: str
-    text: str
-    start: int
-    end: int
+class Evidence(Quote):
     stance: Stance
     score: float
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, stance: Stance, score: float) -> "Evidence":
-        return cls(n, hit.doc_id, hit.sentence_id, hit.text, hit.start, hit.end, stance, score)
-
-    def to_dict(self) -> dict:
-        return _as_dict(self, {"score": 6})
+        return super().from_hit(n, hit, stance, score)
 
 
 @dataclass(frozen=True)
