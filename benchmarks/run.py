@@ -132,7 +132,7 @@ class Bench:
 
     @property
     def embedder(self):
-        from factbot.index.embeddings import load_embedder
+        from factbot.config import load_embedder
 
         return load_embedder(self.embedder_spec)
 
@@ -407,12 +407,13 @@ def stage_stance(b: Bench) -> None:
         b.null("ans_stance", why)
         return
     from factbot.check import stance
+    from factbot.evaluate.ans import evaluate_ans
 
     if not stance.MODEL_PATH.is_file():
         b.null("ans_stance", f"no trained stance model at {stance.MODEL_PATH.relative_to(ROOT)} yet")
         return
     log("stance: ANS stance-test.csv")
-    report = stance.evaluate_ans(b.datasets, "test", embedder=b.embedder)
+    report = evaluate_ans(b.datasets, "test", embedder=b.embedder)
     b.result["ans_stance"] = report.to_dict()
 
 

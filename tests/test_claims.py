@@ -174,7 +174,7 @@ STRIKE = ("منذ أن فقد تنظيم داعش قبضته على العراق
 
 
 def test_owners_near_a_count_say_whose_troops():
-    from factbot.text.facts import owners_near
+    from factbot.text.slots import owners_near
 
     assert owners_near(TROOPS, "2500") == {"United States"}          # "2500 جندي أمريكي"
     assert owners_near("Around 900 British troops are stationed in Iraq", "900") == {"Britain"}
@@ -182,7 +182,7 @@ def test_owners_near_a_count_say_whose_troops():
 
 
 def test_non_us_troops_deny_an_owner():
-    from factbot.text.facts import denies_owner
+    from factbot.text.slots import denies_owner
 
     assert denies_owner("يبلغ عدد القوات غير الأمريكية نحو 900 جندي") is True
     assert denies_owner("There are 1,000 non-US troops in Iraq") is True
@@ -197,13 +197,13 @@ def test_non_us_troops_deny_an_owner():
     (ATTACKS, set()),  # "هجمات" are not single acts with one author: no actor
 ])
 def test_actors_of_a_strike(text, expected):
-    from factbot.text.facts import actors
+    from factbot.text.slots import actors
 
     assert actors(text) == expected
 
 
 def test_affiliation_of_a_named_person():
-    from factbot.text.facts import affiliations
+    from factbot.text.slots import affiliations
 
     # "للبنتاغون صابرين سينغ": the Pentagon stands for the United States
     assert affiliations(SINGH) == {"Sabrina Singh": {"United States"}}
@@ -213,7 +213,7 @@ def test_affiliation_of_a_named_person():
 
 
 def test_order_cues_of_dates():
-    from factbot.text.facts import order_cues
+    from factbot.text.slots import order_cues
 
     assert order_cues(OCTOBER) == {"7": "before"}
     assert order_cues("after the January 2020 strike") == {"2020": "after"}  # cue up to 4 words before
@@ -226,13 +226,13 @@ def test_order_cues_of_dates():
     ("Singh said it would not be part of the talks", True),
 ])
 def test_strict_negation(text, expected):
-    from factbot.text.facts import negated
+    from factbot.text.slots import negated
 
     assert negated(text) is expected
 
 
 def test_allies_of_groups():
-    from factbot.text.facts import allies
+    from factbot.text.slots import allies
 
     assert allies(ATTACKS) == {"Iran"}                      # "الجماعات المتحالفة مع إيران"
     assert allies("Saudi-allied groups attacked US forces") == {"Saudi Arabia"}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from factbot.ask.extract import (QType, asked_owners, asked_unit, excluded_terms, extract, extract_all, question_terms,
-                             question_type, term_overlap, words)
+from factbot.ask.extract import extract, extract_all
+from factbot.ask.questions import QType, asked_owners, asked_unit, excluded_terms, question_type
+from factbot.ask.values import words
+from factbot.text.glossary import question_terms, term_overlap
 from factbot.text.matching import split_sentences
 
 from conftest import ARTICLE

@@ -2,7 +2,7 @@
 
 import pytest
 
-from factbot.index.embeddings import load_embedder
+from factbot.config import load_embedder
 from factbot.pipeline import FactBot
 from factbot.types import FactbotError
 from tests.conftest import ARTICLE

@@ -61,7 +61,10 @@ def snapshot(bot: FactBot) -> dict:
     # text: it is part of the corpus now). A fact stated twice is one hit; either place may lead.
     out = {"search": {q: frozenset((h.sentence_id, *h.duplicates)) for q in QUESTIONS for h in bot.search(q, k=1)}}
     if HAVE_ASK:
-        out["ask"] = {q: (a.answer, a.abstained, [c.sentence_id for c in a.citations])
+        # a citation by its fact: the first place a sentence stated twice stands for both (the
+        # article says "about 2500 US troops …" in its lead and again below; either may be cited)
+        first_place = {s.sentence_id: s.dup_of or s.sentence_id for s in bot.sentences()}
+        out["ask"] = {q: (a.answer, a.abstained, [first_place[c.sentence_id] for c in a.citations])
                       for q in QUESTIONS for a in [bot.ask(q)]}
     if HAVE_CHECK:
         # the verdict and the sentences that decide it (supporting or refuting); neutral context
@@ -162,20 +165,20 @@ COMPROMISED = [  # what a model that obeyed the injection might reply ({troops}:
 @pytest.mark.skipif(not (HAVE_LLM and HAVE_ASK), reason="LLM mode (factbot/llm.py, factbot/ask/answerer.py) not built yet")
 @pytest.mark.parametrize("reply", COMPROMISED)
 def test_llm_obeying_an_injection_never_puts_the_canary_in_the_answer(injected, reply, monkeypatch):
-    import factbot.llm
+    import factbot.ask.answerer
     from factbot.testing import fake_chat_model
 
     _, _, bot = injected
     prompts = []
-    real_invoke = factbot.llm.invoke
-    monkeypatch.setattr(factbot.llm, "invoke", lambda llm, prompt, timeout: prompts.append(prompt) or
+    real_invoke = factbot.ask.answerer.invoke
+    monkeypatch.setattr(factbot.ask.answerer, "invoke", lambda llm, prompt, timeout: prompts.append(prompt) or
                         real_invoke(llm, prompt, timeout))
     bot.add_text(TARGETED, "hostile-targeted")
     try:
         hits = bot.search(TROOPS_Q, k=5)
         troops = next(i for i, h in enumerate(hits, 1) if "2500" in h.text)
-        llm_bot = FactBot(bot.store, bot.embedder, retriever=bot.retriever)
-        llm_bot.llm = fake_chat_model([reply.format(canary=CANARY, troops=troops)])
+        llm_bot = FactBot(bot.store, bot.embedder, retriever=bot.retriever,
+                          llm=fake_chat_model([reply.format(canary=CANARY, troops=troops)]))
         answer = llm_bot.ask(TROOPS_Q)
         assert len(prompts) == 1 and CANARY not in prompts[0]  # the order never reaches the model
         assert CANARY not in answer.answer, answer

@@ -20,8 +20,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from pydantic import Field
 
 from factbot.assets import load_prompt
-from factbot.check.judges import (OVERRIDE_CONFIDENCE, Judgement, LLMJudge, MalformedReply, NLIVerifier, aggregate_nli,
-                            judge_with_llm, label_stances, parse_judgement, softmax)
+from factbot.check.judges import (OVERRIDE_CONFIDENCE, Judgement, LLMJudge, MalformedReply, NLIVerifier,
+                                  aggregate_nli, judge_with_llm, label_stances, parse_judgement, softmax)
 from factbot.check.verifier import Verifier
 from factbot.llm import numbered
 from factbot.testing import broken_chat_model, slow_chat_model

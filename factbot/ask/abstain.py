@@ -21,11 +21,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from factbot.ask.extract import (Extracted, QType, counted_noun, is_future, question_terms, stems_near, support,
-                             term_overlap, term_set)
+from factbot.ask.extract import stems_near, support
 from factbot.ask.linear import LinearModel
+from factbot.ask.questions import QType, counted_noun
+from factbot.ask.values import Extracted
 from factbot.assets import MODELS_DIR
 from factbot.text import facts, lexicon
+from factbot.text.facts import is_future
+from factbot.text.glossary import question_terms, term_overlap, term_set
 from factbot.text.matching import language, normalize
 from factbot.types import Hit
 

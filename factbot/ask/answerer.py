@@ -12,22 +12,28 @@ rest is cheap text processing.
 
 With a chat model (`llm`), the offline answer is computed first and the LLM answer
 replaces it only when it parses and every kept sentence is supported by what it cites
-(see `factbot.llm`).
+(`answer_with_llm`; the chat-model plumbing it shares with `check` is `factbot.llm`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from factbot.ask import reading, rerank
 from factbot.ask.abstain import AbstainModel, features, load_model
-from factbot.ask.extract import QType, extract, question_type
+from factbot.ask.extract import extract
+from factbot.ask.questions import QType, question_type
 from factbot.ask.rerank import CANDIDATES, RerankModel
+from factbot.assets import load_prompt
+from factbot.defaults import DEFAULT_K, DEFAULT_LLM_TIMEOUT
+from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, parse_cited, supports
 from factbot.text.matching import language
-from factbot.types import Answer, Citation, Hit
+from factbot.types import Answer, AnswerBackend, Citation, Hit
 
 CONTEXT = 3     # closest sentences shown when abstaining
 NOT_SAID = {"en": "The article does not say.", "ar": "لا يذكر المقال ذلك."}
+NOT_IN_ARTICLE = "NOT_IN_ARTICLE"  # the reply the answer prompt asks for when the sentences are silent
 NO_ARTICLE = {"en": "There is no indexed text to answer from.", "ar": "لا يوجد نص مفهرس للإجابة منه."}
 
 
@@ -35,9 +41,9 @@ def with_marker(text: str, n: int = 1) -> str:
     return f"{text.rstrip()} [{n}]"
 
 
-class Answerer:
+class Answerer(AnswerBackend):
     def __init__(self, embedder=None, llm=None, model: AbstainModel | None = None,
-                 llm_timeout: float = 30.0, reranker: RerankModel | None = None,
+                 llm_timeout: float = DEFAULT_LLM_TIMEOUT, reranker: RerankModel | None = None,
                  reader=None, context_of: Callable[[Hit], str] | None = None) -> None:
         self.embedder = embedder  # kept for interface symmetry with Verifier; answers never embed
         self.llm = llm
@@ -48,15 +54,13 @@ class Answerer:
         self.reranker = reranker or rerank.load_model()
         self.llm_timeout = llm_timeout
 
-    def answer(self, question: str, hits: Sequence[Hit], k: int = 5) -> Answer:
+    def answer(self, question: str, hits: Sequence[Hit], k: int = DEFAULT_K) -> Answer:
         offline = self.offline(question, hits, k)
         if self.llm is None:
             return offline
-        from factbot.llm import answer_with_llm
-
         return answer_with_llm(self.llm, question, list(hits)[:max(k, 1)], offline, timeout=self.llm_timeout)
 
-    def offline(self, question: str, hits: Sequence[Hit], k: int = 5) -> Answer:
+    def offline(self, question: str, hits: Sequence[Hit], k: int = DEFAULT_K) -> Answer:
         lang = language(question)
         if not hits:
             return Answer(question, NO_ARTICLE[lang], abstained=True, confidence=1.0)
@@ -92,3 +96,47 @@ def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: A
     scores = [reranker.score(rerank.features(question, hits, j, qtype, values[j], n)) for j in range(n)]
     i = rerank.best(scores)
     return model.probability(features(question, hits, i, qtype, values[i], scores)), i, values[i]
+
+
+def answer_with_llm(llm, question: str, hits: Sequence[Hit], offline: Answer,
+                    timeout: float = DEFAULT_LLM_TIMEOUT) -> Answer:
+    """The LLM's answer when it is usable and supported; else `offline` with a note."""
+    if not hits:
+        return offline
+    lang = language(question)
+    prompt = load_prompt("answer").format(question=question, sentences=numbered(hits),
+                                          language=LANGUAGE_NAMES[lang])
+    try:
+        reply = invoke(llm, prompt, timeout)
+    except LLMFailure as exc:
+        return replace(offline, note=f"LLM failed: {exc}; offline answer shown")
+    # The offline model's probability is the only calibrated figure; LLM replies keep it.
+    p_right = offline.confidence if not offline.abstained else 1.0 - offline.confidence
+    if reply.strip().strip(".").upper() == NOT_IN_ARTICLE:
+        return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - p_right, mode="llm",
+                      context=tuple(hits[:CONTEXT]))
+    sentences = parse_cited(reply)
+    if not sentences:
+        return replace(offline, note="LLM reply malformed (no sentences); offline answer shown")
+    kept, dropped = [], []
+    for s in sentences:
+        ok = bool(s.cites) and all(1 <= n <= len(hits) for n in s.cites) and \
+            all(supports(hits[n - 1].text, s.text) for n in s.cites)
+        (kept if ok else dropped).append(s)
+    if not kept:
+        return replace(offline, note=f"LLM answer not supported by its citations ({len(dropped)} sentence(s) "
+                                     "dropped); offline answer shown")
+    renumber: dict[int, int] = {}
+    for s in kept:
+        for n in s.cites:
+            renumber.setdefault(n, len(renumber) + 1)
+    text = " ".join(_with_markers(s.text, [renumber[n] for n in s.cites]) for s in kept)
+    citations = tuple(Citation.from_hit(new, hits[old - 1]) for old, new in renumber.items())
+    note = f"dropped {len(dropped)} LLM sentence(s) without valid support" if dropped else ""
+    return Answer(question, text, abstained=False, confidence=p_right, mode="llm", citations=citations, note=note)
+
+
+def _with_markers(text: str, ns: Sequence[int]) -> str:
+    marks = "".join(f"[{n}]" for n in ns)
+    body, end = (text[:-1], text[-1]) if text[-1:] in ".!?؟" else (text, "")
+    return f"{body} {marks}{end}"

@@ -14,7 +14,7 @@ With `value_first=False` the span wins over a value except across languages.
 
 from __future__ import annotations
 
-from factbot.ask.extract import Extracted
+from factbot.ask.values import Extracted
 from factbot.reader.model import Span
 from factbot.text.matching import language
 from factbot.types import Hit

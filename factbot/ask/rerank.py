@@ -28,10 +28,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from factbot.ask.extract import QUESTION_FILLERS, Extracted, QType, question_terms, support, term_overlap, term_set
+from factbot.ask.extract import support
 from factbot.ask.linear import LinearModel
+from factbot.ask.questions import QType
+from factbot.ask.values import Extracted
 from factbot.assets import MODELS_DIR
+from factbot.defaults import DEFAULT_CANDIDATES
 from factbot.text import lexicon
+from factbot.text.glossary import QUESTION_FILLERS, question_terms, term_overlap, term_set
 from factbot.text.matching import normalize, terms
 from factbot.types import Hit
 
@@ -62,10 +66,7 @@ FEATURE_NAMES = (
     "doc_dense_gap",    # cosine to the document's centroid minus the best among the hits' documents
     "next_delta",       # cosine of the next sentence minus the sentence's own (0 for a document's last)
 )
-CANDIDATES = 8  # hits considered as the answering sentence: all that `ask` retrieves. Fused rank
-#                 can put the sentence holding the asked value below BM25 favourites; the
-#                 reranker, which sees the extracted value, picks among them. On ARCD train the
-#                 answer is among the first 8 hits for 0.961 of questions, the first 5 for 0.92.
+CANDIDATES = DEFAULT_CANDIDATES  # hits considered as the answering sentence: all that `ask` retrieves
 RARE = 2  # a question term held by at most this many hits singles a sentence out
 
 

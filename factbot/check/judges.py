@@ -23,11 +23,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from factbot.assets import load_prompt
-from factbot.check.verifier import REASONS, same_slot
+from factbot.check.alignment import same_slot
+from factbot.check.verifier import REASONS
+from factbot.defaults import DEFAULT_LLM_TIMEOUT
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, supports
 from factbot.text import facts
 from factbot.text.matching import language
-from factbot.types import Evidence, FactbotError, Hit, Label, Stance, Verdict
+from factbot.types import (LABEL_OF, STANCE_OF, Evidence, FactbotError, Hit, Label, Stance, Verdict,
+                           VerifierBackend)
 
 # Kinds of typed value the offline verifier reads exactly (digits, calendar names): when it
 # found one in conflict, an LLM's SUPPORTED cannot stand (see `_value_guard`).
@@ -39,9 +42,6 @@ NAMED_KINDS = VALUE_KINDS | {"place", "person"}
 OVERRIDE_CONFIDENCE = 0.5
 # The REASON line is shown as one line; a rambling model is cut here.
 MAX_REASON_CHARS = 300
-
-_STANCE_OF = {Label.SUPPORTED: Stance.SUPPORTS, Label.REFUTED: Stance.REFUTES, Label.NOT_ENOUGH_INFO: Stance.NEUTRAL}
-_LABEL_OF = {s: label for label, s in _STANCE_OF.items()}
 
 
 def named_conflicts(claim: str, evidence: str, kinds: frozenset[str] = NAMED_KINDS) -> list[facts.Conflict]:
@@ -119,7 +119,8 @@ def parse_judgement(reply: str, n_sentences: int) -> Judgement:
     return Judgement(verdict, cites, reason[:MAX_REASON_CHARS])
 
 
-def judge_with_llm(llm, claim: str, hits: Sequence[Hit], offline: Verdict, timeout: float = 30.0) -> Verdict:
+def judge_with_llm(llm, claim: str, hits: Sequence[Hit], offline: Verdict,
+                   timeout: float = DEFAULT_LLM_TIMEOUT) -> Verdict:
     """The LLM's verdict on `claim` over `hits` when its reply is usable; else `offline`
     with a note. Evidence [n] follows the order of `hits`, as in the offline verdict, which
     must have been computed over the same `hits`."""
@@ -175,7 +176,7 @@ def _llm_verdict(claim: str, hits: Sequence[Hit], offline: Verdict, j: Judgement
     agrees = j.verdict is offline.verdict
     # The offline model's probability is the only calibrated figure: kept when the LLM agrees.
     confidence = offline.confidence if agrees else OVERRIDE_CONFIDENCE
-    stance = _STANCE_OF[j.verdict]
+    stance = STANCE_OF[j.verdict]
     before = {e.n: e for e in offline.evidence}
     evidence = []
     for i, h in enumerate(hits, 1):
@@ -187,17 +188,17 @@ def _llm_verdict(claim: str, hits: Sequence[Hit], offline: Verdict, j: Judgement
             # the offline p(neutral) when it also read the sentence as neutral; else the mass
             # it left to the stances it did not choose (an upper bound on p(neutral))
             score = 0.0 if e is None else e.score if e.stance is Stance.NEUTRAL else 1.0 - e.score
-        evidence.append(Evidence(i, h.doc_id, h.sentence_id, h.text, h.start, h.end, st, score))
+        evidence.append(Evidence.from_hit(i, h, st, score))
     refs = "".join(f"[{n}]" for n in j.cites)
     reason = f"{j.reason} {refs}" if refs else j.reason
     return Verdict(claim, j.verdict, confidence, reason, tuple(evidence), mode="llm")
 
 
-class LLMJudge:
+class LLMJudge(VerifierBackend):
     """A verifier whose verdicts an LLM decides, falling back to `fallback`'s (the offline
-    `Verifier`, or an `NLIVerifier`). Same interface as `factbot.check.verifier.Verifier`."""
+    `Verifier`, or an `NLIVerifier`)."""
 
-    def __init__(self, llm, fallback, timeout: float = 30.0) -> None:
+    def __init__(self, llm, fallback, timeout: float = DEFAULT_LLM_TIMEOUT) -> None:
         self.llm, self.fallback, self.timeout = llm, fallback, timeout
 
     def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict:
@@ -264,15 +265,15 @@ def aggregate_nli(probabilities: Sequence[Mapping[Stance, float]]) -> NLIAggrega
             best[s] = (score, i)
     if best:
         s = max(best, key=lambda k: (best[k][0], k is Stance.REFUTES))
-        return NLIAggregate(_LABEL_OF[s], best[s][0], stances, scores, best[s][1])
+        return NLIAggregate(LABEL_OF[s], best[s][0], stances, scores, best[s][1])
     confidence = min((p[Stance.NEUTRAL] for p in probabilities), default=1.0)
     return NLIAggregate(Label.NOT_ENOUGH_INFO, confidence, stances, scores, None)
 
 
-class NLIVerifier:
+class NLIVerifier(VerifierBackend):
     """Verdicts from a local NLI cross-encoder folder (`FACTBOT_NLI`). The model, and
-    sentence-transformers with torch (seconds to import), load on first use only.
-    Same interface as `factbot.check.verifier.Verifier`."""
+    sentence-transformers with torch (seconds to import), load on first use only. A given
+    pair (`verify_pair`) is read as the only hit."""
 
     def __init__(self, path: str | Path | None = None, *, model=None) -> None:
         """`path`: a local sentence-transformers CrossEncoder folder; or `model`: any object
@@ -316,12 +317,8 @@ class NLIVerifier:
         """score each (sentence, claim) pair → stance per sentence → aggregate. Evidence [n]
         follows the order of `hits`."""
         agg = aggregate_nli(self.probabilities(claim, [h.text for h in hits]))
-        evidence = tuple(Evidence(i + 1, h.doc_id, h.sentence_id, h.text, h.start, h.end, agg.stances[i],
-                                  agg.scores[i]) for i, h in enumerate(hits))
+        evidence = tuple(Evidence.from_hit(i + 1, h, agg.stances[i], agg.scores[i]) for i, h in enumerate(hits))
         return Verdict(claim, agg.label, agg.confidence, _nli_reason(claim, hits, agg), evidence, mode="nli")
-
-    def verify_pair(self, claim: str, hit: Hit) -> Verdict:
-        return self.verify(claim, [hit])
 
 
 def _nli_reason(claim: str, hits: Sequence[Hit], agg: NLIAggregate) -> str:

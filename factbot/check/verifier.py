@@ -8,6 +8,7 @@ says "expand" and the sentence "end". An article that mentions the topic but not
 (attacks, but no number of attacks) leaves the claim NOT_ENOUGH_INFO, and a claim is only
 SUPPORTED when every value it states (numbers, dates, weekdays, places, persons) is found in
 some relevant sentence — one sentence may give the number and another the place.
+Whether a conflict is on the same attribute (the same slot) is `factbot.check.alignment`.
 
 Cost per sentence: text analysis and a linear model over `Hit.dense` (the cosine the
 retriever already computed): no embedding is made here.
@@ -15,16 +16,13 @@ retriever already computed): no embedding is made here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass
 
-from factbot.ask.extract import QUESTION_FILLERS, glossary, is_future, term_set
+from factbot.check.alignment import capital_matches, content_terms, covered_terms, quoted, same_slot, slot_conflicts
 from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
 from factbot.text import facts
-from factbot.text.matching import language, terms
-from factbot.types import Evidence, Hit, Label, Stance, Verdict
+from factbot.types import LABEL_OF, Evidence, Hit, Label, Stance, Verdict, VerifierBackend
 
 # A sentence is about the claim's subject when the model gives "unrelated" less than even
 # odds, or when its cosine is high on its own. Cross-lingual e5 cosines of related pairs sit
@@ -49,224 +47,12 @@ REFUTING_KINDS = frozenset({"number", "year", "month", "weekday", "date", "place
 SELF_RELEVANT_KINDS = frozenset({"actor", "ally", "affiliation", "before_after"})
 
 
-# --- slots: a conflict refutes only when both values fill the same slot -----------------
-#
-# "The coalition will leave by 2026" and "the coalition was formed in 2014" both hold a year,
-# but of different events; "900 British troops" and "2500 US troops" both count troops, but
-# not the same ones. So a typed conflict must also agree on what the value is of (dev set
-# tests/data/claims_dev.jsonl: 8 of 20 errors were such cross-slot refutations).
-
-# Words either side of the article's value that must include one of the claim's content
-# terms (cross-lingual via the EN→AR glossary): "تشكيله في عام 2014" for "formed in 2016".
-# 4 keeps the predicate of a year ("تم تشكيله في عام") and drops the sentence's subject six
-# words back ("التحالف الذي تم تشكيله في عام 2014"), which any coalition claim shares.
-SLOT_WINDOW = 4
-# Value kinds whose slot is read from the words around them.
-WINDOWED_KINDS = frozenset({"year", "month", "date", "ordinal"})
-# Kinds of a past fact: an article reporting past events does not contradict a claim about
-# a future one ("the next round will be held in Washington" vs "met in Baghdad").
-FACT_KINDS = frozenset({"number", "year", "month", "date", "weekday", "ordinal", "place", "person", "order"})
-# An antonym ("deployed" vs "withdrawal") only refutes in a sentence that states the claim's
-# fact: at least this share of the claim's content terms.
-ACTION_COVERAGE = 0.4
 # Supported needs the claim's content, not only its values: this share of its content terms
 # stated by the cited sentences ("the next round will be held in Washington" names a place
 # the article has, but nothing about a next round).
 SUPPORT_COVERAGE = 0.5
 # One sentence stating three in five of the claim's content terms (and all its values) restates it.
 RESTATES_COVERAGE = 0.6
-# Words of saying and of the calendar ("في عام 2024", "in the year"): no predicate of a value.
-_FILLERS = frozenset(QUESTION_FILLERS | set(terms("says قال قالت يقول تقول وقال وقالت will year years عام العام "
-                                                   "سنه day يوم month شهر there يوجد هناك")))
-
-
-# English words for the article's founding verb (تشكيل) beyond extract's glossary.
-_MORE_GLOSS = {"establish": "تشكيل", "established": "تشكيل", "founded": "تشكيل", "found": "تشكيل",
-               "create": "تشكيل", "created": "تشكيل", "set": "تشكيل", "formation": "تشكيل"}
-
-
-@lru_cache(maxsize=1)
-def _more_glossary() -> dict[str, frozenset[str]]:
-    out = dict(glossary())
-    for en, ar in _MORE_GLOSS.items():
-        key = terms(en)[0] if terms(en) else en
-        out[key] = out.get(key, frozenset()) | frozenset(terms(ar))
-    return out
-
-
-@lru_cache(maxsize=4096)
-def content_terms(claim: str) -> tuple[frozenset[str], ...]:
-    """The claim's content terms without its values and names, each as the stems that would
-    state it in a sentence (itself, plus Arabic for an English term the glossary knows)."""
-    skip = set(terms(" ".join(facts.value_tokens(claim)))) | _FILLERS
-    gloss = _glossary_for(claim)
-    return tuple(_stated_as(t, gloss) for t in dict.fromkeys(terms(claim)) if t not in skip and not t[:1].isdigit())
-
-
-def _glossary_for(claim: str) -> dict[str, frozenset[str]]:
-    return _more_glossary() if language(claim) == "en" else {}  # the article is Arabic
-
-
-def _stated_as(term: str, gloss: dict[str, frozenset[str]]) -> frozenset[str]:
-    """The stems that state a claim's term in a sentence: itself, plus Arabic for an English
-    term the glossary knows. The crude English stem cuts "hopes"/"reducing" to "hop"/"reduc"
-    but the glossary's "hope"/"reduce" keep their e: look up both."""
-    return frozenset({term}) | gloss.get(term, frozenset()) | gloss.get(term + "e", frozenset())
-
-
-def covered_terms(claim: str, evidence: str) -> frozenset[int]:
-    """Positions in `content_terms(claim)` that `evidence` states."""
-    es = term_set(evidence)
-    return frozenset(i for i, alts in enumerate(content_terms(claim)) if alts & es)
-
-
-# Longest quote of the article a negation reason shows when the denied word itself is not there.
-AFFIRMED_WORDS = 12
-
-
-def _states(evidence_token: str, alts: frozenset[str]) -> bool:
-    # "سيكون" states "يكون": the future prefix (and و/ف) the light stemmer leaves on
-    return bool(alts & term_set(evidence_token)) or any(
-        evidence_token.endswith(a) and 0 < len(evidence_token) - len(a) <= 2 for a in alts)
-
-
-def negation_values(claim: str, evidence: str) -> tuple[str, str] | None:
-    """The values of a negation conflict, as a reason quotes them: what the claim denies
-    ("did not agree") and what the article affirms instead ("اتفقت") — the denied word in the
-    sentence, else the stretch of it that states the claim's other content terms."""
-    denied = facts.denial(claim)
-    if denied is None:
-        return None
-    phrase, word = denied
-    ws = facts.words(evidence)
-    alts = _stated_as(word, _glossary_for(claim)) | frozenset(terms(word))
-    for w, t in ws:
-        if _states(t, alts):
-            return phrase, w
-    hit = [i for i, (_, t) in enumerate(ws) if any(_states(t, a) for a in content_terms(claim))]
-    if not hit:
-        return None
-    first, last = hit[0], hit[-1]
-    return phrase, " ".join(w for w, _ in ws[max(first, last - AFFIRMED_WORDS + 1):last + 1])
-
-
-def _quoted(k: facts.Conflict, claim: str, evidence: str) -> facts.Conflict:
-    """A negation conflict with the words it is about, so its reason can name them."""
-    if k.kind != "negation":
-        return k
-    values = negation_values(claim, evidence)
-    return replace(k, claim=values[0], evidence=values[1], quoted=True) if values else k
-
-
-def _near(evidence: str, test) -> frozenset[str]:
-    toks = facts.tokens(evidence)
-    near = []
-    for i in facts.positions(evidence, test):
-        near += toks[max(0, i - SLOT_WINDOW):i + SLOT_WINDOW + 1]
-    return term_set(" ".join(near))
-
-
-def _digits(display: str) -> str:
-    m = re.search(r"\d+", display)
-    return m.group(0) if m else ""
-
-
-def same_slot(k: facts.Conflict, claim: str, evidence: str) -> bool:
-    """Do the claim's and the article's values in conflict `k` fill the same slot?"""
-    if k.kind in FACT_KINDS and is_future(claim) and not is_future(evidence):
-        return False
-    if k.kind == "place" and k.claim in facts.actors(claim):
-        return False  # "a strike by Israel": who acted, not where (the actor conflict says it)
-    if k.kind == "negation" and not facts.negated(claim):
-        return False  # "غير الأمريكية" (non-US) negates a word, not the statement
-    if k.kind == "number":
-        if facts.denies_owner(claim):  # "non-US troops" are not the article's US troops
-            return False
-        # whose: "900 British troops" is not a count of "2500 جندي أمريكي"
-        c_own = facts.owners_near(claim, _digits(k.claim)) if _digits(k.claim) else frozenset()
-        e_own = facts.owners_near(evidence, _digits(k.evidence)) if _digits(k.evidence) else frozenset()
-        return not (c_own and e_own and not c_own & e_own)
-    if k.kind in WINDOWED_KINDS:
-        if k.kind == "ordinal":
-            want = int(k.evidence)
-            near = _near(evidence, lambda t: facts.ordinal_of(t) == want)
-        elif k.kind == "month":
-            near = _near(evidence, lambda t: facts.analyze(t).months != ())
-        else:
-            d = _digits(k.evidence)
-            near = _near(evidence, lambda t: t == d)
-        return any(alts & near for alts in content_terms(claim))
-    if k.kind == "negation":
-        # the article must state what the claim denies: as for an antonym, the denial stands in
-        # for one content term (the denied verb)
-        n = len(content_terms(claim))
-        return n == 0 or (len(covered_terms(claim, evidence)) + 1) / n >= ACTION_COVERAGE
-    if k.kind == "action":
-        # the sentence's opposite verb stands in for the claim's verb (+1): the rest of the
-        # claim must be stated too, so "deployed" meets "withdrawal" only in its own sentence
-        n = len(content_terms(claim))
-        return n == 0 or (len(covered_terms(claim, evidence)) + 1) / n >= ACTION_COVERAGE
-    return True
-
-
-def _capital_matches(claim: str, evidence: str, comp: facts.Comparison) -> tuple[facts.Match, ...]:
-    """"Washington said" is confirmed by "قالت الولايات المتحدة" (the city speaks for the state)."""
-    have = {m.key for m in comp.matches}
-    names = facts.entity_names(evidence)
-    return tuple(facts.Match("place", city, f"entity:{city}") for city, state in facts.CAPITAL_OF.items()
-                 if city in facts.entity_names(claim) and f"entity:{city}" not in have and state in names)
-
-
-@lru_cache(maxsize=8192)
-def _shares_a_value(claim: str, evidence: str) -> bool:
-    return bool(facts.compare(claim, evidence).matches)
-
-
-def _when(claim: str, value: str) -> str:
-    """'7 October' for the day 7 of a claim's date, else the value (a year) itself."""
-    f = facts.analyze(claim)
-    for m, d in f.dates:
-        if str(d) == value:
-            return f"{d} {facts.MONTH_NAMES[f.lang][m - 1]}"
-    return value
-
-
-def slot_conflicts(claim: str, evidence: str) -> list[facts.Conflict]:
-    """Conflicts `facts.compare` does not see: who did a single act ("غارة جوية أمريكية"
-    vs "a British strike"), whom a named person works for, before/after the same date, and
-    "لن يكون" (a strict negation reading) against a sentence that affirms."""
-    out = []
-    c_act, e_act = facts.actors(claim), facts.actors(evidence)
-    if c_act and e_act and not c_act & e_act:
-        a = sorted(c_act)[0]
-        out.append(facts.Conflict("actor", a, sorted(e_act)[0], f"actor:{a}"))
-    c_ally, e_ally = facts.allies(claim), facts.allies(evidence)
-    if c_ally and e_ally and not c_ally & e_ally:
-        a = sorted(c_ally)[0]
-        out.append(facts.Conflict("ally", a, sorted(e_ally)[0], f"ally:{a}"))
-    c_aff, e_aff = facts.affiliations(claim), facts.affiliations(evidence)
-    for person, mine in c_aff.items():
-        theirs = e_aff.get(person, frozenset())
-        if theirs and mine - theirs and not mine & theirs:
-            a = sorted(mine - theirs)[0]
-            out.append(facts.Conflict("affiliation", a, sorted(theirs)[0], f"affiliation:{person}:{a}"))
-    # "رفضت واشنطن الاتفاق" against "اتفقت": a refusal whose object is the evidence's act
-    c_acts, e_acts = facts.actions(claim), facts.actions(evidence)
-    for a in ("reject", "deny"):
-        rivals = [b for b in facts.opposites(a) if b in c_acts and b in e_acts]
-        if a in c_acts and a not in e_acts and rivals and same_slot(
-                facts.Conflict("action", a, rivals[0]), claim, evidence):
-            out.append(facts.Conflict("action", a, rivals[0], f"action:{a}"))
-    c_ord, e_ord = facts.order_cues(claim), facts.order_cues(evidence)
-    for value, cue in c_ord.items():
-        if value in e_ord and e_ord[value] != cue:
-            when = _when(claim, value)
-            out.append(facts.Conflict("before_after", f"{cue} {when}", f"{e_ord[value]} {when}",
-                                       f"before_after:{value}"))
-    # "she said it will not be part of the talks" against "سيكون بالتأكيد جزءًا"
-    if facts.negated(claim) and not facts.negated(evidence) and _shares_a_value(claim, evidence):
-        out.append(facts.Conflict("negation", "not", "affirmed", "negation"))
-    return out
 
 
 @dataclass(frozen=True)
@@ -349,7 +135,11 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     """The verdict from per-sentence comparisons. Pure: numbers and values in, verdict out.
 
     `required` are the claim's value keys (`Facts.required_keys`); `lang` the claim's language
-    ("en" / "ar"), used for the reason. Citations [n] are 1-based positions in `comparisons`."""
+    ("en" / "ar"), used for the reason. Citations [n] are 1-based positions in `comparisons`.
+
+    Long (about 90 lines) because it is one decision list read top to bottom: refuted by a
+    slot-aligned conflict, else by the model on a rewording, else supported when every value
+    and enough content is confirmed, else not enough info; each rule and its reason sit together."""
     text = REASONS["ar" if lang == "ar" else "en"]
     relevant = [i for i, c in enumerate(comparisons) if c.relevant]
     confirmed = {m.key for i in relevant for m in comparisons[i].matches}
@@ -436,7 +226,7 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     return Aggregate(Label.NOT_ENOUGH_INFO, round(confidence, 6), reason, tuple(stances), tuple(scores))
 
 
-class Verifier:
+class Verifier(VerifierBackend):
     """Stance of evidence sentences toward a claim, and the verdict they add up to."""
 
     def __init__(self, embedder=None, *, model: StanceModel | None = None) -> None:
@@ -462,15 +252,15 @@ class Verifier:
         conflicts = tuple([k for k in f.comparison.conflicts if k.kind != "order" and same_slot(k, claim, evidence)]
                           + [k for k in slot_conflicts(claim, evidence)
                              if not any(j.kind == k.kind for j in f.comparison.conflicts)])
-        conflicts = tuple(_quoted(k, claim, evidence) for k in conflicts)
+        conflicts = tuple(quoted(k, claim, evidence) for k in conflicts)
         relevant = relevant or any(k.kind in SELF_RELEVANT_KINDS for k in conflicts)
         refuting = [k for k in conflicts if k.kind in REFUTING_KINDS]
-        claim_coverage = float(f.dense[3])  # DENSE_NAMES[3] = "claim_coverage"
+        claim_coverage = f["claim_coverage"]
         # A sentence that repeats a value the claim states (its number, weekday, date) is no
         # contradiction without a named conflict: ANS taught the model that short rewordings
         # often contradict, which a shortened true claim must not inherit.
         confirms_value = any(not m.key.startswith("entity:") for m in f.comparison.matches)
-        cross_lingual = bool(f.dense[11])   # DENSE_NAMES[11] = "cross_lingual"
+        cross_lingual = bool(f["cross_lingual"])
         if relevant and refuting:
             stance = Stance.REFUTES
         elif (relevant and p[Stance.REFUTES] >= MODEL_REFUTE_MIN and not cross_lingual
@@ -481,7 +271,7 @@ class Verifier:
         else:
             stance = Stance.NEUTRAL
         return Comparison(claim, evidence, stance, probs, float(similarity), relevant,
-                          conflicts, f.comparison.matches + _capital_matches(claim, evidence, f.comparison),
+                          conflicts, f.comparison.matches + capital_matches(claim, evidence, f.comparison),
                           covered, n_terms)
 
     def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict:
@@ -489,9 +279,7 @@ class Verifier:
         claim_facts = facts.analyze(claim)
         comps = [self.compare(claim, h.text, h.dense) for h in hits]
         agg = aggregate(comps, claim_facts.required_keys(), claim_facts.lang)
-        evidence = tuple(
-            Evidence(i + 1, h.doc_id, h.sentence_id, h.text, h.start, h.end, agg.stances[i], agg.scores[i])
-            for i, h in enumerate(hits))
+        evidence = tuple(Evidence.from_hit(i + 1, h, agg.stances[i], agg.scores[i]) for i, h in enumerate(hits))
         return Verdict(claim, agg.label, float(min(1.0, max(0.0, agg.confidence))), agg.reason, evidence)
 
     def verify_pair(self, claim: str, hit: Hit) -> Verdict:
@@ -509,13 +297,10 @@ class Verifier:
         probs = pair_proba(claim, hit.text, self.embedder, hit.dense)
         p = dict(zip(CLASSES, (float(v) for v in (c.probabilities if probs is None else probs))))
         stance = max(CLASSES, key=p.__getitem__)
-        label = _LABEL_OF[stance]
+        label = LABEL_OF[stance]
         text = REASONS["ar" if claim_facts.lang == "ar" else "en"]
         reason = agg.reason if agg.label is label else {
             Label.REFUTED: text["model"].format(n=1), Label.SUPPORTED: text["supported"].format(refs="[1]"),
             Label.NOT_ENOUGH_INFO: text["silent"]}[label]
-        evidence = Evidence(1, hit.doc_id, hit.sentence_id, hit.text, hit.start, hit.end, stance, p[stance])
+        evidence = Evidence.from_hit(1, hit, stance, p[stance])
         return Verdict(claim, label, p[stance], reason, (evidence,))
-
-
-_LABEL_OF = {Stance.SUPPORTS: Label.SUPPORTED, Stance.REFUTES: Label.REFUTED, Stance.NEUTRAL: Label.NOT_ENOUGH_INFO}

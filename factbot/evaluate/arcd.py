@@ -10,15 +10,16 @@ Used by `scripts/train_abstain.py` on the *train* split; the test split is only 
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from factbot.text.matching import normalize, tokens
+from factbot.defaults import DEFAULT_K
+from factbot.evaluate.datasets import clean_question
+from factbot.evaluate.judge import answer_text, best_token_f1
+from factbot.text.matching import normalize
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,6 @@ class Paragraph:
     article: int  # index of the article (title) the paragraph belongs to
     context: str
     qas: tuple[QA, ...]
-
-
-def clean_question(q: str) -> str:
-    """ARCD questions carry list dashes and stray trailing fragments (" - متى …؟ ال")."""
-    q = q.strip().lstrip("-–— ").strip()
-    q = re.sub(r"([?؟])\s*\S{1,3}$", r"\1", q)  # "…؟ ال" -> "…؟"
-    return q
 
 
 def read_arcd(path: Path | str) -> list[Paragraph]:
@@ -65,20 +59,6 @@ def write_paragraphs(paragraphs: Sequence[Paragraph], folder: Path) -> Path:
 def contains_answer(text: str, answers: Sequence[str]) -> bool:
     t = normalize(text)
     return any(normalize(a) and normalize(a) in t for a in answers)
-
-
-def token_f1(prediction: str, gold: str) -> float:
-    """SQuAD token F1 over the matching-form tokens."""
-    p, g = tokens(prediction), tokens(gold)
-    common = sum((Counter(p) & Counter(g)).values())
-    if not common:
-        return 0.0
-    precision, recall = common / len(p), common / len(g)
-    return 2 * precision * recall / (precision + recall)
-
-
-def strip_markers(answer: str) -> str:
-    return re.sub(r"\s*\[\d+\]", "", answer).strip()
 
 
 def arcd_answer_figures(bot_factory: Callable[[], object], path: Path | str, *, restrict_to_paragraph: bool = False,
@@ -109,7 +89,7 @@ def arcd_answer_figures(bot_factory: Callable[[], object], path: Path | str, *, 
         for qa in p.qas:
             if limit is not None and n >= limit:
                 break
-            ans = bot.ask(qa.question, k=5, doc=p.doc_id if restrict_to_paragraph else None)
+            ans = bot.ask(qa.question, k=DEFAULT_K, doc=p.doc_id if restrict_to_paragraph else None)
             n += 1
             abstained += ans.abstained
             if ans.citations and contains_answer(ans.citations[0].text, qa.answers):
@@ -117,7 +97,7 @@ def arcd_answer_figures(bot_factory: Callable[[], object], path: Path | str, *, 
             first = ans.citations[0].text if ans.citations else ans.context[0].text if ans.context else ""
             shown += contains_answer(first, qa.answers)
             if not ans.abstained:
-                f1 += max(token_f1(strip_markers(ans.answer), g) for g in qa.answers)
+                f1 += best_token_f1(answer_text(ans), qa.answers)
     return {"questions": n, "paragraphs": len(paragraphs), "sentences": report.sentences,
             "restrict_to_paragraph": restrict_to_paragraph,
             "first_citation_has_answer": round(hit / n, 4) if n else 0.0,

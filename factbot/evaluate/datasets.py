@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from factbot.types import FactbotError, Label
+from factbot.types import LABEL_OF, FactbotError, Label, Stance, choice_from_str
 
 
 class Format(str, enum.Enum):
@@ -27,11 +27,7 @@ class Format(str, enum.Enum):
 
     @classmethod
     def from_str(cls, value: str) -> "Format":
-        try:
-            return cls(value.strip().lower())
-        except ValueError:
-            valid = ", ".join(m.value for m in cls)
-            raise FactbotError(f"unknown dataset format {value!r}; expected one of: {valid}") from None
+        return choice_from_str(cls, value, "dataset format")
 
 
 class Kind(str, enum.Enum):
@@ -40,15 +36,12 @@ class Kind(str, enum.Enum):
 
     @classmethod
     def from_str(cls, value: str) -> "Kind":
-        try:
-            return cls(value.strip().lower())
-        except (ValueError, AttributeError):
-            valid = ", ".join(m.value for m in cls)
-            raise FactbotError(f"unknown kind {value!r}; expected one of: {valid}") from None
+        return choice_from_str(cls, value, "kind", errors=(ValueError, AttributeError))  # JSON may hold null
 
 
-# ANS stance read as a fact-check verdict, s1 being the evidence and s2 the claim.
-STANCE_LABELS = {"agree": Label.SUPPORTED, "disagree": Label.REFUTED, "other": Label.NOT_ENOUGH_INFO}
+# ANS's stance column (s1 being the evidence, s2 the claim), and read as a fact-check verdict.
+ANS_STANCES = {"agree": Stance.SUPPORTS, "disagree": Stance.REFUTES, "other": Stance.NEUTRAL}
+STANCE_LABELS = {name: LABEL_OF[stance] for name, stance in ANS_STANCES.items()}
 
 
 @dataclass(frozen=True)

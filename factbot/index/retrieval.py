@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 import bm25s
 import numpy as np
 
+from factbot.defaults import DEFAULT_K
 from factbot.index.embeddings import Embedder
 from factbot.index.store import GET_PAGE, SentenceStore
 from factbot.text.matching import char_ngrams, strip_for_embedding, terms
@@ -250,7 +251,7 @@ class HybridRetriever:
     def sentence(self, sentence_id: str) -> Sentence | None:
         return self.index().by_id.get(sentence_id)
 
-    def search(self, query: str, k: int = 5, doc_id: str | None = None,
+    def search(self, query: str, k: int = DEFAULT_K, doc_id: str | None = None,
                mode: SearchMode | str = SearchMode.HYBRID) -> list[Hit]:
         """The k best sentences for `query`; `mode` picks the rankers: both fused (the default),
         dense alone (cosine order) or lexical alone (the lexical evidence)."""

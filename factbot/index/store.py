@@ -20,9 +20,9 @@ import httpx
 import numpy as np
 from filelock import FileLock, Timeout
 
+from factbot.defaults import DEFAULT_COLLECTION
 from factbot.types import Document, FactbotError, Role, Sentence
 
-DEFAULT_COLLECTION = "factbot"
 GET_PAGE = 10_000  # records per `get` page (see SentenceStore._get_all)
 SERVER_TIMEOUT_S = 5.0  # a stopped server must give an error in seconds, not hang
 SERVER_WRITE_TIMEOUT_S = 120.0  # one upsert of max_batch vectors can take long on a busy server

@@ -20,15 +20,13 @@ comparison needs (actions, negations, before/after cues) stay here.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from factbot.text.lexicon import (AMBIGUOUS_MONTHS, APPROX_TABLE, ENTITIES, LESS, MONTH_NAMES, MONTH_OF,
-                             MONTH_PAIRS, MORE, MULTI, MULTIPLIERS, NATIONALITY_OF, NUMBER_WORDS, ORDINALS,
-                             OWNER_OF, SINGLE, WEEKDAY_NAMES, WEEKDAY_OF, is_year, lookup, number_at,
-                             qualifier, unit_near, variants)
-from factbot.text.matching import language, normalize
+from factbot.text.lexicon import (AMBIGUOUS_MONTHS, ENTITIES, LESS, MONTH_NAMES, MONTH_OF, MONTH_PAIRS, MORE, MULTI,
+                                  MULTIPLIERS, NATIONALITY_OF, ORDINALS, SINGLE, WEEKDAY_NAMES, WEEKDAY_OF, is_year,
+                                  lookup, number_at, qualifier, unit_near, variants)
+from factbot.text.matching import format_number, language, normalize
 
 # --- lexicons only claim comparison uses ---------------------------------------
 
@@ -100,14 +98,14 @@ for _act, _forms in _ACTIONS.items():
 # Relative tolerance when a side hedges ("about 2,500"): 10% keeps "about 2,400" consistent.
 _APPROX_TOLERANCE = 0.10
 
-_NEGATIONS = frozenset({"not", "never", "no", "n't", "neither", "nor", "without", "cannot",
+NEGATIONS = frozenset({"not", "never", "no", "n't", "neither", "nor", "without", "cannot",
                         "لا", "لم", "لن", "ليس", "ليست", "غير", "عدم", "ما", "دون", "بدون", "ولا", "ولم",
                         "ولن", "وليس", "فلا", "فلم", "لست", "ليسوا"})
 # Not negations: "لا يزال / ما زال" mean "still"; "ما" is also "what/that" before these.
-_NOT_NEGATION_AFTER = frozenset({"يزال", "تزال", "زال", "زالت", "يزالون", "بين", "اذا", "يلي", "يكون",
+NOT_NEGATION_AFTER = frozenset({"يزال", "تزال", "زال", "زالت", "يزالون", "بين", "اذا", "يلي", "يكون",
                                  "يقارب", "بعد", "قبل", "no", "matter", "only", "doubt", "longer"})
-_BEFORE = frozenset({"before", "prior", "earlier", "قبل", "قبيل"})
-_AFTER = frozenset({"after", "since", "following", "later", "بعد", "منذ", "عقب"})
+BEFORE_CUES = frozenset({"before", "prior", "earlier", "قبل", "قبيل"})
+AFTER_CUES = frozenset({"after", "since", "following", "later", "بعد", "منذ", "عقب"})
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|%|\$|[^\W\d_]+(?:'t)?", re.UNICODE)
 
@@ -142,7 +140,7 @@ class Facts:
     def required_keys(self) -> tuple[str, ...]:
         """The claim values an article must repeat before the claim counts as supported
         (same keys as `Match.key`). Actions are left out: a verb may be paraphrased."""
-        keys = [f"number:{q.unit}:{_fmt_number(q.value)}" for q in self.quantities]
+        keys = [f"number:{q.unit}:{format_number(q.value)}" for q in self.quantities]
         keys += [f"year:{y}" for y in self.years] + [f"weekday:{d}" for d in self.weekdays]
         keys += [f"date:{d}" for d in self.dates]
         keys += [f"month:{m}" for m in self.months if m not in [d[0] for d in self.dates]]
@@ -182,19 +180,23 @@ class Comparison:
 
 # --- analysis ----------------------------------------------------------------
 
-def _tokens(text: str) -> list[str]:
+def fact_tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalize(text))
 
 
-def _us_mentions(text: str) -> bool:
+def us_mentions(text: str) -> bool:
     """'US'/'U.S.' as written: lower-cased 'us' is the pronoun."""
     return bool(re.search(r"\bU\.?S\.?(?=\W|$)(?!\w)", text))
 
 
 @lru_cache(maxsize=8192)  # the same retrieved sentences meet every claim; Facts is immutable
 def analyze(text: str) -> Facts:
-    """The checkable values of `text` (Arabic or English)."""
-    toks = _tokens(text)
+    """The checkable values of `text` (Arabic or English).
+
+    Long (about 100 lines) on purpose: one left-to-right pass over the tokens, where each
+    reading records the tokens it takes (`used`) so that a later reading skips them; split
+    into functions, that shared state would have to be threaded through every one of them."""
+    toks = fact_tokens(text)
     used: set[int] = set()
     months: list[int] = []
     dates: list[tuple[int, int]] = []
@@ -280,15 +282,15 @@ def analyze(text: str) -> Facts:
             entities.append((ENTITIES[name][0], name))
         elif lookup(NATIONALITY_OF, toks[i]):
             entities.append(("nationality", lookup(NATIONALITY_OF, toks[i])))
-    if _us_mentions(text):
+    if us_mentions(text):
         entities.append(("country", "United States"))
     actions = [a for a in (lookup(_ACTION_OF, t) for t in toks) if a]
     negations = 0
     for i, t in enumerate(toks):
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        if (t in _NEGATIONS or t.endswith("n't")) and nxt not in _NOT_NEGATION_AFTER:
+        if (t in NEGATIONS or t.endswith("n't")) and nxt not in NOT_NEGATION_AFTER:
             negations += 1
-    order = [("before" if t in _BEFORE else "after") for t in toks if t in _BEFORE or t in _AFTER]
+    order = [("before" if t in BEFORE_CUES else "after") for t in toks if t in BEFORE_CUES or t in AFTER_CUES]
     return Facts(
         lang=language(text), quantities=tuple(quantities), years=tuple(years), months=tuple(months),
         weekdays=tuple(weekdays), dates=tuple(dates), ordinals=tuple(ordinals),
@@ -298,14 +300,11 @@ def analyze(text: str) -> Facts:
 
 # --- comparison ----------------------------------------------------------------
 
-def _fmt_number(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
-
 
 def _show(q: Quantity, lang: str) -> str:
     word = {"en": {"approx": "about ", "more": "more than ", "less": "fewer than "},
             "ar": {"approx": "حوالي ", "more": "أكثر من ", "less": "أقل من "}}[lang].get(q.qualifier, "")
-    return word + _fmt_number(q.value)
+    return word + format_number(q.value)
 
 
 def quantities_agree(a: Quantity, b: Quantity) -> bool:
@@ -330,7 +329,9 @@ def _same_unit(a: Quantity, b: Quantity) -> bool:
 def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
     """Conflicts (same attribute, different value) and matches (claim values the evidence repeats).
 
-    Values the evidence does not mention are neither: silence is not contradiction."""
+    Values the evidence does not mention are neither: silence is not contradiction. Just over
+    60 lines: one short block per kind of value, read in turn, each adding to the same
+    conflicts and matches."""
     c = claim if isinstance(claim, Facts) else analyze(claim)
     e = evidence if isinstance(evidence, Facts) else analyze(evidence)
     lang = c.lang
@@ -339,9 +340,9 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
 
     for q in c.quantities:
         same = [r for r in e.quantities if _same_unit(q, r)]
-        key = f"number:{q.unit}:{_fmt_number(q.value)}"
+        key = f"number:{q.unit}:{format_number(q.value)}"
         if any(quantities_agree(q, r) for r in same):
-            matches.append(Match("number", _fmt_number(q.value), key))
+            matches.append(Match("number", format_number(q.value), key))
         elif same:
             conflicts.append(Conflict("number", _show(q, lang), _show(same[0], lang), key))
 
@@ -393,254 +394,6 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
     return Comparison(tuple(conflicts), tuple(matches))
 
 
-# --- slots: which attribute a value fills (used by the verifier only) ----------------------
-#
-# `compare` pairs values by type (a year with a year). Two years only disagree when they are
-# the year of the same thing: "withdraw by 2026" and "formed in 2014" do not. These helpers
-# give the verifier the words around a value, who a value or an event belongs to, and the
-# before/after cue of a date, so it can refute only when both values fill the same slot.
-# They are kept out of `compare` so the stance model's features stay as they were fitted.
-
-# An organisation stands for its country when saying whose spokesperson someone is.
-_ORG_OWNER = {"Pentagon": "United States"}
-# Nouns of a single act with one author ("a US air strike"): a different author is a conflict.
-_EVENT_NOUNS = frozenset(normalize(w) for w in (
-    "strike strikes airstrike airstrikes raid raids bombing drone "
-    "غاره غارات ضربه ضربات قصف").split())
-_AUTHOR_CUES = frozenset(normalize(w) for w in "by نفذ نفذت نفذتها نفذها شن شنت شنتها شنها".split())
-# Arabic adjectives follow the noun ("غارة جوية أمريكية"); English ones precede it
-# ("a British air strike") or the author follows "by".
-ACTOR_WINDOW = 2
-
-
-def _owner_at(toks: list[str], k: int, us: bool) -> str | None:
-    """The country a token names or adjectives (a nationality, a country, 'US' as written)."""
-    t = toks[k]
-    if t == "us":
-        return "United States" if us else None
-    o = lookup(OWNER_OF, t)
-    if o:
-        return o
-    name = lookup(SINGLE, t)
-    if name and ENTITIES[name][0] == "country":
-        return name
-    if name in _ORG_OWNER:
-        return _ORG_OWNER[name]
-    return None
-
-
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def denies_owner(text: str) -> bool:
-    """"non-US troops", "القوات غير الأمريكية": the text counts everyone but a country."""
-    toks, us = _tokens(text), _us_mentions(text)
-    return any(t in ("non", "غير") and k + 1 < len(toks) and _owner_at(toks, k + 1, us)
-               for k, t in enumerate(toks))
-
-
-@lru_cache(maxsize=8192)
-def owners(text: str) -> frozenset[str]:
-    """Every country the text names or adjectives ("Iraqi soldiers", "US forces", "الإيراني")."""
-    toks, us = _tokens(text), _us_mentions(text)
-    return frozenset(o for k in range(len(toks)) if (o := _owner_at(toks, k, us)))
-
-
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def owners_near(text: str, value: str, window: int = 3) -> frozenset[str]:
-    """Countries named within `window` tokens of the token `value` (matching form): whose
-    troops "900 British troops" / "2500 جندي أمريكي" counts."""
-    toks, us = _tokens(text), _us_mentions(text)
-    out = set()
-    for i, t in enumerate(toks):
-        if t == value:
-            for k in range(max(0, i - window), min(len(toks), i + window + 1)):
-                o = _owner_at(toks, k, us) if k != i else None
-                if o:
-                    out.add(o)
-    return frozenset(out)
-
-
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def actors(text: str) -> frozenset[str]:
-    """Countries that carried out a single act the text names ("غارة جوية أمريكية" → United
-    States; "a British air strike", "a strike by Israel" → Britain, Israel)."""
-    toks, us = _tokens(text), _us_mentions(text)
-    out = set()
-    for i, t in enumerate(toks):
-        if not any(v in _EVENT_NOUNS for v in variants(t)):
-            continue
-        near = list(range(i + 1, min(len(toks), i + 1 + ACTOR_WINDOW)))
-        near += list(range(max(0, i - ACTOR_WINDOW), i))
-        # the author named after "by" or a verb of carrying out ("was carried out by Israel",
-        # "نفذتها إسرائيل"), anywhere after the act
-        near += [b + d for b in range(i + 1, len(toks)) if toks[b] in _AUTHOR_CUES for d in (1, 2)]
-        for k in near:
-            o = _owner_at(toks, k, us) if k < len(toks) else None
-            if o:
-                out.add(o)
-    return frozenset(out)
-
-
-_ALLY_CUES = frozenset(normalize(w) for w in (
-    "allied aligned backed proxy proxies loyal متحالفه المتحالفه موالية الموالية موالي مدعومه المدعومه").split())
-ALLY_WINDOW = 3  # "Iran-allied groups", "الجماعات المتحالفة مع إيران"
-
-
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def allies(text: str) -> frozenset[str]:
-    """Countries groups are said to be allied with or backed by ("الجماعات المتحالفة مع إيران"
-    → Iran; "Saudi-allied groups" → Saudi Arabia)."""
-    toks, us = _tokens(text), _us_mentions(text)
-    out = set()
-    for i, t in enumerate(toks):
-        if not any(v in _ALLY_CUES for v in variants(t)):
-            continue
-        # English names the ally before the cue ("Iran-allied") or after "by"/"with"; Arabic
-        # after it ("المتحالفة مع إيران"). Not any country nearby: "Saudi-allied groups attacked US forces".
-        near = list(range(max(0, i - 2), i))
-        if not t.isascii() or (i + 1 < len(toks) and toks[i + 1] in ("by", "with", "to")):
-            near += list(range(i + 1, min(len(toks), i + ALLY_WINDOW + 1)))
-        for k in near:
-            o = _owner_at(toks, k, us)
-            if o:
-                out.add(o)
-    return frozenset(out)
-
-
-PERSON_WINDOW = 6  # tokens after/before a name that say whom the person works for
-
-
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def affiliations(text: str) -> dict[str, frozenset[str]]:
-    """Person → the countries (or organisations standing for one) named next to them:
-    "نائبة السكرتير الصحفي للبنتاغون صابرين سينغ" → {"Sabrina Singh": {"United States"}}."""
-    toks, us = _tokens(text), _us_mentions(text)
-    # a country that carried out an act near the name ("killed in a US air strike") is no employer
-    acts = {k for i, t in enumerate(toks) if any(v in _EVENT_NOUNS for v in variants(t))
-            for k in range(i - ACTOR_WINDOW, i + ACTOR_WINDOW + 1)}
-    out: dict[str, set[str]] = {}
-    for i, t in enumerate(toks):
-        name = lookup(SINGLE, t)
-        if not name or ENTITIES[name][0] != "person":
-            continue
-        for k in range(max(0, i - PERSON_WINDOW), min(len(toks), i + PERSON_WINDOW + 1)):
-            o = _owner_at(toks, k, us) if k != i and k not in acts else None
-            if o:
-                out.setdefault(name, set()).add(o)
-    return {n: frozenset(s) for n, s in out.items()}
-
-
-ORDER_WINDOW = 4  # "after the January 2020 strike": the cue may stand a few words before the date
-
-
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def order_cues(text: str) -> dict[str, str]:
-    """Each year or day-of-month (digits) → "before"/"after" when such a cue stands just
-    before it: "قبل 7 أكتوبر" → {"7": "before"}."""
-    toks = _tokens(text)
-    out = {}
-    for i, t in enumerate(toks):
-        if not t.isdigit():
-            continue
-        for k in range(i - 1, max(-1, i - 1 - ORDER_WINDOW), -1):
-            if toks[k] in _BEFORE or toks[k] in _AFTER:
-                out.setdefault(t, "before" if toks[k] in _BEFORE else "after")
-                break
-    return out
-
-
-# Strict negation: after لن/لم/ليس the next word is negated whatever it is ("لن يكون"); the
-# exceptions of `_NOT_NEGATION_AFTER` ("لا يزال", "ما يكون") only follow لا/ما/no/not.
-_STRICT_NEGATIONS = frozenset({"لن", "لم", "ليس", "ليست", "ولن", "ولم", "وليس", "فلم", "never"})
-
-
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def negated(text: str) -> bool:
-    """Does the text deny its statement? ("غير"/"non" before a word only makes it "non-X".)"""
-    toks = _tokens(text)
-    for i, t in enumerate(toks):
-        nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        if t in _STRICT_NEGATIONS:
-            return True
-        if (t in _NEGATIONS or t.endswith("n't")) and nxt not in _NOT_NEGATION_AFTER and t not in ("غير", "non"):
-            return True
-    return False
-
-
-# English helpers a denial leans on ("did not agree", "would not be"): shown with it, never
-# taken for the denied word.
-_AUXILIARIES = frozenset("do does did will would shall should can could may might must is are was were "
-                         "be been being has have had".split())
-
-
-def words(text: str) -> list[tuple[str, str]]:
-    """Each word as written, with its matching-form token (the form `tokens` gives)."""
-    out = []
-    # letters with their Arabic marks ("جزءًا" is one word though its tanween is no letter)
-    for m in re.finditer(r"(?:[^\W_]|[\u0610-\u061A\u064B-\u065F\u0670])+(?:'t)?", text):
-        norm = _tokens(m.group(0))
-        if norm:
-            out.append((m.group(0), norm[0]))
-    return out
-
-
-def _is_cue(toks: Sequence[str], i: int) -> bool:
-    """The rule of `negated`, at position i."""
-    t, nxt = toks[i], toks[i + 1] if i + 1 < len(toks) else ""
-    return t in _STRICT_NEGATIONS or (
-        (t in _NEGATIONS or t.endswith("n't")) and nxt not in _NOT_NEGATION_AFTER and t not in ("غير", "non"))
-
-
-@lru_cache(maxsize=4096)
-def denial(text: str) -> tuple[str, str] | None:
-    """What the text denies, for a reason to quote: ("did not agree", "agree") — the denial as
-    written (helpers, cue and the denied word) and the denied word's matching form. None when
-    `negated(text)` is False or nothing follows the cue."""
-    ws = words(text)
-    toks = [t for _, t in ws]
-    for i in range(len(toks)):
-        if not _is_cue(toks, i):
-            continue
-        start = i - 1 if i > 0 and toks[i - 1] in _AUXILIARIES else i
-        j = i + 1
-        while j < len(toks) and j < i + 4 and toks[j] in _AUXILIARIES:
-            j += 1
-        if j >= len(toks):
-            return None
-        return " ".join(w for w, _ in ws[start:j + 1]), toks[j]
-    return None
-
-
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def value_tokens(text: str) -> frozenset[str]:
-    """Tokens that are values or names rather than what is said of them (digits, numbers,
-    months, weekdays, ordinals, places, persons, nationalities)."""
-    out = set()
-    for t in _tokens(text):
-        if t[0].isdigit() or any(lookup(tab, t) is not None for tab in
-                                 (NUMBER_WORDS, MONTH_OF, WEEKDAY_OF, ORDINALS, SINGLE, OWNER_OF,
-                                  APPROX_TABLE)) \
-                or t in ("us", "u", "s") or t in MULTIPLIERS or t in MORE or t in LESS:
-            out.add(t)
-    return frozenset(out)
-
-
-def positions(text: str, token_test) -> list[int]:
-    return [i for i, t in enumerate(_tokens(text)) if token_test(t)]
-
-
-def tokens(text: str) -> list[str]:
-    """The matching-form tokens every helper here counts positions in."""
-    return _tokens(text)
-
-
-def entity_of(token: str) -> str | None:
-    return lookup(SINGLE, token)
-
-
-def ordinal_of(token: str) -> int | None:
-    return lookup(ORDINALS, token)
-
-
 # A city that speaks for its country's government ("Washington said", "تتوقع بغداد"): a claim
 # naming the city is confirmed by a sentence naming the country.
 CAPITAL_OF = {"Washington": "United States", "Baghdad": "Iraq"}
@@ -658,3 +411,23 @@ def actions(text: str) -> tuple[str, ...]:
 
 def opposites(action: str) -> frozenset[str]:
     return _OPPOSITES.get(action, frozenset())
+
+
+_EN_FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming|future|plan(s|ned)? to)\b")
+_AR_FUTURE_WORDS = frozenset({"سوف", "المقبل", "المقبله", "القادم", "القادمه", "مستقبلا"})
+# "سـ" + an imperfect verb ("ستنتهي", "سيشرفون", "سنعمل"); nouns that merely start like one are listed
+_AR_FUTURE_VERB = re.compile(r"^س[يتن]\w{2,}$")
+_AR_NOT_FUTURE = ("سياد", "سيطر", "سياس", "سيار", "سينا", "ستين", "سنوات", "سنه", "سته", "ستار", "سيد", "سين")
+
+
+@lru_cache(maxsize=8192)
+def is_future(text: str) -> bool:
+    """Does the text speak of the future ("will", "سوف", "ستنتهي")?"""
+    t = normalize(text)
+    if _EN_FUTURE.search(t):
+        return True
+    for tok in re.findall(r"[^\W\d_]+", t):
+        tok = tok[1:] if tok[:1] in ("و", "ف") and len(tok) > 4 else tok
+        if tok in _AR_FUTURE_WORDS or (_AR_FUTURE_VERB.match(tok) and not tok.startswith(_AR_NOT_FUTURE)):
+            return True
+    return False

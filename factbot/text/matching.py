@@ -214,3 +214,8 @@ def split_sentences(text: str) -> list[Span]:
             else:
                 spans.append(span)
     return spans
+
+
+def format_number(v: float) -> str:
+    """2500.0 -> "2500", 2.5 -> "2.5": how a value reads in a key or an answer."""
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"

@@ -23,8 +23,8 @@ go_offline()  # GRADIO_ANALYTICS_ENABLED=False must be set before gradio is impo
 
 import gradio as gr  # noqa: E402
 
+from factbot.defaults import DEFAULT_K  # noqa: E402
 from factbot.ingest.documents import MAX_DOCUMENT_BYTES, SUFFIXES, content_hash, decode  # noqa: E402
-from factbot.pipeline import DEFAULT_K  # noqa: E402
 from factbot.types import Document, FactbotError  # noqa: E402
 from factbot.webapp import render  # noqa: E402
 from factbot.webapp.followup import retrieval_question  # noqa: E402
