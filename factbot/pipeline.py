@@ -186,8 +186,11 @@ class FactBot:
     def ask(self, question: str, k: int = DEFAULT_K, doc: str | None = None) -> Answer:
         question = clean_input(question, "question")
         self._check_doc(doc)
-        hits = self.retriever.search(question, k=max(k, 8), doc_id=doc)
-        return self.answerer.answer(question, hits, k=max(1, k))
+        from factbot.index.pools import answer_from_pools
+
+        return answer_from_pools(self.retriever.languages(),
+                                 lambda lang: self.retriever.search(question, k=max(k, 8), doc_id=doc, lang=lang),
+                                 lambda hits: self.answerer.answer(question, hits, k=max(1, k)))
 
     def check(self, claim: str, doc: str | None = None) -> Verdict | ParagraphVerdict:
         """One claim → a Verdict; a paragraph of several sentences → one per check-worthy claim."""
@@ -202,7 +205,10 @@ class FactBot:
         return ParagraphVerdict(verdicts, summarize(verdicts))
 
     def _check_one(self, claim: str, doc: str | None) -> Verdict:
-        hits = self.retriever.search(claim, k=8, doc_id=doc)
+        from factbot.index.pools import evidence_from_pools
+
+        hits = evidence_from_pools(self.retriever.languages(),
+                                   lambda lang, n: self.retriever.search(claim, k=n, doc_id=doc, lang=lang), 8)
         return self.verifier.verify(claim, hits)
 
     def check_against(self, claim: str, evidence: str) -> Verdict:
