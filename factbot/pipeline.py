@@ -188,9 +188,15 @@ class FactBot:
         self._check_doc(doc)
         from factbot.index.pools import answer_from_pools
 
+        def answer(hits):
+            return self.answerer.answer(question, hits, k=max(1, k))
+
+        # with a chat model the pools are compared offline and the model is asked once
+        phrased = getattr(self.answerer, "llm", None) is not None
         return answer_from_pools(self.retriever.languages(),
                                  lambda lang: self.retriever.search(question, k=max(k, 8), doc_id=doc, lang=lang),
-                                 lambda hits: self.answerer.answer(question, hits, k=max(1, k)))
+                                 (lambda hits: self.answerer.offline(question, hits, k=max(1, k))) if phrased else answer,
+                                 answer if phrased else None)
 
     def check(self, claim: str, doc: str | None = None) -> Verdict | ParagraphVerdict:
         """One claim → a Verdict; a paragraph of several sentences → one per check-worthy claim."""

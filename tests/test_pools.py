@@ -19,21 +19,33 @@ def hit(sid: str, lang: str) -> Hit:
 def test_one_language_is_one_plain_search():
     calls = []
     got = answer_from_pools(("ar",), lambda lang: calls.append(lang) or [hit("a1", "ar")],
-                            lambda hits: Answer("q", hits[0].text, False, 0.7))
-    assert (calls, got.answer) == ([None], "a1")
+                            lambda hits: Answer("q", hits[0].text, True, 0.7))
+    assert (calls, got.answer) == ([None], "a1")  # even an abstention: no pool is searched
 
 
-def test_the_answer_most_likely_right_wins_and_an_answer_beats_an_abstention():
-    answers = {"ar": Answer("q", "2500", False, 0.62), "en": Answer("q", "not said", True, 0.9)}
-    pick = answer_from_pools(("en", "ar"), lambda lang: [hit(lang, lang)], lambda hits: answers[hits[0].text])
-    assert pick.answer == "2500"
-    answers = {"ar": Answer("q", "2500", False, 0.62), "en": Answer("q", "40,000", False, 0.8)}
-    assert answer_from_pools(("en", "ar"), lambda lang: [hit(lang, lang)],
-                             lambda hits: answers[hits[0].text]).answer == "40,000"
-    # both abstain: the one whose best answer was closer to right (abstention confidence 1 - p)
-    answers = {"ar": Answer("q", "ar", True, 0.6), "en": Answer("q", "en", True, 0.95)}
-    assert answer_from_pools(("en", "ar"), lambda lang: [hit(lang, lang)],
-                             lambda hits: answers[hits[0].text]).answer == "ar"
+def pools_of(answers):
+    return lambda lang: [hit(lang or "all", lang or "all")], lambda hits: answers[hits[0].text]
+
+
+def test_the_whole_index_answer_stands_and_a_pool_answers_only_for_a_refusal():
+    search, answer = pools_of({"all": Answer("q", "40,000", False, 0.55), "ar": Answer("q", "2500", False, 0.9),
+                               "en": Answer("q", "-", True, 0.9)})
+    assert answer_from_pools(("en", "ar"), search, answer).answer == "40,000"  # another language changes no answer
+    search, answer = pools_of({"all": Answer("q", "not said", True, 0.9), "ar": Answer("q", "2500", False, 0.62),
+                               "en": Answer("q", "12,000", False, 0.58)})
+    assert answer_from_pools(("en", "ar"), search, answer).answer == "2500"  # the pool most likely right
+    search, answer = pools_of({"all": Answer("q", "not said", True, 0.9), "ar": Answer("q", "-", True, 0.6),
+                               "en": Answer("q", "-", True, 0.95)})
+    assert answer_from_pools(("en", "ar"), search, answer).answer == "not said"
+
+
+def test_a_chat_model_is_asked_once_from_the_chosen_pool():
+    search, answer = pools_of({"all": Answer("q", "not said", True, 0.9), "ar": Answer("q", "2500", False, 0.62),
+                               "en": Answer("q", "-", True, 0.9)})
+    asked = []
+    got = answer_from_pools(("en", "ar"), search, answer, lambda hits: asked.append(hits[0].text) or
+                            Answer("q", "About 2500 [1]", False, 0.62))
+    assert (asked, got.answer) == (["ar"], "About 2500 [1]")
 
 
 def test_claim_evidence_adds_each_pools_best_sentences_once():
