@@ -6,6 +6,7 @@ ANS stance, app start-up. One JSON object on stdout (--json), progress on stderr
     .venv/bin/python benchmarks/run.py --json --only arcd,scale
     .venv/bin/python benchmarks/run.py --quick --json          # small sizes: the smoke test
     .venv/bin/python benchmarks/run.py --json --write-readme   # `make bench`
+    .venv/bin/python benchmarks/run.py --json --only corpora   # corpora nobody tuned on (~1 h on 2 cores)
 
 Throughput and latency are compared with baselines measured in the same run (the machines
 vary and are shared), never with fixed times. Parts whose inputs are missing (the datasets
@@ -44,11 +45,14 @@ from benchmarks.readme import replace_figures  # noqa: E402
 DATASETS = ROOT.parent / "shared" / "datasets"
 README = ROOT / "benchmarks" / "README.md"
 STAGES = ("ingest", "search", "ask", "check", "arcd", "answers", "reader", "stance", "scale", "app")
+# Long stages a run includes only when asked (--corpora or --only): a quick run stays quick.
+OPTIONAL_STAGES = ("corpora",)
 FIELDS = ("ingest_sentences_per_s", "embedder_sentences_per_s", "ingest_vs_embedder", "reingest_unchanged_s",
           "search_p50_ms", "search_p95_ms", "ask_p50_ms", "ask_p95_ms", "check_p50_ms", "check_p95_ms",
           "search_claims_p50_ms", "search_claims_p95_ms", "arcd_retrieval", "arcd_answers",
           "reader_pairs_per_s", "onnxruntime_pairs_per_s", "reader_vs_onnxruntime", "ask_reader_p50_ms",
-          "ask_reader_p95_ms", "arcd_answers_reader", "ans_stance", "scale_search_ms", "app_ready_s", "peak_rss_mb")
+          "ask_reader_p95_ms", "arcd_answers_reader", "ans_stance", "scale_search_ms", "app_ready_s", "corpora",
+          "peak_rss_mb")
 
 
 @dataclass(frozen=True)
@@ -76,11 +80,11 @@ def parse_only(value: str | None) -> tuple[str, ...]:
     if not value:
         return STAGES
     wanted = [v.strip().lower() for v in value.split(",") if v.strip()]
-    unknown = [v for v in wanted if v not in STAGES]
+    unknown = [v for v in wanted if v not in STAGES + OPTIONAL_STAGES]
     if unknown or not wanted:
         raise SystemExit(f"run.py: unknown --only {', '.join(unknown) or repr(value)}; "
-                         f"expected names from: {', '.join(STAGES)}")
-    return tuple(s for s in STAGES if s in wanted)
+                         f"expected names from: {', '.join(STAGES + OPTIONAL_STAGES)}")
+    return tuple(s for s in STAGES + OPTIONAL_STAGES if s in wanted)
 
 
 def peak_rss_mb() -> float:
@@ -485,6 +489,20 @@ def stage_app(b: Bench) -> None:
 
 # Stages measuring other work in progress: a failure there becomes null fields with the error
 # as the reason, so the figures of the rest still come out. Failures of the others are raised.
+def stage_corpora(b: Bench) -> None:
+    """benchmarks/corpora.py: the article sets beside 240 distractor paragraphs of both
+    languages, XQuAD dev, TyDi dev open retrieval, entity-swap claims and their true controls."""
+    if not (b.datasets / "xquad").is_dir() or not (b.datasets / "tydiqa").is_dir():
+        b.null("corpora", f"{b.datasets} lacks xquad/ or tydiqa/")
+        return
+    if b.sizes is QUICK:
+        b.null("corpora", "not in --quick: it indexes thousands of paragraphs")
+        return
+    from benchmarks.corpora import run_corpora
+
+    b.result["corpora"] = run_corpora(b.datasets, b.work, b.embedder, log=log)
+
+
 GUARDED = {"ask": ("ask_p50_ms", "ask_p95_ms"),
            "check": ("check_p50_ms", "check_p95_ms", "search_claims_p50_ms", "search_claims_p95_ms"),
            "answers": ("arcd_answers",), "stance": ("ans_stance",), "app": ("app_ready_s",),
@@ -493,8 +511,7 @@ GUARDED = {"ask": ("ask_p50_ms", "ask_p95_ms"),
 
 RUN = {"ingest": stage_ingest, "search": stage_search, "ask": stage_ask, "check": stage_check,
        "arcd": stage_arcd, "answers": stage_answers, "reader": stage_reader, "stance": stage_stance,
-       "scale": stage_scale,
-       "app": stage_app}
+       "scale": stage_scale, "app": stage_app, "corpora": stage_corpora}
 
 
 def run(stages: tuple[str, ...], sizes: Sizes, datasets: Path = DATASETS, work: Path | None = None,
@@ -569,6 +586,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--quick", action="store_true", help="small sizes (seconds): the smoke test")
     p.add_argument("--only", metavar="NAME[,NAME]", help=f"run a subset of: {', '.join(STAGES)}")
+    p.add_argument("--corpora", action="store_true",
+                   help="also run the long corpora stage (benchmarks/corpora.py): distractors, XQuAD, TyDi, swaps")
     p.add_argument("--write-readme", action="store_true", help="rewrite the figures table of benchmarks/README.md")
     p.add_argument("--datasets", type=Path, default=DATASETS, help="folder holding arcd/ and ans/")
     p.add_argument("--partial", type=Path, metavar="FILE", help="write the result so far to FILE after each stage")
@@ -576,6 +595,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="print one object merged from the JSON of runs of disjoint stages (no stage is run)")
     args = p.parse_args(argv)
     stages = parse_only(args.only)
+    if args.corpora and "corpora" not in stages:
+        stages += ("corpora",)
     command = "benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.merge:
         result = merge([json.loads(f.read_text(encoding="utf-8")) for f in args.merge])

@@ -63,7 +63,7 @@ def main(ctx, home, chroma_url, embedder, llm, nli, reader, collection):
 
     \b
     Typical use:
-      factbot ingest                       # index corpus/ (only new or changed text is embedded)
+      factbot ingest                       # add or update corpus/ (only new or changed text is embedded)
       factbot ask "How many US troops remain in Iraq?"
       factbot check "About 5,000 US troops remain in Iraq"
       factbot search "كم عدد الجنود الأمريكيين في العراق؟" --json
@@ -83,22 +83,35 @@ def main(ctx, home, chroma_url, embedder, llm, nli, reader, collection):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--reset", is_flag=True, help="Drop the index first and rebuild it from scratch.")
+@click.option("--prune", is_flag=True,
+              help="Also remove indexed documents that are not under PATHs (the index then holds exactly them).")
+@click.option("--reset", is_flag=True, help="Drop the index first and rebuild it from PATHs alone.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def ingest(obj, paths, reset, as_json):
-    """Index documents (.txt, .md, .html; default: corpus/). Re-running is cheap: unchanged
-    documents are skipped, changed ones replaced, removed ones deleted."""
+def ingest(obj, paths, prune, reset, as_json):
+    """Add or update documents (.txt, .md, .html files or folders; default: corpus/). Every
+    other indexed document is kept, so `ingest a.txt` then `ingest b.txt` indexes both, and
+    documents added in the app survive a bare `factbot ingest`. Re-running is cheap: unchanged
+    documents are skipped, changed ones replaced. A file that cannot be read is skipped with
+    its reason and changes nothing in the index.
+
+    \b
+      factbot ingest                     # add or update corpus/
+      factbot ingest notes.txt report/   # add or update these; keep the rest
+      factbot ingest --prune corpus/     # make the index hold exactly corpus/
+    """
     bot = obj["open_bot"]()
-    report = bot.ingest(paths or [Path("corpus")], reset=reset, progress=not as_json and sys.stderr.isatty())
+    report = bot.ingest(paths or [Path("corpus")], prune=prune, reset=reset,
+                        progress=not as_json and sys.stderr.isatty())
     for path, reason in report.rejected:
         click.echo(f"factbot: skipped {path}: {reason}", err=True)
     if as_json:
         _print_json(report.to_dict())
     else:
+        total = len(bot.store.document_hashes())
         click.echo(f"{report.documents} documents, {report.sentences} sentences: {report.added} added, "
                    f"{report.unchanged} unchanged, {report.removed} removed, {report.embedded} embedded "
-                   f"in {report.seconds:.1f}s")
+                   f"in {report.seconds:.1f}s; {total} documents in the index")
 
 
 def _indexed_bot(obj):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from factbot.config import load_embedder
@@ -17,7 +18,7 @@ from factbot.index.embeddings import Embedder
 from factbot.index.retrieval import HybridRetriever
 from factbot.index.store import SentenceStore, connect
 from factbot.index.sync import sync
-from factbot.ingest.documents import find_files, make_document, read_document
+from factbot.ingest.documents import doc_id_for, find_files, make_document, read_document
 from factbot.reader import DEFAULT_ON as READER_DEFAULT
 from factbot.text.matching import split_sentences, strip_invisible
 from factbot.types import (Answer, AnswerBackend, Document, FactbotError, Hit, IngestReport, Label,
@@ -125,18 +126,21 @@ class FactBot:
 
     # -- corpus ---------------------------------------------------------------------
 
-    def ingest(self, paths: Iterable[Path | str] = ("corpus",), *, reset: bool = False,
+    def ingest(self, paths: Iterable[Path | str] = ("corpus",), *, prune: bool = False, reset: bool = False,
                progress: bool = False) -> IngestReport:
-        """Make the index hold exactly the documents under `paths`. Unreadable files are
-        reported in `rejected` and skipped whole; the others are indexed."""
+        """Add or update the documents under `paths`; every other indexed document is kept.
+        With `prune`, documents not found under `paths` are removed as well. Unreadable files
+        are reported in `rejected` and change nothing: not even their old version is removed."""
         files = find_files([Path(p) for p in paths])
         docs: dict[str, Document] = {}
         rejected: list[tuple[str, str]] = []
+        rejected_ids: set[str] = set()
         for f in files:
             try:
                 doc = read_document(f)
             except FactbotError as exc:
                 rejected.append((str(f), str(exc)))
+                rejected_ids.add(doc_id_for(f))
                 continue
             if doc.doc_id in docs:
                 if docs[doc.doc_id].content_hash != doc.content_hash:
@@ -149,8 +153,14 @@ class FactBot:
         if reset:
             with self.store.writing():
                 self.store.reset()
-        report = sync(self.store, self.embedder, list(docs.values()), prune=True, progress=progress)
-        return _with_rejected(report, rejected)
+        elif not docs:  # nothing readable: the index is left exactly as it was
+            return IngestReport(documents=0, sentences=0, added=0, unchanged=0, removed=0, embedded=0,
+                                seconds=0.0, rejected=tuple(rejected))
+        keep = [] if not prune or reset else [
+            d for doc_id, d in self.store.documents().items() if doc_id in rejected_ids and doc_id not in docs]
+        report = sync(self.store, self.embedder, list(docs.values()) + keep, prune=prune or reset,
+                      progress=progress)
+        return replace(report, rejected=tuple(rejected))
 
     def add_text(self, text: str, name: str, *, html: bool = False, source: str = "") -> Document:
         """Add (or replace) one document from text, e.g. pasted or uploaded in the app."""
@@ -192,8 +202,17 @@ class FactBot:
     def ask(self, question: str, k: int = DEFAULT_K, doc: str | None = None) -> Answer:
         question = clean_input(question, "question")
         self._check_doc(doc)
-        hits = self.retriever.search(question, k=max(k, DEFAULT_CANDIDATES), doc_id=doc)
-        return self.answerer.answer(question, hits, k=max(1, k))
+        from factbot.index.pools import answer_from_pools
+
+        def answer(hits):
+            return self.answerer.answer(question, hits, k=max(1, k))
+
+        # with a chat model the pools are compared offline and the model is asked once
+        phrased = getattr(self.answerer, "llm", None) is not None
+        return answer_from_pools(self.retriever.languages(),
+                                 lambda lang: self.retriever.search(question, k=max(k, DEFAULT_CANDIDATES), doc_id=doc, lang=lang),
+                                 (lambda hits: self.answerer.offline(question, hits, k=max(1, k))) if phrased else answer,
+                                 answer if phrased else None)
 
     def check(self, claim: str, doc: str | None = None) -> Verdict | ParagraphVerdict:
         """One claim → a Verdict; a paragraph of several sentences → one per check-worthy claim."""
@@ -208,7 +227,10 @@ class FactBot:
         return ParagraphVerdict(verdicts, summarize(verdicts))
 
     def _check_one(self, claim: str, doc: str | None) -> Verdict:
-        hits = self.retriever.search(claim, k=DEFAULT_CANDIDATES, doc_id=doc)
+        from factbot.index.pools import evidence_from_pools
+
+        hits = evidence_from_pools(self.retriever.languages(),
+                                   lambda lang, n: self.retriever.search(claim, k=n, doc_id=doc, lang=lang), DEFAULT_CANDIDATES)
         return self.verifier.verify(claim, hits)
 
     def check_against(self, claim: str, evidence: str) -> Verdict:
@@ -233,10 +255,3 @@ def summarize(verdicts: Sequence[Verdict]) -> str:
     counts = {label: sum(v.verdict is label for v in verdicts) for label in Label}
     parts = [f"{n} {label.value.lower().replace('_', ' ')}" for label, n in counts.items() if n]
     return f"{len(verdicts)} claims: " + ", ".join(parts)
-
-
-def _with_rejected(report: IngestReport, rejected: list[tuple[str, str]]) -> IngestReport:
-    from dataclasses import replace
-
-    return replace(report, rejected=tuple(rejected))
-

@@ -102,7 +102,7 @@ class ScriptedBot:
         return Verdict(claim, label, 0.75, "given", (Evidence(1, "evidence", "evidence-0", evidence, 0,
                                                               len(evidence), Stance.SUPPORTS, 0.75),))
 
-    def ingest(self, paths, *, reset: bool = False, progress: bool = False):
+    def ingest(self, paths, *, prune: bool = False, reset: bool = False, progress: bool = False):
         for folder in paths:
             self.added += sorted((f.name, f.read_text(encoding="utf-8")) for f in Path(folder).iterdir())
 

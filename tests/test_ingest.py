@@ -25,9 +25,10 @@ def test_reingest_is_idempotent(tmp_path):
     changed = bot.ingest([corpus])
     assert (changed.added, changed.removed, changed.embedded, changed.unchanged) == (2, 2, 1, 18)
 
-    # a removed document disappears from the index and from search
+    # a removed document disappears from the index and from search, when asked to (prune)
     (corpus / "b.md").unlink()
-    removed = bot.ingest([corpus])
+    assert bot.ingest([corpus]).removed == 0  # without prune every indexed document is kept
+    removed = bot.ingest([corpus], prune=True)
     assert (removed.documents, removed.removed) == (1, 2)
     assert [d.doc_id for d in bot.documents()] == ["a"]
     assert all(h.doc_id == "a" for h in bot.search("new second sentence", k=20))

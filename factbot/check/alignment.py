@@ -17,6 +17,7 @@ from factbot.text import facts, slots
 from factbot.text.facts import is_future
 from factbot.text.glossary import QUESTION_FILLERS, glossary, term_set
 from factbot.text.matching import language, terms
+from factbot.text.names import words_found
 
 
 # Words either side of the article's value that must include one of the claim's content
@@ -74,8 +75,9 @@ def _stated_as(term: str, gloss: dict[str, frozenset[str]]) -> frozenset[str]:
 
 
 def covered_terms(claim: str, evidence: str) -> frozenset[int]:
-    """Positions in `content_terms(claim)` that `evidence` states."""
-    es = term_set(evidence)
+    """Positions in `content_terms(claim)` that `evidence` states (a name also when the
+    evidence writes it in another script)."""
+    es = term_set(evidence) | frozenset(t for w in words_found(claim, evidence) for t in terms(w))
     return frozenset(i for i, alts in enumerate(content_terms(claim)) if alts & es)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from factbot.check.alignment import capital_matches, content_terms, covered_terms, quoted, same_slot, slot_conflicts
 from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
 from factbot.text import facts
+from factbot.text.names import NameInEvidence, read_names
 from factbot.types import LABEL_OF, Evidence, Hit, Label, Stance, Verdict, VerifierBackend
 
 # A sentence is about the claim's subject when the model gives "unrelated" less than even
@@ -55,6 +56,29 @@ SUPPORT_COVERAGE = 0.5
 RESTATES_COVERAGE = 0.6
 
 
+# A place conflicts only when said of the same thing. A claim that counts or dates something
+# ("about 900 troops in Syria") is contradicted on its place only by a sentence giving that
+# count or date of another place ("2500 troops in Syria" vs "2500 جندي ... في العراق"); a
+# sentence with another count, or none, of another place ("حوالي 2500 جندي أمريكي ... في
+# العراق") says nothing of the troops in Syria, so neither value refutes.
+_WHERE = frozenset({"place"})
+_HOW_MANY_OR_WHEN = frozenset({"number", "year", "month", "date"})
+
+
+def _of_one_subject(conflicts: Sequence[facts.Conflict], comparison: facts.Comparison,
+                    claim: str) -> tuple[facts.Conflict, ...]:
+    """`conflicts` (slot-checked) without a place conflict the sentence does not share the
+    claim's count or date with; and without any count or date conflict beside such a place
+    (`comparison` holds every typed difference, before the slot checks dropped some)."""
+    if not any(k.kind in _WHERE for k in comparison.conflicts):
+        return tuple(conflicts)
+    measured = any(key.split(":")[0] in _HOW_MANY_OR_WHEN for key in facts.analyze(claim).required_keys())
+    shared = any(m.kind in _HOW_MANY_OR_WHEN for m in comparison.matches)
+    if not measured or shared and not any(k.kind in _HOW_MANY_OR_WHEN for k in comparison.conflicts):
+        return tuple(conflicts)
+    return tuple(k for k in conflicts if k.kind not in _WHERE | _HOW_MANY_OR_WHEN)
+
+
 @dataclass(frozen=True)
 class Comparison:
     claim: str
@@ -69,6 +93,7 @@ class Comparison:
     # and how many there are; None when not measured (then support is not gated on it).
     covered: frozenset[int] | None = None
     n_terms: int = 0
+    names: tuple[NameInEvidence, ...] = ()  # the claim's names, as this sentence has them
 
     def p(self, stance: Stance) -> float:
         return self.probabilities[CLASSES.index(stance)]
@@ -143,10 +168,17 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     text = REASONS["ar" if lang == "ar" else "en"]
     relevant = [i for i, c in enumerate(comparisons) if c.relevant]
     confirmed = {m.key for i in relevant for m in comparisons[i].matches}
+    # A place another sentence names cancels a place conflict only when that sentence also
+    # gives the claim's count or date: "Syria" in a sentence about attacks does not make
+    # "2500 troops in Syria" true of the sentence that puts the 2500 troops in Iraq.
+    measured = any(k.split(":")[0] in _HOW_MANY_OR_WHEN for k in required)
+    uncontested = {m.key for i in relevant for m in comparisons[i].matches
+                   if not (measured and m.kind in _WHERE)
+                   or any(x.kind in _HOW_MANY_OR_WHEN for x in comparisons[i].matches)}
 
     # 1. A relevant sentence names a different value for something the claim states,
     #    and no relevant sentence repeats the claim's value.
-    refuting = [(i, _refuting_conflicts(comparisons[i], confirmed)) for i in relevant]
+    refuting = [(i, _refuting_conflicts(comparisons[i], uncontested)) for i in relevant]
     refuting = [(i, ks) for i, ks in refuting if ks]
     # 2. Or the model is sure a close rewording says the opposite.
     #    Only when the sentence is the one evidence given (a stance pair, `check_against`): over
@@ -186,7 +218,19 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
         return Aggregate(Label.REFUTED, comparisons[i].p(Stance.REFUTES), text["model"].format(n=i + 1),
                          tuple(stances), tuple(scores))
 
-    missing = [k for k in required if k not in confirmed]
+    # Every name the claim asserts must be in a relevant sentence, in the claim's role: a
+    # sentence naming another one in that role refutes, naming both; no such sentence leaves
+    # the claim unsupported.
+    name_rivals, names_missing = _names_verdict(comparisons, relevant)
+    if name_rivals:
+        i, name, rival = max(name_rivals, key=lambda r: (1.0 - comparisons[r[0]].p(Stance.NEUTRAL),
+                                                          comparisons[r[0]].similarity))
+        stances[i], scores[i] = Stance.REFUTES, comparisons[i].p(Stance.REFUTES)
+        confidence = 0.6 + 0.4 * (1.0 - comparisons[i].p(Stance.NEUTRAL))
+        return Aggregate(Label.REFUTED, round(confidence, 6), text["says"].format(c=name, e=rival, n=i + 1),
+                         tuple(stances), tuple(scores))
+
+    missing = [k for k in required if k not in confirmed] + list(names_missing)
     # A sentence that states most of the claim's content terms and names no conflict
     # supports even when the model hesitates (Arabic rewordings it leans to call refuting).
     supporters = [i for i in relevant if stances[i] is Stance.SUPPORTS
@@ -221,9 +265,27 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     best_neutral = max((c.p(Stance.NEUTRAL) for c in comparisons), default=1.0)
     confidence = max(best_neutral, 0.5) if comparisons else 1.0
     reason = text["silent"]
-    if missing and relevant:
+    if missing and (relevant or names_missing):
         reason = text["silent_value"].format(v=missing[0].split(":")[-1])
     return Aggregate(Label.NOT_ENOUGH_INFO, round(confidence, 6), reason, tuple(stances), tuple(scores))
+
+
+def _names_verdict(comparisons: Sequence[Comparison], relevant: list[int]
+                   ) -> tuple[list[tuple[int, str, str]], list[str]]:
+    """(sentence, claim's name, the sentence's name in its role) for each name no relevant
+    sentence holds in its role but some names another one in; and the names nowhere held."""
+    rivals, missing = [], []
+    claim_names = comparisons[0].names if comparisons else ()
+    for j, n in enumerate(claim_names):
+        held = any(comparisons[i].names[j].found and not comparisons[i].names[j].rival for i in relevant)
+        if held:
+            continue
+        theirs = [(i, n.name, comparisons[i].names[j].rival) for i in relevant if comparisons[i].names[j].rival]
+        if theirs:
+            rivals += theirs
+        else:
+            missing.append(n.name)
+    return rivals, missing
 
 
 class Verifier(VerifierBackend):
@@ -252,7 +314,7 @@ class Verifier(VerifierBackend):
         conflicts = tuple([k for k in f.comparison.conflicts if k.kind != "order" and same_slot(k, claim, evidence)]
                           + [k for k in slot_conflicts(claim, evidence)
                              if not any(j.kind == k.kind for j in f.comparison.conflicts)])
-        conflicts = tuple(quoted(k, claim, evidence) for k in conflicts)
+        conflicts = tuple(quoted(k, claim, evidence) for k in _of_one_subject(conflicts, f.comparison, claim))
         relevant = relevant or any(k.kind in SELF_RELEVANT_KINDS for k in conflicts)
         refuting = [k for k in conflicts if k.kind in REFUTING_KINDS]
         claim_coverage = f["claim_coverage"]
@@ -272,7 +334,7 @@ class Verifier(VerifierBackend):
             stance = Stance.NEUTRAL
         return Comparison(claim, evidence, stance, probs, float(similarity), relevant,
                           conflicts, f.comparison.matches + capital_matches(claim, evidence, f.comparison),
-                          covered, n_terms)
+                          covered, n_terms, read_names(claim, evidence))
 
     def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict:
         """compare each retrieved sentence → aggregate. Evidence [n] follows the order of `hits`."""

@@ -61,13 +61,16 @@ def plain_summary(metrics: dict) -> str:
               help="Dataset format (default: detected): factbot JSONL, SQuAD v1.1 JSON, stance CSV s1,s2,stance.")
 @click.option("--kind", type=click.Choice([k.value for k in Kind]), help="Only questions, or only claims.")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N items (after --kind).")
+@click.option("--with", "with_paths", multiple=True, type=click.Path(exists=True, path_type=Path), metavar="PATH",
+              help="Also index these documents (files or folders; repeatable) beside the set's corpus, in a "
+                   "collection of their own: does factbot hold up when the index holds other articles too?")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics object as JSON.")
 @click.option("--min-accuracy", type=click.FloatRange(0, 1), metavar="X",
               help="Exit 1 when answer or claim accuracy is below X.")
 @click.option("--min-macro-f1", type=click.FloatRange(0, 1), metavar="X",
               help="Exit 1 when claim macro-F1 is below X.")
 @click.pass_context
-def eval_command(ctx, dataset, out, fmt, kind, limit, as_json, min_accuracy, min_macro_f1):
+def eval_command(ctx, dataset, out, fmt, kind, limit, with_paths, as_json, min_accuracy, min_macro_f1):
     """Run a labelled dataset and report accuracy, evidence and abstention metrics with 95% intervals.
 
     \b
@@ -75,13 +78,17 @@ def eval_command(ctx, dataset, out, fmt, kind, limit, as_json, min_accuracy, min
       factbot JSONL   questions and claims about your corpus (evalsets/*.jsonl)
       SQuAD v1.1      its contexts are indexed in a separate collection, never your corpus
       stance CSV      s1,s2,stance: s2 is checked against s1 alone (agree/disagree/other)
+
+    \b
+    With other documents beside the corpus (indexed apart, your index is untouched):
+      factbot eval evalsets/questions.jsonl --with distractors/ --with more.txt
     """
     data = load_dataset(dataset, fmt)  # a bad file fails here, before any model loads
     items = select(data, kind, limit)
     if min_macro_f1 is not None and not any(i.kind is Kind.CLAIM for i in items):
         raise FactbotError("--min-macro-f1 needs claims; this dataset (after --kind/--limit) has none")
     result = evaluate_dataset(None, data, kind=kind, limit=limit, out=out, open_bot=ctx.obj["open_bot"],
-                              warn=lambda msg: click.echo(f"factbot eval: {msg}", err=True))
+                              with_paths=with_paths, warn=lambda msg: click.echo(f"factbot eval: {msg}", err=True))
     if as_json:
         click.echo(json.dumps(result.metrics, ensure_ascii=False, indent=2))
     else:

@@ -6,13 +6,19 @@ Where each format's corpus comes from:
   - squad: the file's contexts, indexed in their own collection `eval-squad-<content hash>`
     so they never mix with the user's corpus;
   - stance: none: each claim is checked against its given sentence only.
+
+`with_paths` (`factbot eval SET --with DIR`) adds documents beside that corpus, e.g. hundreds of
+unrelated paragraphs in both languages: the set's corpus and those documents are indexed
+together in a collection of their own, named by their content (`eval-with-<hash>`), so the
+user's index is never touched and a re-run embeds nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +48,44 @@ def squad_collection(dataset: Dataset) -> str:
     return f"eval-squad-{dataset.corpus_hash()}"
 
 
+def with_collection(docs) -> str:
+    """The collection holding a set's corpus and the --with documents, named by their content."""
+    h = hashlib.sha256()
+    for d in sorted(docs, key=lambda d: d.doc_id):
+        h.update(f"{d.doc_id}\x00{d.content_hash}\x01".encode())
+    return f"eval-with-{h.hexdigest()[:12]}"
+
+
+def read_with(paths: Sequence[Path | str], note: Callable[[str], None]) -> list:
+    """The documents under --with paths; unreadable files are warned about and left out."""
+    from factbot.ingest.documents import find_files, read_document
+
+    docs = []
+    for f in find_files([Path(p) for p in paths]):
+        try:
+            docs.append(read_document(f))
+        except FactbotError as exc:
+            note(f"--with: skipped {exc}")
+    if not docs:
+        raise FactbotError(f"--with: no readable documents under {', '.join(str(p) for p in paths)}")
+    return docs
+
+
+def index_with(open_bot: OpenBot, base_docs, extra_docs, progress: bool = False):
+    """A bot on a collection holding exactly `base_docs` and `extra_docs` (ids must not clash)."""
+    from factbot.index.sync import sync
+
+    ids = {d.doc_id for d in base_docs}
+    clash = sorted(ids & {d.doc_id for d in extra_docs})
+    if clash:
+        raise FactbotError(f"--with: document ids already in the set's corpus: {', '.join(clash[:5])}; rename them")
+    docs = list(base_docs) + list(extra_docs)
+    name = with_collection(docs)
+    bot = open_bot(name)
+    sync(bot.store, bot.embedder, docs, prune=True, progress=progress)
+    return bot, name
+
+
 def select(dataset: Dataset, kind: Kind | str | None = None, limit: int | None = None):
     """The items to run: of `kind` if given, the first `limit` of them if given."""
     kind = Kind.from_str(kind) if isinstance(kind, str) else kind
@@ -61,7 +105,7 @@ def index_contexts(bot, dataset: Dataset, progress: bool = False):
     with tempfile.TemporaryDirectory(prefix="factbot-squad-") as tmp:
         for c in dataset.contexts:
             (Path(tmp) / f"{c.doc_id}.txt").write_text(c.text, encoding="utf-8")
-        return bot.ingest([tmp], progress=progress)
+        return bot.ingest([tmp], prune=True, progress=progress)
 
 
 def missing_evidence(items, documents_text: list[str]) -> list[str]:
@@ -95,16 +139,18 @@ def _bot_for(dataset: Dataset, bot, open_bot: OpenBot | None):
 
 def evaluate(bot, dataset_path: str | Path, fmt: Format | str | None = None, kind: Kind | str | None = None,
              limit: int | None = None, out: str | Path | None = None, progress: bool = True, *,
-             open_bot: OpenBot | None = None, warn: Callable[[str], None] | None = None) -> EvalResult:
+             open_bot: OpenBot | None = None, warn: Callable[[str], None] | None = None,
+             with_paths: Sequence[Path | str] = ()) -> EvalResult:
     """Evaluate `bot` on a dataset file. For SQuAD files, pass `open_bot` (the contexts get their
     own collection); `bot` may be None when `open_bot` is given (opened only once the file is valid). Warnings (rejected records, missing evidence) go to `warn` (default stderr)."""
     return evaluate_dataset(bot, load_dataset(dataset_path, fmt), kind=kind, limit=limit, out=out,
-                            progress=progress, open_bot=open_bot, warn=warn)
+                            progress=progress, open_bot=open_bot, warn=warn, with_paths=with_paths)
 
 
 def evaluate_dataset(bot, dataset: Dataset, *, kind: Kind | str | None = None, limit: int | None = None,
                      out: str | Path | None = None, progress: bool = True, open_bot: OpenBot | None = None,
-                     warn: Callable[[str], None] | None = None) -> EvalResult:
+                     warn: Callable[[str], None] | None = None,
+                     with_paths: Sequence[Path | str] = ()) -> EvalResult:
     warn = warn or (lambda msg: print(f"factbot eval: {msg}", file=sys.stderr))
     warnings: list[str] = []
 
@@ -121,11 +167,24 @@ def evaluate_dataset(bot, dataset: Dataset, *, kind: Kind | str | None = None, l
         what = f" of kind {Kind(kind).value!r}" if kind else ""
         raise FactbotError(f"{dataset.path}: no valid items{what} to evaluate "
                            f"({len(dataset.problems)} of {dataset.lines} records rejected)")
+    if with_paths and dataset.format is Format.STANCE:
+        raise FactbotError("--with adds documents to a corpus; a stance file has none (each pair is checked alone)")
+    if with_paths and open_bot is None:
+        raise FactbotError("--with needs open_bot (collection name -> FactBot): its documents get their own collection")
+    extra = read_with(with_paths, note) if with_paths else []
     bot = _bot_for(dataset, bot, open_bot)
     collection = None
     if dataset.format is Format.SQUAD:
         collection = squad_collection(dataset)
-        index_contexts(bot, dataset, progress)
+        if extra:
+            from factbot.ingest.documents import make_document
+
+            base = [make_document(c.text, name=c.doc_id, source=dataset.name) for c in dataset.contexts]
+            bot, collection = index_with(open_bot, base, extra, progress)
+        else:
+            index_contexts(bot, dataset, progress)
+    elif extra:
+        bot, collection = index_with(open_bot, bot.documents(), extra, progress)
     elif dataset.format is Format.JSONL and any(i.evidence_any for i in items):
         docs = bot.documents()
         if not docs:

@@ -28,7 +28,7 @@ import numpy as np
 from factbot.defaults import DEFAULT_K
 from factbot.index.embeddings import Embedder
 from factbot.index.store import GET_PAGE, SentenceStore
-from factbot.text.matching import char_ngrams, strip_for_embedding, terms
+from factbot.text.matching import char_ngrams, language, strip_for_embedding, terms
 from factbot.types import FactbotError, Hit, Sentence
 
 RRF_K = 60  # Cormack, Clarke & Büttcher (2009): k=60 damps the head of each ranking (rrf(), for comparison)
@@ -53,6 +53,8 @@ _EMPTY = "∅"  # the token of a sentence with no content terms: BM25 needs one
 # built by several threads and two builds of one corpus can disagree on the 50th candidate (the
 # fused score's `floor`), and at this size it is faster than a Chroma query. Above it, HNSW.
 EXACT_DENSE_LIMIT = 30_000
+# Above EXACT_DENSE_LIMIT a language's pool is read from this many times CANDIDATES HNSW hits.
+LANG_OVERFETCH = 4
 
 
 class SearchMode(str, enum.Enum):
@@ -159,6 +161,7 @@ class CorpusIndex:
     documents: bm25s.BM25 | None = None
     vectors: np.ndarray | None = None  # row i: the stored vector of sentences[i] (exact dense search)
     centroids: np.ndarray | None = None  # row j: normalised mean sentence vector of doc_ids[j]
+    lang_of: np.ndarray | None = None  # each citable sentence's language ("ar" / "en")
 
     @classmethod
     def build(cls, sentences: list[Sentence], signature: tuple) -> "CorpusIndex":
@@ -179,6 +182,7 @@ class CorpusIndex:
         doc_of = np.array([doc_row[s.doc_id] for s in citable], dtype=np.int64)
         index = cls(citable, by_id, signature, {sid: tuple(m) for m in groups.values() for sid in m},
                     {s.sentence_id: i for i, s in enumerate(citable)}, previous, following, doc_of, doc_ids)
+        index.lang_of = np.array([language(s.text) for s in citable], dtype=object)
         if citable:
             word_lists = [terms(s.text) for s in citable]
             index.words = _bm25(word_lists, BM25_K1, BM25_B)
@@ -194,15 +198,28 @@ class CorpusIndex:
         """Which citable sentences belong to `doc_id` (none when it is not indexed)."""
         return self.doc_of == (self.doc_ids.index(doc_id) if doc_id in self.doc_ids else -1)
 
-    def scores(self, query: str, doc_id: str | None = None) -> LexicalScores:
-        """Word BM25 and the lexical evidence of every citable sentence (zero outside `doc_id`)."""
+    def languages(self) -> tuple[str, ...]:
+        """The languages of the citable sentences, most sentences first."""
+        values, counts = np.unique(self.lang_of, return_counts=True) if len(self.sentences) else ([], [])
+        return tuple(str(v) for _, v in sorted(zip(-np.asarray(counts), values)))
+
+    def keep(self, doc_id: str | None = None, lang: str | None = None) -> np.ndarray | None:
+        """Which citable sentences a search may return: of `doc_id` and in `lang` (None: all)."""
+        if not doc_id and not lang:
+            return None
+        mask = self.in_document(doc_id) if doc_id else np.ones(len(self.sentences), dtype=bool)
+        return mask & (self.lang_of == lang) if lang else mask
+
+    def scores(self, query: str, doc_id: str | None = None, lang: str | None = None) -> LexicalScores:
+        """Word BM25 and the lexical evidence of every citable sentence (zero outside `doc_id`
+        and `lang`)."""
         n = len(self.sentences)
         q_terms = terms(query)
         words = _scores(self.words, q_terms, n)
         trigrams = _scores(self.trigrams, char_ngrams(query), n)
         document = _scores(self.documents, q_terms, len(self.doc_ids))[self.doc_of] if n else np.zeros(0)
-        if doc_id:
-            keep = self.in_document(doc_id)
+        keep = self.keep(doc_id, lang)
+        if keep is not None:
             words, trigrams, document = (np.where(keep, a, 0.0) for a in (words, trigrams, document))
         return LexicalScores(words, lexical_evidence(normalised(words), normalised(trigrams), normalised(document)))
 
@@ -251,19 +268,23 @@ class HybridRetriever:
     def sentence(self, sentence_id: str) -> Sentence | None:
         return self.index().by_id.get(sentence_id)
 
+    def languages(self) -> tuple[str, ...]:
+        return self.index().languages()
+
     def search(self, query: str, k: int = DEFAULT_K, doc_id: str | None = None,
-               mode: SearchMode | str = SearchMode.HYBRID) -> list[Hit]:
+               mode: SearchMode | str = SearchMode.HYBRID, lang: str | None = None) -> list[Hit]:
         """The k best sentences for `query`; `mode` picks the rankers: both fused (the default),
-        dense alone (cosine order) or lexical alone (the lexical evidence)."""
+        dense alone (cosine order) or lexical alone (the lexical evidence). `lang` keeps to
+        sentences in that language (a candidate pool of its own)."""
         mode = SearchMode.from_str(mode)
         index = self.index()
         if not index.sentences:
             return []
         qvec = self.embedder.query(strip_for_embedding(query))
-        lexical = index.scores(query, doc_id)
+        lexical = index.scores(query, doc_id, lang)
         cosine: dict[int, float] = {}
         if mode is not SearchMode.LEXICAL:
-            cosine = self._nearest(qvec, index, doc_id)
+            cosine = self._nearest(qvec, index, doc_id, lang)
         if mode is SearchMode.DENSE:
             scores = dict(cosine)
         elif mode is SearchMode.LEXICAL:
@@ -293,13 +314,18 @@ class HybridRetriever:
                         next_dense=cosine[j] if j >= 0 else None)
                 for h, i, j in zip(hits, rows, following)]
 
-    def _nearest(self, qvec: np.ndarray, index: CorpusIndex, doc_id: str | None) -> dict[int, float]:
-        """Cosine of the CANDIDATES nearest citable sentences (of `doc_id` only, when given), by
-        position: exact over the index's vectors when it holds them, else Chroma's HNSW search."""
+    def _nearest(self, qvec: np.ndarray, index: CorpusIndex, doc_id: str | None,
+                 lang: str | None = None) -> dict[int, float]:
+        """Cosine of the CANDIDATES nearest citable sentences (of `doc_id` and `lang` only, when
+        given), by position: exact over the index's vectors when it holds them, else Chroma's
+        HNSW search (over-fetched and filtered for a language: the store does not index it)."""
         if index.vectors is None:
-            return {index.position[sid]: cos for sid, cos in self.store.nearest(qvec, CANDIDATES, doc_id)
-                    if sid in index.position}
-        keep = np.flatnonzero(index.in_document(doc_id)) if doc_id else None
+            got = self.store.nearest(qvec, CANDIDATES * (LANG_OVERFETCH if lang else 1), doc_id)
+            out = {index.position[sid]: cos for sid, cos in got if sid in index.position
+                   and (not lang or index.lang_of[index.position[sid]] == lang)}
+            return dict(list(out.items())[:CANDIDATES])
+        mask = index.keep(doc_id, lang)
+        keep = np.flatnonzero(mask) if mask is not None else None
         # the whole matrix as it is: indexing it by every row would copy it (~8 ms at 30k)
         cos = index.vectors @ qvec if keep is None else index.vectors[keep] @ qvec
         best = np.argsort(-cos, kind="stable")[:CANDIDATES]

