@@ -219,17 +219,72 @@ def test_hostile_document_added_in_the_page_shows_as_text(page):
         assert "<img src=x onerror=alert(2)>" in body
 
 
-def test_empty_question_shows_a_clear_message(page):
+def _dismiss_toasts(driver) -> None:
+    """Close every toast (the messages of earlier tests), so the next one can be counted."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    box = _wait(page, "#fb-question textarea")
+    driver.execute_script("document.querySelectorAll('[data-testid=toast-close]').forEach(b => b.click())")
+    WebDriverWait(driver, 10).until(lambda d: not _messages(d))
+
+
+def _messages(driver) -> list[str]:
+    """The visible toast messages, one entry per message (Gradio groups same-kind toasts)."""
+    from selenium.webdriver.common.by import By
+
+    return [t.text for t in driver.find_elements(By.CSS_SELECTOR, "[data-testid=toast-text]") if t.is_displayed()]
+
+
+def _error_badges(driver) -> list[str]:
+    """Components showing Gradio's "Error" status badge (its status tracker's span.error)."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll('span.error, .wrap.error')]"
+        ".filter(e => e.offsetParent !== null).map(e => (e.closest('[id]') || e).id || e.className)")
+
+
+def _refused(driver, text: str, message: str) -> None:
+    """Send `text` from the question box; assert one message saying `message`, no answer,
+    no error badge anywhere, and the box still holding all of `text`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    answers = len(driver.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer"))
+    _dismiss_toasts(driver)
+    box = _wait(driver, "#fb-question textarea")
     box.clear()
-    box.send_keys("   ")
-    page.find_element(By.CSS_SELECTOR, "#fb-ask").click()
-    toast = WebDriverWait(page, WAIT_S).until(
-        lambda d: next((t for t in d.find_elements(By.CSS_SELECTOR, ".toast-body") if t.is_displayed()), None))
-    assert "the question is empty" in toast.text and "Traceback" not in toast.text
+    # Typed into the page as a paste would put it (send_keys of 5,000 characters is slow).
+    driver.execute_script("arguments[0].value = arguments[1];"
+                          "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", box, text)
+    driver.find_element(By.CSS_SELECTOR, "#fb-ask").click()
+    WebDriverWait(driver, WAIT_S).until(lambda d: _messages(d))
+    time.sleep(1.5)  # anything else the event would show (badges, a second toast) has rendered by now
+    shown = _messages(driver)
+    assert len(shown) == 1 and message in shown[0] and "Traceback" not in shown[0], shown
+    assert _error_badges(driver) == []
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer")) == answers  # nothing answered
+    assert driver.execute_script("return arguments[0].value.length", box) == len(text)  # nothing cut
+
+
+def test_empty_question_shows_one_message_and_the_chat_keeps_working(page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _refused(page, "   ", "the question is empty")
+    answers = len(page.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer"))
+    _ask(page, TROOPS_Q, answers + 1)
+    assert _error_badges(page) == []
+    # The chat scrolled to the new answer: its last line lies inside the conversation's viewport.
+    visible = ("const a = [...document.querySelectorAll('#fb-chat .fb-answer')].pop().getBoundingClientRect();"
+               "let box = document.querySelector('#fb-chat'); for (const e of box.querySelectorAll('*'))"
+               "  if (e.scrollHeight > e.clientHeight + 2 && getComputedStyle(e).overflowY !== 'visible') { box = e; break; }"
+               "const b = box.getBoundingClientRect(); return a.bottom <= b.bottom + 2 && a.bottom >= b.top;")
+    WebDriverWait(page, 10).until(lambda d: d.execute_script(visible))
+
+
+def test_over_long_question_is_refused_with_the_cli_message(page):
+    question = "word " * 993 + " " + TROOPS_Q  # 4,965 + 1 + 34 = 5,000 characters, the question last
+    assert len(question) == 5000
+    _refused(page, question, "the question is 5,000 characters; the limit is 2,000")
 
 
 def test_page_fetched_nothing_from_outside(page):
