@@ -49,8 +49,9 @@ def clean_input(text: object, what: str = "question", limit: int = MAX_QUERY_CHA
 class FactBot:
     def __init__(self, store: SentenceStore, embedder: Embedder, retriever: HybridRetriever | None = None,
                  answerer: AnswerBackend | None = None, verifier: VerifierBackend | None = None, *, llm=None,
-                 nli: str | Path | None = None) -> None:
+                 nli: str | Path | None = None, location: str = "") -> None:
         self.store, self.embedder = store, embedder
+        self.location = location  # where the index lives (a folder or a Chroma URL), for reports
         self.llm, self.nli = llm, nli  # optional backends the user configured (FACTBOT_LLM, FACTBOT_NLI)
         self.retriever = retriever or HybridRetriever(store, embedder)
         self._answerer, self._verifier = answerer, verifier
@@ -80,7 +81,7 @@ class FactBot:
                 warnings.warn(f"factbot: the vector index under {home} was damaged by an interrupted write; "
                               f"rebuilt it from the {report.documents} stored documents ({report.sentences} "
                               "sentences)", RuntimeWarning, stacklevel=2)
-        return cls(store, emb, llm=llm, nli=nli)
+        return cls(store, emb, llm=llm, nli=nli, location=str(chroma_url or home))
 
     # -- components, built on first use ------------------------------------------
 

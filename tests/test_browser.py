@@ -287,6 +287,35 @@ def test_over_long_question_is_refused_with_the_cli_message(page):
     _refused(page, question, "the question is 5,000 characters; the limit is 2,000")
 
 
+def test_evaluate_shows_progress_and_names_the_documents(page):
+    import re
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _tab(page, "Evaluate")
+    page.find_element(By.XPATH, "//label[.//span[normalize-space()='claims.jsonl']]//input").click()
+    limit = page.find_element(By.XPATH, "//label[.//span[contains(., 'Only the first N items')]]//input")
+    limit.clear()
+    limit.send_keys("4")
+    page.find_element(By.XPATH, "//button[normalize-space()='Run evaluation']").click()
+    seen: set[str] = set()
+
+    def done(d) -> bool:  # record each progress text shown while the run goes
+        for el in d.find_elements(By.CSS_SELECTOR, ".progress-text, .progress-level-inner, .meta-text"):
+            try:
+                seen.add(el.text)
+            except Exception:  # the element went away between finding and reading it
+                pass
+        return "claim accuracy" in d.find_element(By.CSS_SELECTOR, "body").text
+
+    WebDriverWait(page, WAIT_S, poll_frequency=0.05).until(done)
+    assert any(re.search(r"\b[0-4]/4\b", t) for t in seen), seen  # items done / total
+    metrics = page.find_element(By.CSS_SELECTOR, ".fb-metrics").text
+    assert "Scored against: index `factbot`" in metrics and "us-iraq-coalition-talks.ar (18 sentences)" in metrics
+    _tab(page, "Chat")
+
+
 def test_page_fetched_nothing_from_outside(page):
     hosts = set()
     for entry in page.get_log("performance"):

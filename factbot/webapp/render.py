@@ -263,6 +263,10 @@ def metrics_html(rows: Sequence[tuple[str, str, int, str]], header: dict, warnin
     ds = header.get("dataset", {})
     facts = (f'{esc(ds.get("name", ""))} · {int(header.get("evaluated", 0))} evaluated · '
              f'{int(header.get("rejected", 0))} rejected · {int(header.get("skipped", 0))} skipped')
+    if "corpus" in header:
+        from factbot.evaluate.report import corpus_line
+
+        facts += f'<div class="fb-corpus">{esc(corpus_line(header["corpus"]))}</div>'
     warn = ""
     if warnings:
         items = "".join(f"<li>{esc(w)}</li>" for w in warnings[:20])
