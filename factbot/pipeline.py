@@ -198,6 +198,15 @@ class FactBot:
         hits = self.retriever.search(claim, k=DEFAULT_CANDIDATES, doc_id=doc)
         return self.verifier.verify(claim, hits)
 
+    def as_retriever(self, k: int = DEFAULT_K, doc: str | None = None):
+        """This bot's search as a LangChain retriever (`langchain_core` `BaseRetriever`): each
+        Document is one sentence, `page_content == document[start:end]`, with `doc_id,
+        sentence_id, start, end, score` in its metadata (factbot.langchain_retriever)."""
+        from factbot.langchain_retriever import FactbotRetriever
+
+        self._check_doc(doc)
+        return FactbotRetriever(bot=self, k=max(1, k), doc=doc)
+
     def check_against(self, claim: str, evidence: str) -> Verdict:
         """Verify `claim` with `evidence` as the only evidence (no retrieval): stance datasets."""
         claim, evidence = clean_input(claim, "claim"), clean_input(evidence, "evidence", MAX_PARAGRAPH_CHARS)
