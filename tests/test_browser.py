@@ -191,6 +191,36 @@ def test_checking_a_claim_shows_a_badge_and_evidence(page):
     page.execute_script("arguments[0].click()", second)
     WebDriverWait(page, WAIT_S).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "#fb-check-panel mark.focus").get_attribute("id") == "check-2")
+    # the reason, the verdict's explanation, is readable: WCAG AA contrast (>= 4.5:1) on its background
+    assert _contrast(page, page.find_element(By.CSS_SELECTOR, "#fb-verdict .fb-reason")) >= 4.5
+    _tab(page, "Chat")
+
+
+def _contrast(driver, element) -> float:
+    """WCAG contrast ratio of an element's text colour on the first opaque background behind it."""
+    return driver.execute_script("""
+        const rgb = s => s.match(/[\\d.]+/g).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                                         .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+        let el = arguments[0], bg = [255, 255, 255];
+        for (; el; el = el.parentElement) {
+          const c = rgb(getComputedStyle(el).backgroundColor);
+          if (c.length === 3 || c[3] > 0) { bg = c.slice(0, 3); break; }
+        }
+        const [a, b] = [lum(rgb(getComputedStyle(arguments[0]).color).slice(0, 3)), lum(bg)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);""", element)
+
+
+def test_the_source_panel_title_stays_visible_when_the_highlight_is_scrolled_to(page):
+    from selenium.webdriver.common.by import By
+
+    _tab(page, "Check")
+    # scrolled to its end (as to a highlight late in a long document): the title still shows
+    shown = page.execute_script(
+        "const box = document.querySelector('#fb-check-panel .fb-doc'); box.scrollTop = box.scrollHeight;"
+        "const t = box.querySelector('.fb-doc-title').getBoundingClientRect(), p = box.getBoundingClientRect();"
+        "return [box.scrollTop, t.top >= p.top - 1 && t.bottom <= p.bottom + 1];")
+    assert shown[0] > 0 and shown[1], shown  # the panel did scroll, and the title is inside it
     _tab(page, "Chat")
 
 

@@ -293,7 +293,9 @@ CSS = """
   border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.9rem 1.1rem;
   background: var(--background-fill-primary); }
 .fb-doc.fb-empty { color: var(--body-text-color-subdued); font-style: italic; }
-.fb-doc-head { border-bottom: 1px solid var(--border-color-primary); margin-bottom: 0.6rem; padding-bottom: 0.4rem; }
+.fb-doc-head { border-bottom: 1px solid var(--border-color-primary); margin-bottom: 0.6rem; padding-bottom: 0.4rem;
+  position: sticky; top: -0.9rem; margin-top: -0.9rem; padding-top: 0.9rem; z-index: 1;
+  background: var(--background-fill-primary); }
 .fb-doc-title { font-weight: 700; font-size: 1.15rem; }
 .fb-doc-facts { font-size: 0.8rem; color: var(--body-text-color-subdued); font-family: ui-monospace, monospace; }
 .fb-doc-body { white-space: pre-wrap; }
@@ -337,7 +339,7 @@ mark.fb-hl.refutes.focus { background: #ff9d9d; }
 .fb-verdict.nei { border-inline-start: 6px solid #6b7280; }
 .fb-verdict-head { display: flex; gap: 0.6rem; align-items: center; }
 .fb-claim { font-weight: 600; margin: 0.5rem 0 0.2rem 0; }
-.fb-reason { margin: 0 0 0.3rem 0; color: var(--body-text-color-subdued); }
+.fb-reason { margin: 0 0 0.3rem 0; color: var(--body-text-color); font-size: 1rem; }
 .fb-stance { font-size: 0.72rem; font-weight: 700; text-transform: uppercase; border-radius: 4px; padding: 0 0.35rem; }
 .fb-stance.supports { background: #dcfce7; color: #166534; }
 .fb-stance.refutes { background: #fee2e2; color: #991b1b; }
