@@ -189,10 +189,6 @@ def _llm_verdict(claim: str, hits: Sequence[Hit], offline: Verdict, j: Judgement
             # it left to the stances it did not choose (an upper bound on p(neutral))
             score = 0.0 if e is None else e.score if e.stance in (Stance.NEUTRAL, Stance.UNRELATED) else 1.0 - e.score
         evidence.append(Evidence.from_hit(i, h, st, score))
-=======
-            score = 0.0 if e is None else e.score if e.stance in (Stance.NEUTRAL, Stance.UNRELATED) else 1.0 - e.score
-        evidence.append(Evidence(i, h.doc_id, h.sentence_id, h.text, h.start, h.end, st, score, h.dense))
->>>>>>> 0d6081f (check: sentences that do not bear on the claim are 'unrelated', never supports/refutes; a verdict is never less likely than the labels it beat; every number shown is labelled)
     refs = "".join(f"[{n}]" for n in j.cites)
     reason = f"{j.reason} {refs}" if refs else j.reason
     return Verdict(claim, j.verdict, confidence, reason, tuple(evidence), mode="llm")
