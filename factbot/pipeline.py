@@ -51,8 +51,9 @@ def clean_input(text: object, what: str = "question", limit: int = MAX_QUERY_CHA
 class FactBot:
     def __init__(self, store: SentenceStore, embedder: Embedder, retriever: HybridRetriever | None = None,
                  answerer: AnswerBackend | None = None, verifier: VerifierBackend | None = None, *, llm=None,
-                 nli: str | Path | None = None, reader: bool = False) -> None:
+                 nli: str | Path | None = None, reader: bool = False, location: str = "") -> None:
         self.store, self.embedder = store, embedder
+        self.location = location  # where the index lives (a folder or a Chroma URL), for reports
         self.llm, self.nli = llm, nli  # optional backends the user configured (FACTBOT_LLM, FACTBOT_NLI)
         self.reader = reader  # answer with the trained reader (FACTBOT_READER); else features and rules
         self.retriever = retriever or HybridRetriever(store, embedder)
@@ -83,7 +84,8 @@ class FactBot:
                 warnings.warn(f"factbot: the vector index under {home} was damaged by an interrupted write; "
                               f"rebuilt it from the {report.documents} stored documents ({report.sentences} "
                               "sentences)", RuntimeWarning, stacklevel=2)
-        return cls(store, emb, llm=llm, nli=nli, reader=READER_DEFAULT if reader is None else reader)
+        return cls(store, emb, llm=llm, nli=nli, reader=READER_DEFAULT if reader is None else reader,
+                   location=str(chroma_url or home))
 
     # -- components, built on first use ------------------------------------------
 
@@ -232,6 +234,15 @@ class FactBot:
         hits = evidence_from_pools(self.retriever.languages(),
                                    lambda lang, n: self.retriever.search(claim, k=n, doc_id=doc, lang=lang), DEFAULT_CANDIDATES)
         return self.verifier.verify(claim, hits)
+
+    def as_retriever(self, k: int = DEFAULT_K, doc: str | None = None):
+        """This bot's search as a LangChain retriever (`langchain_core` `BaseRetriever`): each
+        Document is one sentence, `page_content == document[start:end]`, with `doc_id,
+        sentence_id, start, end, score` in its metadata (factbot.langchain_retriever)."""
+        from factbot.langchain_retriever import FactbotRetriever
+
+        self._check_doc(doc)
+        return FactbotRetriever(bot=self, k=max(1, k), doc=doc)
 
     def check_against(self, claim: str, evidence: str) -> Verdict:
         """Verify `claim` with `evidence` as the only evidence (no retrieval): stance datasets."""

@@ -75,7 +75,8 @@ class Label(str, enum.Enum):
 class Stance(str, enum.Enum):
     SUPPORTS = "supports"
     REFUTES = "refutes"
-    NEUTRAL = "neutral"
+    NEUTRAL = "neutral"  # bears on the claim (states a value or most of its terms) but decides nothing
+    UNRELATED = "unrelated"  # retrieved, but does not bear on the claim: never shown as deciding
 
 
 # A sentence's stance towards a claim and the verdict it gives on its own: the one map both ways.
@@ -186,11 +187,15 @@ class Answer:
 @dataclass(frozen=True)
 class Evidence(Quote):
     stance: Stance
-    score: float
+    score: float  # the stance model's probability of `stance` (rules may decide one it doubts)
+    match: float | None = None  # cosine of the claim and the sentence (the retriever's dense score)
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, stance: Stance, score: float) -> "Evidence":
-        return super().from_hit(n, hit, stance, score)
+        return super().from_hit(n, hit, stance, score, hit.dense)
+
+    def to_dict(self) -> dict:
+        return _as_dict(self, {"score": 6, "match": 4}, omit_empty=("match",))
 
 
 @dataclass(frozen=True)

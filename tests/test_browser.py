@@ -191,6 +191,36 @@ def test_checking_a_claim_shows_a_badge_and_evidence(page):
     page.execute_script("arguments[0].click()", second)
     WebDriverWait(page, WAIT_S).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "#fb-check-panel mark.focus").get_attribute("id") == "check-2")
+    # the reason, the verdict's explanation, is readable: WCAG AA contrast (>= 4.5:1) on its background
+    assert _contrast(page, page.find_element(By.CSS_SELECTOR, "#fb-verdict .fb-reason")) >= 4.5
+    _tab(page, "Chat")
+
+
+def _contrast(driver, element) -> float:
+    """WCAG contrast ratio of an element's text colour on the first opaque background behind it."""
+    return driver.execute_script("""
+        const rgb = s => s.match(/[\\d.]+/g).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                                         .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+        let el = arguments[0], bg = [255, 255, 255];
+        for (; el; el = el.parentElement) {
+          const c = rgb(getComputedStyle(el).backgroundColor);
+          if (c.length === 3 || c[3] > 0) { bg = c.slice(0, 3); break; }
+        }
+        const [a, b] = [lum(rgb(getComputedStyle(arguments[0]).color).slice(0, 3)), lum(bg)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);""", element)
+
+
+def test_the_source_panel_title_stays_visible_when_the_highlight_is_scrolled_to(page):
+    from selenium.webdriver.common.by import By
+
+    _tab(page, "Check")
+    # scrolled to its end (as to a highlight late in a long document): the title still shows
+    shown = page.execute_script(
+        "const box = document.querySelector('#fb-check-panel .fb-doc'); box.scrollTop = box.scrollHeight;"
+        "const t = box.querySelector('.fb-doc-title').getBoundingClientRect(), p = box.getBoundingClientRect();"
+        "return [box.scrollTop, t.top >= p.top - 1 && t.bottom <= p.bottom + 1];")
+    assert shown[0] > 0 and shown[1], shown  # the panel did scroll, and the title is inside it
     _tab(page, "Chat")
 
 
@@ -219,17 +249,101 @@ def test_hostile_document_added_in_the_page_shows_as_text(page):
         assert "<img src=x onerror=alert(2)>" in body
 
 
-def test_empty_question_shows_a_clear_message(page):
+def _dismiss_toasts(driver) -> None:
+    """Close every toast (the messages of earlier tests), so the next one can be counted."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    box = _wait(page, "#fb-question textarea")
+    driver.execute_script("document.querySelectorAll('[data-testid=toast-close]').forEach(b => b.click())")
+    WebDriverWait(driver, 10).until(lambda d: not _messages(d))
+
+
+def _messages(driver) -> list[str]:
+    """The visible toast messages, one entry per message (Gradio groups same-kind toasts)."""
+    from selenium.webdriver.common.by import By
+
+    return [t.text for t in driver.find_elements(By.CSS_SELECTOR, "[data-testid=toast-text]") if t.is_displayed()]
+
+
+def _error_badges(driver) -> list[str]:
+    """Components showing Gradio's "Error" status badge (its status tracker's span.error)."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll('span.error, .wrap.error')]"
+        ".filter(e => e.offsetParent !== null).map(e => (e.closest('[id]') || e).id || e.className)")
+
+
+def _refused(driver, text: str, message: str) -> None:
+    """Send `text` from the question box; assert one message saying `message`, no answer,
+    no error badge anywhere, and the box still holding all of `text`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    answers = len(driver.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer"))
+    _dismiss_toasts(driver)
+    box = _wait(driver, "#fb-question textarea")
     box.clear()
-    box.send_keys("   ")
-    page.find_element(By.CSS_SELECTOR, "#fb-ask").click()
-    toast = WebDriverWait(page, WAIT_S).until(
-        lambda d: next((t for t in d.find_elements(By.CSS_SELECTOR, ".toast-body") if t.is_displayed()), None))
-    assert "the question is empty" in toast.text and "Traceback" not in toast.text
+    # Typed into the page as a paste would put it (send_keys of 5,000 characters is slow).
+    driver.execute_script("arguments[0].value = arguments[1];"
+                          "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", box, text)
+    driver.find_element(By.CSS_SELECTOR, "#fb-ask").click()
+    WebDriverWait(driver, WAIT_S).until(lambda d: _messages(d))
+    time.sleep(1.5)  # anything else the event would show (badges, a second toast) has rendered by now
+    shown = _messages(driver)
+    assert len(shown) == 1 and message in shown[0] and "Traceback" not in shown[0], shown
+    assert _error_badges(driver) == []
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer")) == answers  # nothing answered
+    assert driver.execute_script("return arguments[0].value.length", box) == len(text)  # nothing cut
+
+
+def test_empty_question_shows_one_message_and_the_chat_keeps_working(page):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _refused(page, "   ", "the question is empty")
+    answers = len(page.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer"))
+    _ask(page, TROOPS_Q, answers + 1)
+    assert _error_badges(page) == []
+    # The chat scrolled to the new answer: its last line lies inside the conversation's viewport.
+    visible = ("const a = [...document.querySelectorAll('#fb-chat .fb-answer')].pop().getBoundingClientRect();"
+               "let box = document.querySelector('#fb-chat'); for (const e of box.querySelectorAll('*'))"
+               "  if (e.scrollHeight > e.clientHeight + 2 && getComputedStyle(e).overflowY !== 'visible') { box = e; break; }"
+               "const b = box.getBoundingClientRect(); return a.bottom <= b.bottom + 2 && a.bottom >= b.top;")
+    WebDriverWait(page, 10).until(lambda d: d.execute_script(visible))
+
+
+def test_over_long_question_is_refused_with_the_cli_message(page):
+    question = "word " * 993 + " " + TROOPS_Q  # 4,965 + 1 + 34 = 5,000 characters, the question last
+    assert len(question) == 5000
+    _refused(page, question, "the question is 5,000 characters; the limit is 2,000")
+
+
+def test_evaluate_shows_progress_and_names_the_documents(page):
+    import re
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _tab(page, "Evaluate")
+    page.find_element(By.XPATH, "//label[.//span[normalize-space()='claims.jsonl']]//input").click()
+    limit = page.find_element(By.XPATH, "//label[.//span[contains(., 'Only the first N items')]]//input")
+    limit.clear()
+    limit.send_keys("4")
+    page.find_element(By.XPATH, "//button[normalize-space()='Run evaluation']").click()
+    seen: set[str] = set()
+
+    def done(d) -> bool:  # record each progress text shown while the run goes
+        for el in d.find_elements(By.CSS_SELECTOR, ".progress-text, .progress-level-inner, .meta-text"):
+            try:
+                seen.add(el.text)
+            except Exception:  # the element went away between finding and reading it
+                pass
+        return "claim accuracy" in d.find_element(By.CSS_SELECTOR, "body").text
+
+    WebDriverWait(page, WAIT_S, poll_frequency=0.05).until(done)
+    assert any(re.search(r"\b[0-4]/4\b", t) for t in seen), seen  # items done / total
+    metrics = page.find_element(By.CSS_SELECTOR, ".fb-metrics").text
+    assert "Scored against: index `factbot`" in metrics and "us-iraq-coalition-talks.ar (18 sentences)" in metrics
+    _tab(page, "Chat")
 
 
 def test_page_fetched_nothing_from_outside(page):

@@ -74,3 +74,16 @@ def test_find_files_and_ids(tmp_path):
     with pytest.raises(FactbotError, match="no such file"):
         find_files([tmp_path / "missing"])
     assert doc_id_for(ARTICLE) == "us-iraq-coalition-talks.ar"
+
+
+def test_a_title_is_the_first_line_or_its_first_words_never_a_cut_word():
+    from factbot.ingest.documents import title_from
+
+    assert title_from("\n  US and Iraq begin talks  \nBody.") == "US and Iraq begin talks"
+    pasted = ("Hassan Nasrallah said on Friday that the group would keep attacking until the war in Gaza "
+              "ends, according to a statement read by Kawann Smith.")
+    # character 60 falls inside "attacking" (58-66): cut before it, at the last whole word
+    assert title_from(pasted) == "Hassan Nasrallah said on Friday that the group would keep…"
+    assert title_from("x" * 300) == "x" * 60 + "…"  # one endless word: cut, and said so
+    doc = make_document(pasted, name="pasted")
+    assert doc.title == "Hassan Nasrallah said on Friday that the group would keep…"

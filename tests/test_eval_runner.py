@@ -395,3 +395,28 @@ def test_end_to_end_stance_pairs(tmp_path):
     assert [[e["text"] for e in p["result"]["evidence"]] for p in preds] == [
         ["استقرار الذهب مع ضعف الدولار"], ["توقف الاحتجاجات في الأردن"]]
     assert [p["result"]["claim"] for p in preds] == ["ضعف الدولار يدعم استقرار الذهب", "استمرار الاحتجاجات في الأردن"]
+
+
+def test_the_report_names_the_index_and_documents_and_the_cli_shows_progress(tmp_path):
+    home = tmp_path / "home"
+    assert factbot_cli(home, "ingest", ROOT / "corpus").exit_code == 0
+    r = factbot_cli(home, "eval", QUESTIONS, "--limit", 3, "--out", tmp_path / "out")
+    assert r.exit_code == 0, r.output
+    m = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))
+    # the bundled corpus: one document of 18 sentences, in collection "factbot" under --home
+    assert m["corpus"] == {"collection": "factbot", "location": str(home), "documents": 1, "sentences": 18,
+                           "shown": [{"doc_id": "us-iraq-coalition-talks.ar", "title": m["corpus"]["shown"][0]["title"],
+                                      "sentences": 18}]}
+    line = (f"Scored against: index `factbot` at {home}, 1 document, 18 sentences: "
+            "us-iraq-coalition-talks.ar (18 sentences).")
+    assert line in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert line in r.stdout
+    assert "evaluating: 100%" in r.stderr and "3/3" in r.stderr  # tqdm: items done / total
+
+
+def test_a_stance_run_says_it_used_no_index(tmp_path):
+    stance = tmp_path / "pairs.csv"
+    stance.write_text("s1,s2,stance\nThe sky is blue today.,The sky is blue.,agree\n", encoding="utf-8")
+    r = factbot_cli(tmp_path / "home", "eval", stance, "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["corpus"] is None

@@ -67,9 +67,11 @@ def snapshot(bot: FactBot) -> dict:
         out["ask"] = {q: (a.answer, a.abstained, [first_place[c.sentence_id] for c in a.citations])
                       for q in QUESTIONS for a in [bot.ask(q)]}
     if HAVE_CHECK:
-        # the verdict and the sentences that decide it (supporting or refuting); neutral context
-        # may now include the hostile page's one honest sentence, a fact of the corpus like any
-        out["check"] = {c: (v.verdict, frozenset(e.sentence_id for e in v.evidence if e.stance is not Stance.NEUTRAL))
+        # the verdict and the sentences that decide it (supporting or refuting); neutral or
+        # unrelated context may now include the hostile page's one honest sentence, a fact of
+        # the corpus like any
+        out["check"] = {c: (v.verdict, frozenset(e.sentence_id for e in v.evidence
+                                                 if e.stance in (Stance.SUPPORTS, Stance.REFUTES)))
                         for c in CLAIMS for v in [bot.check(c)]}
         out["check_evidence"] = [e.text for c in CLAIMS for e in bot.check(c).evidence]
     return out

@@ -36,6 +36,27 @@ def test_conflict_in_relevant_sentence_refutes_and_names_both_values():
     assert agg.stances == (Stance.NEUTRAL, Stance.REFUTES)
 
 
+def test_sentences_that_do_not_bear_on_the_claim_are_unrelated_never_supporting():
+    # the model reads [1] as supporting (0.65) and relevant, but it states neither a value of
+    # the claim nor most of its terms (1 of 2): under a refuted claim it is unrelated
+    soleimani = comp(Stance.SUPPORTS, (0.65, 0.18, 0.17), covered=frozenset({0}), n_terms=2,
+                     matches=[Match("place", "Iraq", "entity:Iraq")])
+    troops = comp(Stance.REFUTES, (0.03, 0.96, 0.01), conflicts=[TROOPS_5000], covered=frozenset({0, 1}), n_terms=2)
+    agg = aggregate([troops, soleimani], ["number:troops:5000", "entity:Iraq"], "en")
+    assert (agg.label, agg.stances) == (Label.REFUTED, (Stance.REFUTES, Stance.UNRELATED))
+    # a sentence that states most of the claim's terms but decides nothing is neutral
+    about = comp(Stance.NEUTRAL, (0.2, 0.3, 0.5), covered=frozenset({0, 1}), n_terms=2)
+    agg = aggregate([troops, about, soleimani], ["number:troops:5000", "entity:Iraq"], "en")
+    assert agg.stances == (Stance.REFUTES, Stance.NEUTRAL, Stance.UNRELATED)
+
+
+def test_a_supported_verdict_the_rules_decided_is_never_below_even_odds():
+    # one sentence restates 3 of 3 terms with no conflict; the model gives "supports" 0.01
+    restates = comp(Stance.NEUTRAL, (0.01, 0.9, 0.09), covered=frozenset({0, 1, 2}), n_terms=3)
+    agg = aggregate([restates], [], "en")
+    assert (agg.label, agg.confidence, agg.stances) == (Label.SUPPORTED, 0.5, (Stance.SUPPORTS,))
+
+
 def test_arabic_reason_for_arabic_claim():
     c = Conflict("weekday", "الأحد", "السبت", "weekday:6")
     agg = aggregate([comp(Stance.REFUTES, conflicts=[c])], ["weekday:6"], "ar")

@@ -196,10 +196,12 @@ def test_verdict_badge(label, cls, text):
 
 def test_verdict_evidence_shows_stance_and_is_highlighted():
     s = AR_TEXT.index(TROOPS)
-    e = Evidence(1, "d", "s1", TROOPS, s, s + len(TROOPS), Stance.REFUTES, 0.81)
+    e = Evidence(1, "d", "s1", TROOPS, s, s + len(TROOPS), Stance.REFUTES, 0.81, match=0.847)
     v = Verdict("About 5,000 US troops remain in Iraq.", Label.REFUTED, 0.9, "2,500, not 5,000 [1] [4]", (e,))
     out = render.verdict_html(v)
-    assert '<span class="fb-stance refutes">refutes</span>' in out and "· 0.81" in out
+    # the number beside a stance is the labelled claim-sentence match, not the stance model's 0.81
+    assert '<span class="fb-stance refutes">refutes</span>' in out and ">match 0.85</span>" in out
+    assert "0.81" not in out
     marks = render.verdict_marks(v)
     assert [(m.key, m.label, m.kind, m.group) for m in marks] == [("check-1", "1", "refutes", "check")]
     # The reason's [1] is the evidence's marker; [4] names no evidence and stays text.
@@ -209,6 +211,17 @@ def test_verdict_evidence_shows_stance_and_is_highlighted():
     panel = render.document_html(doc(AR_TEXT, lang="ar"), marks, "check-1")
     assert re.findall(r'<mark id="check-1" class="fb-hl refutes focus"[^>]*><sup[^>]*>1</sup>(.*?)</mark>',
                       panel) == [TROOPS]
+
+
+def test_every_number_shown_with_a_verdict_has_a_label():
+    s = AR_TEXT.index(TROOPS)
+    ev = (Evidence(1, "d", "s1", TROOPS, s, s + len(TROOPS), Stance.REFUTES, 0.96, match=0.85),
+          Evidence(2, "d", "s2", "Soleimani.", 0, 10, Stance.UNRELATED, 0.17, match=0.80))
+    v = Verdict("About 5,000 US troops remain in Iraq.", Label.REFUTED, 0.9984, "about 2500 [1]", ev)
+    text = re.sub(r"<[^>]+>", "", render.verdict_html(v))  # what the page shows
+    numbers = re.findall(r"(\w+)? ?(\d\.\d+)", text)
+    assert numbers == [("confidence", "1.00"), ("match", "0.85"), ("match", "0.80")]
+    assert "unrelated" in text
 
 
 def test_verdict_says_when_an_llm_decided_it():

@@ -187,7 +187,7 @@ def _llm_verdict(claim: str, hits: Sequence[Hit], offline: Verdict, j: Judgement
             e = before.get(i)
             # the offline p(neutral) when it also read the sentence as neutral; else the mass
             # it left to the stances it did not choose (an upper bound on p(neutral))
-            score = 0.0 if e is None else e.score if e.stance is Stance.NEUTRAL else 1.0 - e.score
+            score = 0.0 if e is None else e.score if e.stance in (Stance.NEUTRAL, Stance.UNRELATED) else 1.0 - e.score
         evidence.append(Evidence.from_hit(i, h, st, score))
     refs = "".join(f"[{n}]" for n in j.cites)
     reason = f"{j.reason} {refs}" if refs else j.reason
@@ -226,7 +226,7 @@ def label_stances(id2label: Mapping) -> tuple[Stance, ...]:
         name = by_index[i].strip().lower()
         stance = next((s for prefix, s in _NLI_NAMES.items() if name.startswith(prefix)), None)
         out.append(stance)
-    if None in out or sorted(s.value for s in out) != sorted(s.value for s in Stance):
+    if None in out or sorted(s.value for s in out) != sorted(s.value for s in _NLI_NAMES.values()):
         names = ", ".join(by_index[i] for i in range(len(by_index)))
         raise FactbotError(f"NLI model labels are {names}; expected contradiction, entailment and neutral")
     return tuple(out)

@@ -96,7 +96,8 @@ class Comparison:
     names: tuple[NameInEvidence, ...] = ()  # the claim's names, as this sentence has them
 
     def p(self, stance: Stance) -> float:
-        return self.probabilities[CLASSES.index(stance)]
+        # the model's third class is ANS's "other": unrelated and neutral alike
+        return self.probabilities[CLASSES.index(Stance.NEUTRAL if stance is Stance.UNRELATED else stance)]
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,34 @@ def _coverage(cited: Sequence[Comparison]) -> float:
     return len(frozenset().union(*(c.covered for c in cited))) / cited[0].n_terms
 
 
+# A verdict the rules decided against the model's doubt (a sentence restating every value and
+# most terms of the claim, which the model fitted on ANS rewordings may call refuting) is a
+# rule's word, not a measurement: shown at even odds rather than the model's few per cent,
+# so no verdict is ever less likely than the labels it was preferred to.
+RULE_CONFIDENCE = 0.5
+
+
+def bears(c: Comparison) -> bool:
+    """Does the sentence bear on the claim: a same-slot conflict, one of the claim's values
+    (not merely a place or name the whole article shares), or most of its content terms?
+    Unmeasured coverage (hand-built comparisons) falls back to the model's relevance."""
+    if c.conflicts or any(not m.key.startswith("entity:") for m in c.matches):
+        return True
+    if c.covered is None:
+        return c.relevant
+    return c.n_terms > 0 and len(c.covered) / c.n_terms >= RELEVANT_COVERAGE
+
+
+def _settle(comparisons: Sequence[Comparison], stances: Sequence[Stance],
+            decisive: set[int]) -> tuple[tuple[Stance, ...], tuple[float, ...]]:
+    """The stances shown: the sentences the verdict rests on keep theirs; every other one is
+    neutral when it bears on the claim and unrelated when not, never supporting or refuting
+    on the model's word alone (it called the Soleimani sentence "supports" for a troop count)."""
+    out = tuple(st if i in decisive else Stance.NEUTRAL if bears(c) else Stance.UNRELATED
+                for i, (c, st) in enumerate(zip(comparisons, stances)))
+    return out, tuple(c.p(st) for c, st in zip(comparisons, out))
+
+
 def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: str) -> Aggregate:
     """The verdict from per-sentence comparisons. Pure: numbers and values in, verdict out.
 
@@ -188,7 +217,7 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     model_refuting = [i for i in relevant if comparisons[i].stance is Stance.REFUTES
                       and not comparisons[i].conflicts and len(comparisons) == 1]
 
-    stances, scores = [], []
+    stances = []  # the comparisons' own reading; `_settle` makes it what is shown
     for i, c in enumerate(comparisons):
         if any(j == i for j, _ in refuting) or i in model_refuting:
             st = Stance.REFUTES
@@ -197,7 +226,6 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
         else:
             st = Stance.NEUTRAL
         stances.append(st)
-        scores.append(c.p(st))
 
     if refuting:
         i, ks = max(refuting, key=lambda r: (1.0 - comparisons[r[0]].p(Stance.NEUTRAL), comparisons[r[0]].similarity))
@@ -212,11 +240,12 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
                                          n=i + 1)
         # Named conflict: at least 0.6, more as the sentence is surely about the claim.
         confidence = 0.6 + 0.4 * (1.0 - c.p(Stance.NEUTRAL))
-        return Aggregate(Label.REFUTED, round(confidence, 6), reason, tuple(stances), tuple(scores))
+        return Aggregate(Label.REFUTED, round(confidence, 6), reason,
+                         *_settle(comparisons, stances, {j for j, _ in refuting}))
     if model_refuting:
         i = max(model_refuting, key=lambda j: comparisons[j].p(Stance.REFUTES))
         return Aggregate(Label.REFUTED, comparisons[i].p(Stance.REFUTES), text["model"].format(n=i + 1),
-                         tuple(stances), tuple(scores))
+                         *_settle(comparisons, stances, set(model_refuting)))
 
     # Every name the claim asserts must be in a relevant sentence, in the claim's role: a
     # sentence naming another one in that role refutes, naming both; no such sentence leaves
@@ -250,24 +279,28 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
                 cited.add(max(givers, key=lambda i: 1.0 - comparisons[i].p(Stance.NEUTRAL)))
         cited = sorted(cited)
     if not missing and (supporters or helpers) and _coverage([comparisons[i] for i in cited]) >= SUPPORT_COVERAGE:
-        for i in cited:
+        # Shown as supporting (and cited in the reason): the cited sentences that bear on the
+        # claim when they alone still give every value and enough of its terms; else all of
+        # them (two sentences may each state part of the claim).
+        shown = [i for i in cited if bears(comparisons[i])]
+        if not (shown and all(any(m.key == key for i in shown for m in comparisons[i].matches) for key in required)
+                and _coverage([comparisons[i] for i in shown]) >= SUPPORT_COVERAGE):
+            shown = cited
+        for i in shown:
             stances[i] = Stance.SUPPORTS
-            scores[i] = comparisons[i].p(Stance.SUPPORTS)
-        best = max(comparisons[i].p(Stance.SUPPORTS) for i in cited)
+        best = max(comparisons[i].p(Stance.SUPPORTS) for i in shown)
         # Every stated value was found: at least 0.6 however unsure the model is.
-        confidence = max(best, 0.6) if helpers else best
-        refs = "".join(f"[{i + 1}]" for i in cited)
+        confidence = max(best, 0.6) if helpers else max(best, RULE_CONFIDENCE)
+        refs = "".join(f"[{i + 1}]" for i in shown)
         return Aggregate(Label.SUPPORTED, round(confidence, 6), text["supported"].format(refs=refs),
-                         tuple(stances), tuple(scores))
-    for i in supporters:  # a support that leaves a stated value unconfirmed is not one
-        stances[i] = Stance.NEUTRAL
-        scores[i] = comparisons[i].p(Stance.NEUTRAL)
+                         *_settle(comparisons, stances, set(shown)))
+    # (a support that leaves a stated value unconfirmed is not one: no sentence decides)
     best_neutral = max((c.p(Stance.NEUTRAL) for c in comparisons), default=1.0)
     confidence = max(best_neutral, 0.5) if comparisons else 1.0
     reason = text["silent"]
     if missing and (relevant or names_missing):
         reason = text["silent_value"].format(v=missing[0].split(":")[-1])
-    return Aggregate(Label.NOT_ENOUGH_INFO, round(confidence, 6), reason, tuple(stances), tuple(scores))
+    return Aggregate(Label.NOT_ENOUGH_INFO, round(confidence, 6), reason, *_settle(comparisons, stances, set()))
 
 
 def _names_verdict(comparisons: Sequence[Comparison], relevant: list[int]

@@ -14,7 +14,7 @@ import click
 
 from factbot.evaluate.datasets import Format, Kind, load_dataset
 from factbot.evaluate.harness import evaluate_dataset, select
-from factbot.evaluate.report import fmt_ci, fmt_value, headline_rows
+from factbot.evaluate.report import corpus_line, fmt_ci, fmt_value, headline_rows
 from factbot.types import FactbotError
 
 
@@ -45,6 +45,7 @@ def plain_summary(metrics: dict) -> str:
     ds = metrics["dataset"]
     lines = [f"{ds['name']} ({ds['format']}): {metrics['evaluated']} evaluated, {metrics['rejected']} rejected, "
              f"{metrics['skipped']} skipped, {metrics['warnings']} warnings",
+             corpus_line(metrics.get("corpus", None)),
              f"{'metric':<22} {'value':>6}  {'95% CI':<16} {'n':>5}"]
     for label, m in headline_rows(metrics):
         lines.append(f"{label:<22} {fmt_value(m):>6}  {fmt_ci(m):<16} {m['n']:>5}")

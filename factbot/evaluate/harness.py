@@ -119,6 +119,25 @@ def missing_evidence(items, documents_text: list[str]) -> list[str]:
     return out
 
 
+CORPUS_IDS_SHOWN = 20  # document ids a report lists; a SQuAD file's hundreds are counted only
+
+
+def corpus_facts(bot, dataset: Dataset) -> dict | None:
+    """What the set was scored against: the index (collection, where it lives) and its
+    documents. None for a stance file, whose claims are checked against their given sentence."""
+    if dataset.format is Format.STANCE:
+        return None
+    store = getattr(bot, "store", None)
+    docs = sorted(bot.documents(), key=lambda d: d.doc_id) if hasattr(bot, "documents") else []
+    counts: dict[str, int] = {}
+    for s in bot.sentences() if hasattr(bot, "sentences") else ():
+        counts[s.doc_id] = counts.get(s.doc_id, 0) + 1
+    return {"collection": getattr(store, "name", None), "location": getattr(bot, "location", None) or None,
+            "documents": len(docs), "sentences": sum(counts.values()),
+            "shown": [{"doc_id": d.doc_id, "title": d.title, "sentences": counts.get(d.doc_id, 0)}
+                      for d in docs[:CORPUS_IDS_SHOWN]]}
+
+
 def _bot_for(dataset: Dataset, bot, open_bot: OpenBot | None):
     """The bot to run: the given one, opened lazily by `open_bot` when None, and for SQuAD
     always one on the dataset's own collection."""
@@ -198,6 +217,7 @@ def evaluate_dataset(bot, dataset: Dataset, *, kind: Kind | str | None = None, l
         "dataset": {"name": dataset.name, "format": dataset.format.value, "sha256": dataset.sha256},
         "config": {"kind": None if kind is None else Kind(kind).value, "limit": limit,
                    "collection": collection, "embedder": embedder},
+        "corpus": corpus_facts(bot, dataset),
         # lines == evaluated + rejected + skipped; skipped are valid items left out by kind/limit.
         "lines": dataset.lines,
         "evaluated": len(preds),

@@ -121,6 +121,18 @@ def _failure(p: Prediction) -> list[str]:
     return out + [""]
 
 
+def corpus_line(corpus: dict | None) -> str:
+    """One sentence naming the index and the documents a run was scored against."""
+    if corpus is None:
+        return "Scored against: each claim's own given sentence (no index)."
+    where = f" at {corpus['location']}" if corpus.get("location") else ""
+    shown = ", ".join(f"{d['doc_id']} ({d['sentences']} sentences)" for d in corpus["shown"])
+    more = f", and {corpus['documents'] - len(corpus['shown'])} more" if corpus["documents"] > len(corpus["shown"]) else ""
+    n = corpus["documents"]
+    return (f"Scored against: index `{corpus['collection']}`{where}, {n} document{'s' * (n != 1)}, "
+            f"{corpus['sentences']} sentences: {shown or 'none'}{more}.")
+
+
 def report_markdown(metrics: dict, preds: Sequence[Prediction], plots: Sequence[str]) -> str:
     ds = metrics["dataset"]
     lines = [
@@ -129,6 +141,8 @@ def report_markdown(metrics: dict, preds: Sequence[Prediction], plots: Sequence[
         f"Format `{ds['format']}`, sha256 `{ds['sha256'][:16]}`. Records read {metrics['lines']}: "
         f"evaluated {metrics['evaluated']}, rejected {metrics['rejected']}, skipped {metrics['skipped']} "
         f"(by --kind/--limit). Configuration: `{json.dumps(metrics['config'], ensure_ascii=False)}`.",
+        "",
+        corpus_line(metrics.get("corpus")),
         "",
         "## Headline",
         "",

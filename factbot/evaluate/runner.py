@@ -57,6 +57,8 @@ def run_item(bot, item: Item, clock: Callable[[], float] = time.perf_counter) ->
 
 def run_items(bot, items: Sequence[Item], *, progress: bool = True, desc: str = "evaluating",
               clock: Callable[[], float] = time.perf_counter) -> list[Prediction]:
-    """Predictions in item order, with a progress bar on stderr."""
-    bar = tqdm(items, desc=desc, unit="item", file=sys.stderr, disable=not progress, leave=False)
+    """Predictions in item order, with a progress bar on stderr (items done / total; the web
+    app shows the same bar through gr.Progress(track_tqdm=True)). It stays once done, so the
+    last line says how many items ran and how long it took."""
+    bar = tqdm(items, desc=desc, unit="item", file=sys.stderr, disable=not progress)
     return [run_item(bot, item, clock) for item in bar]

@@ -126,7 +126,7 @@ def make_document(raw: str, *, name: str, source: str = "", html: bool = False) 
         body = html_to_text(body)
     if not strip_invisible(body).strip():  # zero-width/bidi marks alone are not text
         raise FactbotError(f"{source or name}: empty document")
-    title = meta.get("title") or _first_line(body)
+    title = meta.get("title") or title_from(body)
     return Document(
         doc_id=name,
         text=body,
@@ -163,8 +163,19 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     return sorted(found, key=lambda f: str(f.resolve()))
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+HEADLINE_CHARS = 120  # a first line up to this long reads as a headline (the bundled one is 103)
+TITLE_CHARS = 60  # a longer first line (a pasted paragraph) gives its first words up to this
+
+
+def title_from(text: str) -> str:
+    """A title for a document without one: its first line when it is headline-sized, else
+    its first words up to TITLE_CHARS characters and an ellipsis (never a word cut in two)."""
+    line = " ".join(next((ln for ln in text.splitlines() if ln.strip()), "").split())
+    if len(line) <= HEADLINE_CHARS:
+        return line
+    head = line[:TITLE_CHARS + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else line[:TITLE_CHARS]
+    return cut.rstrip(" ,;:.،؛-–—") + "…"
 
 
 def sentence_id(doc_id: str, start: int, text: str) -> str:

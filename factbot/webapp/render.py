@@ -210,7 +210,14 @@ def _evidence_item(label: str, e: Evidence, group: str) -> str:
     return (f'<li class="{esc(e.stance.value)}">{_ref(label, key)} '
             f'<span class="fb-stance {esc(e.stance.value)}">{esc(e.stance.value)}</span> '
             f'<span class="fb-quote" dir="auto">{esc(e.text)}</span> '
-            f'<span class="fb-where" dir="ltr">{esc(e.doc_id)}:{e.start}–{e.end} · {e.score:.2f}</span></li>')
+            f'<span class="fb-where" dir="ltr">{esc(e.doc_id)}:{e.start}–{e.end}{_match(e.match)}</span></li>')
+
+
+def _match(value: float | None) -> str:
+    """The claim–sentence match (cosine), labelled; the stance model's own score is not shown:
+    next to a stance it reads as that stance's certainty, which the rules may have overruled."""
+    return "" if value is None else f' · <span class="fb-match" title="cosine of claim and sentence">match {value:.2f}</span>'
+
 
 
 def _one_verdict(v: Verdict, prefix: str = "", group: str = "check") -> str:
@@ -239,7 +246,7 @@ def hits_html(hits: Sequence[Hit]) -> str:
     if not hits:
         return '<div class="fb-none">No matching sentences.</div>'
     rows = "".join(f'<li><span class="fb-quote" dir="auto">{esc(h.text)}</span> <span class="fb-where" dir="ltr">'
-                   f'{esc(h.doc_id)}:{h.start}–{h.end} · {h.score:.4f}</span></li>' for h in hits)
+                   f'{esc(h.doc_id)}:{h.start}–{h.end} · match {h.dense:.2f}</span></li>' for h in hits)
     return f'<ol class="fb-cites">{rows}</ol>'
 
 
@@ -263,6 +270,10 @@ def metrics_html(rows: Sequence[tuple[str, str, int, str]], header: dict, warnin
     ds = header.get("dataset", {})
     facts = (f'{esc(ds.get("name", ""))} · {int(header.get("evaluated", 0))} evaluated · '
              f'{int(header.get("rejected", 0))} rejected · {int(header.get("skipped", 0))} skipped')
+    if "corpus" in header:
+        from factbot.evaluate.report import corpus_line
+
+        facts += f'<div class="fb-corpus">{esc(corpus_line(header["corpus"]))}</div>'
     warn = ""
     if warnings:
         items = "".join(f"<li>{esc(w)}</li>" for w in warnings[:20])
@@ -282,7 +293,9 @@ CSS = """
   border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.9rem 1.1rem;
   background: var(--background-fill-primary); }
 .fb-doc.fb-empty { color: var(--body-text-color-subdued); font-style: italic; }
-.fb-doc-head { border-bottom: 1px solid var(--border-color-primary); margin-bottom: 0.6rem; padding-bottom: 0.4rem; }
+.fb-doc-head { border-bottom: 1px solid var(--border-color-primary); margin-bottom: 0.6rem; padding-bottom: 0.4rem;
+  position: sticky; top: -0.9rem; margin-top: -0.9rem; padding-top: 0.9rem; z-index: 1;
+  background: var(--background-fill-primary); }
 .fb-doc-title { font-weight: 700; font-size: 1.15rem; }
 .fb-doc-facts { font-size: 0.8rem; color: var(--body-text-color-subdued); font-family: ui-monospace, monospace; }
 .fb-doc-body { white-space: pre-wrap; }
@@ -290,7 +303,7 @@ mark.fb-hl { background: #fff3b0; color: #111; padding: 0.05em 0.15em; border-ra
 mark.fb-hl.context { background: #e8e8e8; }
 mark.fb-hl.supports { background: #c9f2d0; }
 mark.fb-hl.refutes { background: #ffd0d0; }
-mark.fb-hl.neutral { background: #ececec; }
+mark.fb-hl.neutral, mark.fb-hl.unrelated { background: #ececec; }
 mark.fb-hl.focus { outline: 3px solid #f59e0b; background: #ffe066; }
 mark.fb-hl.supports.focus { background: #8ee09c; }
 mark.fb-hl.refutes.focus { background: #ff9d9d; }
@@ -326,11 +339,13 @@ mark.fb-hl.refutes.focus { background: #ff9d9d; }
 .fb-verdict.nei { border-inline-start: 6px solid #6b7280; }
 .fb-verdict-head { display: flex; gap: 0.6rem; align-items: center; }
 .fb-claim { font-weight: 600; margin: 0.5rem 0 0.2rem 0; }
-.fb-reason { margin: 0 0 0.3rem 0; color: var(--body-text-color-subdued); }
+.fb-reason { margin: 0 0 0.3rem 0; color: var(--body-text-color); font-size: 1rem; }
 .fb-stance { font-size: 0.72rem; font-weight: 700; text-transform: uppercase; border-radius: 4px; padding: 0 0.35rem; }
 .fb-stance.supports { background: #dcfce7; color: #166534; }
 .fb-stance.refutes { background: #fee2e2; color: #991b1b; }
 .fb-stance.neutral { background: #f3f4f6; color: #4b5563; }
+.fb-stance.unrelated { background: #f9fafb; color: #4b5563; border: 1px solid #e5e7eb; }
+.fb-evidence li.unrelated .fb-quote { color: #4b5563; }
 .fb-summary { font-weight: 700; margin-bottom: 0.5rem; }
 .fb-table, .fb-table tr, .fb-table thead, .fb-table tbody { border: 0 !important; }
 .fb-table { border-collapse: collapse; width: 100%%; font-size: 0.9rem; }

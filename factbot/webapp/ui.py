@@ -16,7 +16,7 @@ import gradio as gr  # noqa: E402
 
 from factbot.ingest.documents import MAX_DOCUMENT_BYTES, SUFFIXES  # noqa: E402
 from factbot.webapp import render  # noqa: E402
-from factbot.webapp.views import ALL_DOCS, BUNDLED_SETS, Views, user_errors  # noqa: E402
+from factbot.webapp.views import ALL_DOCS, BUNDLED_SETS, Views, page_errors, user_errors  # noqa: E402
 
 QUEUE_SIZE = 64  # requests waiting beyond this are told the app is busy
 CONCURRENCY = 2  # one per core; bot calls themselves run one at a time (views.SerialBot)
@@ -87,7 +87,7 @@ def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | N
                                              buttons=["copy"], elem_id="fb-chat", feedback_options=None)
                         with gr.Row():
                             question = gr.Textbox(placeholder="Ask a question (English or Arabic)…", show_label=False,
-                                                  scale=6, elem_id="fb-question", max_length=2000, rtl=False)
+                                                  scale=6, elem_id="fb-question", rtl=False)
                             ask_btn = gr.Button("Ask", variant="primary", scale=1, elem_id="fb-ask")
                         with gr.Row():
                             ask_doc = gr.Dropdown(choices=[ALL_DOCS], value="", label="Search in", scale=3)
@@ -102,7 +102,7 @@ def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | N
             with gr.Tab("Check", id="check"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=5):
-                        claim = gr.Textbox(label="Claim or paragraph", lines=3, max_length=10_000,
+                        claim = gr.Textbox(label="Claim or paragraph", lines=3,
                                            placeholder="A claim to verify, e.g. About 5,000 US troops remain in Iraq.",
                                            elem_id="fb-claim")
                         with gr.Row():
@@ -155,33 +155,35 @@ def build_app(bot, *, evalsets: Path | str | None = None, open_bot: Callable | N
             gr.api(user_errors(fn), api_name=name)
 
         # -- events (private: the page's own; clients use the endpoints above) ----------------
-        chat_io = dict(fn=user_errors(v.chat), inputs=[question, chatbot, previous, ask_doc, ask_marks],
-                       outputs=[chatbot, question, previous, ask_marks, ask_pick, ask_panel], **private("ui_chat"))
-        question.submit(**{**chat_io, **private("ui_chat_submit")}).then(None, js=SCROLL_JS)
-        ask_btn.click(**chat_io).then(None, js=SCROLL_JS)
-        ask_pick.input(user_errors(v.focus), [ask_pick, ask_marks], [ask_panel], **private("ui_ask_focus")) \
-            .then(None, js=SCROLL_JS)
+        # A user error shows one toast and leaves every output as it was (views.page_errors).
+        def on(event, fn, inputs, outputs, name: str, **kw):
+            return event(page_errors(fn, len(outputs)), inputs, outputs, **private(name), **kw)
+
+        chat_in = [question, chatbot, previous, ask_doc, ask_marks]
+        chat_out = [chatbot, question, previous, ask_marks, ask_pick, ask_panel]
+        on(question.submit, v.chat, chat_in, chat_out, "ui_chat_submit").then(None, js=SCROLL_JS)
+        on(ask_btn.click, v.chat, chat_in, chat_out, "ui_chat").then(None, js=SCROLL_JS)
+        on(ask_pick.input, v.focus, [ask_pick, ask_marks], [ask_panel], "ui_ask_focus").then(None, js=SCROLL_JS)
         clear_btn.click(v.clear_chat, None, [chatbot, question, previous, ask_marks, ask_pick, ask_panel],
                         **private("ui_clear"))
 
-        check_io = dict(fn=user_errors(v.check), inputs=[claim, check_doc],
-                        outputs=[verdict, check_marks, check_pick, check_panel], **private("ui_check"))
-        check_btn.click(**check_io).then(None, js=SCROLL_JS)
-        claim.submit(**{**check_io, **private("ui_check_submit")}).then(None, js=SCROLL_JS)
-        check_pick.input(user_errors(v.focus), [check_pick, check_marks], [check_panel], **private("ui_check_focus")) \
+        check_out = [verdict, check_marks, check_pick, check_panel]
+        on(check_btn.click, v.check, [claim, check_doc], check_out, "ui_check").then(None, js=SCROLL_JS)
+        on(claim.submit, v.check, [claim, check_doc], check_out, "ui_check_submit").then(None, js=SCROLL_JS)
+        on(check_pick.input, v.focus, [check_pick, check_marks], [check_panel], "ui_check_focus") \
             .then(None, js=SCROLL_JS)
 
-        cite_key.change(user_errors(v.clicked), [cite_key, ask_marks, check_marks],
-                       [ask_pick, ask_panel, check_pick, check_panel], **private("ui_clicked")).then(None, js=SCROLL_JS)
+        on(cite_key.change, v.clicked, [cite_key, ask_marks, check_marks],
+           [ask_pick, ask_panel, check_pick, check_panel], "ui_clicked").then(None, js=SCROLL_JS)
 
         source_outputs = [sources_table, del_doc, ask_doc, check_doc]
-        add_btn.click(user_errors(v.add), [add_name, add_text, add_file],
-                      [source_status, add_name, add_text, add_file, *source_outputs], **private("ui_add"))
-        del_btn.click(user_errors(v.delete), [del_doc], [source_status, *source_outputs], **private("ui_delete"))
-        demo.load(user_errors(v.sources), None, source_outputs, **private("ui_sources"))
+        on(add_btn.click, v.add, [add_name, add_text, add_file],
+           [source_status, add_name, add_text, add_file, *source_outputs], "ui_add")
+        on(del_btn.click, v.delete, [del_doc], [source_status, *source_outputs], "ui_delete")
+        on(demo.load, v.sources, None, source_outputs, "ui_sources")
 
-        eval_btn.click(user_errors(v.evaluate), [eval_choice, eval_file, eval_limit],
-                       [eval_out, eval_plots, eval_files], concurrency_limit=1, **private("ui_evaluate"))
+        on(eval_btn.click, v.evaluate, [eval_choice, eval_file, eval_limit], [eval_out, eval_plots, eval_files],
+           "ui_evaluate", concurrency_limit=1)
 
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return demo

@@ -1,9 +1,11 @@
 """The web app's behaviour, apart from its layout: one method per page event or API endpoint,
 over one `FactBot`.
 
-Every handler is wrapped by `user_errors`: a user error (FactbotError, empty or oversize
-input) becomes a `gr.Error` with one clear line — the page shows it, API clients get it as
-an error message — never a traceback or an HTTP 500.
+API endpoints are wrapped by `user_errors`: a user error (FactbotError, empty or oversize
+input) becomes a `gr.Error` with one clear line — API clients get it as an error message —
+never a traceback or an HTTP 500. Page events are wrapped by `page_errors` instead: the
+message is one toast where the user acted, and every output keeps what it showed (a raised
+gr.Error would mark each output component of the event with an error badge).
 """
 
 from __future__ import annotations
@@ -76,6 +78,23 @@ def user_errors(fn: Callable) -> Callable:
             log.exception("unexpected error in %s", fn.__name__)
             raise gr.Error(f"internal error ({type(exc).__name__}); see the server log", print_exception=False) \
                 from None
+
+    return wrapper
+
+
+def page_errors(fn: Callable, outputs: int) -> Callable:
+    """`user_errors` for a page event with `outputs` output components: the message becomes a
+    toast (gr.Warning) and the outputs are left as they were (gr.skip), so the error shows
+    once and the rest of the page — the conversation, the source panel — keeps working."""
+    checked = user_errors(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return checked(*args, **kwargs)
+        except gr.Error as exc:
+            gr.Warning(exc.message)
+            return gr.skip() if outputs == 1 else tuple(gr.skip() for _ in range(outputs))
 
     return wrapper
 
@@ -266,7 +285,10 @@ class Views:
 
     # -- Evaluate --------------------------------------------------------------------------------------
 
-    def evaluate(self, choice: str, upload: str | None, limit: float | None):
+    def evaluate(self, choice: str, upload: str | None, limit: float | None,
+                 progress=gr.Progress(track_tqdm=True)):  # noqa: B008 - gradio reads this default
+        """Run a set with a progress bar (the harness's tqdm bar, items done / total, shown in
+        the page by gr.Progress)."""
         from factbot.evaluate import evaluate
         from factbot.evaluate.report import fmt_ci, fmt_value, headline_rows
 
@@ -285,7 +307,8 @@ class Views:
         warnings: list[str] = []
         open_bot = self.open_bot and (lambda collection=None: self.bot if collection is None
                                       else SerialBot(self.open_bot(collection)))
-        result = evaluate(self.bot, path, limit=n, out=out, progress=False, open_bot=open_bot,
+        progress(0, desc="loading the set")
+        result = evaluate(self.bot, path, limit=n, out=out, progress=True, open_bot=open_bot,
                           warn=warnings.append)
         rows = [(label, fmt_value(m), m.get("n", 0), fmt_ci(m)) for label, m in headline_rows(result.metrics)]
         plots = [str(f) for f in result.files if f.suffix == ".png"]
