@@ -40,9 +40,11 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_wheel_holds_the_prompts_and_the_models(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert PROMPTS == ["answer.md", "verify.md"] and len(MODELS) == 4  # what the repo ships today
+    # what the repo ships today: four fitted models and the names model's English word list
+    assert PROMPTS == ["answer.md", "verify.md"] and len(MODELS) == 5
     assert {f"factbot/prompts/{p}" for p in PROMPTS} <= names
     assert {f"factbot/models/{m}" for m in MODELS} <= names
+    assert "factbot/reader/reader.int8.onnx" in names  # the trained reader (FACTBOT_READER)
     # byte for byte: the models are the ones whose sha256 the training scripts reproduce
     z = zipfile.ZipFile(wheel)
     assert all(z.read(f"factbot/models/{m}") == (ROOT / "factbot" / "models" / m).read_bytes() for m in MODELS)

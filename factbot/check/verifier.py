@@ -254,10 +254,10 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     if name_rivals:
         i, name, rival = max(name_rivals, key=lambda r: (1.0 - comparisons[r[0]].p(Stance.NEUTRAL),
                                                           comparisons[r[0]].similarity))
-        stances[i], scores[i] = Stance.REFUTES, comparisons[i].p(Stance.REFUTES)
+        stances[i] = Stance.REFUTES
         confidence = 0.6 + 0.4 * (1.0 - comparisons[i].p(Stance.NEUTRAL))
         return Aggregate(Label.REFUTED, round(confidence, 6), text["says"].format(c=name, e=rival, n=i + 1),
-                         tuple(stances), tuple(scores))
+                         *_settle(comparisons, stances, {i}))
 
     missing = [k for k in required if k not in confirmed] + list(names_missing)
     # A sentence that states most of the claim's content terms and names no conflict
