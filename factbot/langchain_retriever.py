@@ -1,4 +1,5 @@
-"""factbot inside LangChain: `FactBot.as_retriever()` is a langchain_core `BaseRetriever`.
+"""factbot inside LangChain: `FactBot.as_retriever()` is a langchain_core `BaseRetriever`,
+and `Embedder.as_langchain()` a langchain_core `Embeddings`.
 
 Each `Document` is one retrieved sentence: `page_content` is exactly `document[start:end]`
 and `metadata` carries `doc_id, sentence_id, start, end, score` (the fused rank score, as in
@@ -11,10 +12,24 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
+from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from factbot.types import Hit
+
+
+class EmbedderEmbeddings(Embeddings):
+    """A factbot `Embedder` (`factbot.index.embeddings`) as LangChain `Embeddings`."""
+
+    def __init__(self, embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.embed_query(text)
 
 
 def hit_document(hit: Hit) -> LCDocument:

@@ -67,13 +67,17 @@ class FactBot:
         `llm` (a LangChain chat model) phrases answers and judges claims; `nli` (a local
         CrossEncoder NLI folder) verifies claims instead of the offline verifier."""
         emb = embedder if isinstance(embedder, Embedder) else load_embedder(embedder)
+        retriever = None
         if chroma_url:
             store = SentenceStore(connect(url=chroma_url), emb.name, collection, url=chroma_url)
         else:
             home = Path(home) if home else default_home()
-            store = SentenceStore(connect(home=home), emb.name, collection,
+            home.mkdir(parents=True, exist_ok=True)
+            store = SentenceStore(lambda: connect(home=home), emb.name, collection,
                                   lock_path=home / f"{collection}.write.lock")
-            if store.damaged:  # a killed process left a vector index unreadable
+            retriever = HybridRetriever(store, emb)
+            # A current snapshot means no write since the store was last read whole: not damaged.
+            if not retriever.load_snapshot() and store.damaged:  # a killed process left it unreadable
                 import warnings
 
                 from factbot.index.sync import rebuild
@@ -84,7 +88,7 @@ class FactBot:
                 warnings.warn(f"factbot: the vector index under {home} was damaged by an interrupted write; "
                               f"rebuilt it from the {report.documents} stored documents ({report.sentences} "
                               "sentences)", RuntimeWarning, stacklevel=2)
-        return cls(store, emb, llm=llm, nli=nli, reader=READER_DEFAULT if reader is None else reader,
+        return cls(store, emb, retriever, llm=llm, nli=nli, reader=READER_DEFAULT if reader is None else reader,
                    location=str(chroma_url or home))
 
     # -- components, built on first use ------------------------------------------
@@ -192,8 +196,13 @@ class FactBot:
 
     # -- questions and claims ------------------------------------------------------------
 
+    def document_ids(self) -> tuple[str, ...]:
+        """The ids of the indexed documents, from the corpus index (a current snapshot answers
+        without opening Chroma)."""
+        return tuple(doc_id for doc_id, _ in self.retriever.index().signature)
+
     def _check_doc(self, doc: str | None) -> None:
-        if doc and doc not in self.store.document_hashes():
+        if doc and doc not in self.document_ids():
             raise FactbotError(f"no document {doc!r}")
 
     def search(self, query: str, k: int = DEFAULT_K, doc: str | None = None) -> list[Hit]:

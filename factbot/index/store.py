@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
-import httpx
 import numpy as np
 from filelock import FileLock, Timeout
 
@@ -32,6 +32,7 @@ _NO_VECTOR = [1.0]  # document records need some embedding; they are never queri
 # id") and a write from the stale copy could overwrite the other's vectors on disk. So each
 # process remembers the database file as it last left or loaded it, and reopens on a change.
 _DISK_SEEN: dict[str, tuple] = {}  # chroma path -> fingerprint of its database files
+WRITING = "-writing"  # the suffix of a generation whose write has not finished (see generation())
 
 # Chroma's product telemetry phones home; factbot is offline by default.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -46,6 +47,7 @@ def _settings():
 def connect(home: Path | None = None, url: str | None = None):
     """A Chroma client: HTTP to `url` when given, else persistent under `home/chroma`."""
     import chromadb
+    import httpx  # with chromadb, not at import: a cold `factbot ask` may need neither
 
     if url:
         u = urlparse(url if "://" in url else f"http://{url}")
@@ -68,6 +70,8 @@ def connect(home: Path | None = None, url: str | None = None):
 
 def _set_timeout(client, seconds: float) -> None:
     """Give a Chroma HttpClient's HTTP session a timeout (it has none; no setting offers one)."""
+    import httpx
+
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):
         session.timeout = httpx.Timeout(seconds, connect=SERVER_TIMEOUT_S)
@@ -86,31 +90,125 @@ def _meta_to_sentence(sid: str, text: str, meta: dict) -> Sentence:
 
 
 class SentenceStore:
-    """Sentences with vectors, and documents, in one Chroma database."""
+    """Sentences with vectors, and documents, in one Chroma database.
+
+    Chroma is opened on first use, not here: importing and opening it is most of a cold
+    `factbot ask`, which a current snapshot of the corpus index answers without it
+    (`factbot.index.snapshot`). The generation (`generation()`) is how a snapshot knows it is
+    current: every write through this class renews it."""
+
+    # What `_open` sets: reading any of them before it ran opens Chroma (see __getattr__).
+    _OPENED = frozenset({"client", "sentences", "docs", "damaged", "_path"})
 
     def __init__(self, client, embedder_name: str, name: str = DEFAULT_COLLECTION,
                  url: str | None = None, lock_path: Path | None = None) -> None:
+        """`client`: a Chroma client, or a function returning one (called on first use)."""
         if len(name) < 3:
             raise FactbotError(f"collection name {name!r} is too short (Chroma needs 3+ characters)")
-        self.client, self.name, self.url, self.embedder_name = client, name, url, embedder_name
+        self.name, self.url, self.embedder_name = name, url, embedder_name
+        self._connect: Callable[[], object] = client if callable(client) else (lambda: client)
         self._lock = FileLock(str(lock_path)) if lock_path else None
-        self._path = None if url else client.get_settings().persist_directory
+        # Beside the write lock: the generation and the snapshot belong to this collection's home.
+        self.home = Path(lock_path).parent if lock_path else None
         self._hashes: tuple[tuple, dict[str, str]] | None = None  # (fingerprint, document_hashes())
+        self._writing = 0  # depth of `writing()` blocks entered (it is re-entrant)
+
+    def __getattr__(self, attr: str):
+        # Only called for attributes not set yet: the first use of Chroma opens it.
+        if attr not in SentenceStore._OPENED:
+            raise AttributeError(attr)
+        self._open()
+        return self.__dict__[attr]
+
+    def _open(self) -> None:
+        client = self._connect()
+        self.client = client
+        self._path = None if self.url else client.get_settings().persist_directory
         if self._path and self._path in _DISK_SEEN and _DISK_SEEN[self._path] != _fingerprint(self._path):
             self.client = client = self._reopened_client()  # this process's cached copy is stale
-        meta = {"hnsw:space": "cosine", "embedder": embedder_name}
+        meta = {"hnsw:space": "cosine", "embedder": self.embedder_name}
         with self._server_errors():
-            self.sentences = client.get_or_create_collection(f"{name}-sentences", metadata=meta,
+            self.sentences = client.get_or_create_collection(f"{self.name}-sentences", metadata=meta,
                                                              embedding_function=None)
-            self.docs = client.get_or_create_collection(f"{name}-documents", metadata={"embedder": embedder_name},
+            self.docs = client.get_or_create_collection(f"{self.name}-documents",
+                                                        metadata={"embedder": self.embedder_name},
                                                         embedding_function=None)
         self._mark_seen()
         self.damaged = self._damaged_collections() if self._path else ()
         built_with = (self.sentences.metadata or {}).get("embedder")
-        if built_with and built_with != embedder_name:
+        if built_with and built_with != self.embedder_name:
             raise FactbotError(
-                f"the index '{name}' was built with embedder {built_with!r}, not {embedder_name!r}; "
-                f"use --embedder {built_with}, or rebuild it: factbot --embedder {embedder_name} ingest --reset")
+                f"the index '{self.name}' was built with embedder {built_with!r}, not {self.embedder_name!r}; "
+                f"use --embedder {built_with}, or rebuild it: factbot --embedder {self.embedder_name} ingest --reset")
+
+    @property
+    def opened(self) -> bool:
+        """Whether Chroma has been opened by this object."""
+        return "client" in self.__dict__
+
+    # -- generation: which state of the store a snapshot was taken from -------------------
+
+    def _generation_file(self) -> Path | None:
+        return self.home / f"{self.name}.generation" if self.home else None
+
+    def generation(self) -> str | None:
+        """A token renewed by every write through this class, by any process: None for a
+        server (no shared file to keep it in) or a store no write has stamped yet, and ending
+        in WRITING while a write is under way or after one was killed."""
+        path = self._generation_file()
+        try:
+            return path.read_text(encoding="ascii").strip() or None if path else None
+        except OSError:
+            return None
+
+    def _written(self) -> None:
+        """Called by every write: outside `writing()` (no lock held), the generation is left
+        marked as written to, so no snapshot is trusted until a locked write renews it."""
+        if not self._writing:
+            self._renew_generation(writing=True)
+
+    def _renew_generation(self, *, writing: bool) -> None:
+        path = self._generation_file()
+        if path is None:
+            return
+        token = uuid.uuid4().hex + (WRITING if writing else "")
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(token, encoding="ascii")
+        os.replace(tmp, path)  # atomic: a reader sees the old token or the new, never half
+
+    def stamp_generation(self) -> str | None:
+        """The generation, first stamped if no write ever did (an index built before
+        generations existed), when no other process is writing; None if it cannot be known."""
+        current = self.generation()
+        if current is not None or self._lock is None:
+            return current
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return None
+        try:
+            if self.generation() is None:
+                self._renew_generation(writing=False)
+            return self.generation()
+        finally:
+            self._lock.release()
+
+    def if_unchanged(self, generation: str, action: Callable[[], None]) -> bool:
+        """Run `action` under the write lock if the generation is still `generation` (no write
+        since, none under way): how a snapshot of the store is saved. False if it did not run."""
+        if self._lock is None:
+            return False
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        try:
+            if self.generation() != generation:
+                return False
+            action()
+            return True
+        finally:
+            self._lock.release()
 
     # -- plumbing -----------------------------------------------------------------
 
@@ -147,6 +245,7 @@ class SentenceStore:
         """Recreate the damaged collections, empty (hold `writing()`). The caller re-embeds the
         sentences from the stored documents (`factbot.index.sync.rebuild`); a lost documents
         collection is refilled by the next ingest."""
+        self._written()
         metas = {"docs": {"embedder": self.embedder_name},
                  "sentences": {"hnsw:space": "cosine", "embedder": self.embedder_name}}
         for attr in self._damaged_collections():
@@ -199,11 +298,18 @@ class SentenceStore:
         except Timeout:
             raise FactbotError(f"another factbot process is writing to {Path(self._lock.lock_file).parent}; "
                                "wait for it to finish and try again") from None
+        outermost = not self._writing
         try:
             self._refresh_if_written_elsewhere()  # never write from a stale copy
+            if outermost:
+                self._renew_generation(writing=True)  # a snapshot of the store as it was is stale now
+            self._writing += 1
             with self._server_errors():
                 yield
+            if outermost:
+                self._renew_generation(writing=False)  # not reached when the write failed or was killed
         finally:
+            self._writing = max(0, self._writing - 1)
             self._mark_seen()
             self._lock.release()
 
@@ -262,6 +368,7 @@ class SentenceStore:
         """Make documents visible (their sentences must already be stored): one write for many."""
         if not docs:
             return
+        self._written()
         metas = [{"title": d.title, "lang": d.lang, "source": d.source, "date": d.date, "hash": d.content_hash}
                  for d in docs]
         with self._server_errors():
@@ -269,6 +376,7 @@ class SentenceStore:
                              embeddings=[_NO_VECTOR] * len(docs))
 
     def uncommit_document(self, doc_id: str) -> None:
+        self._written()
         with self._server_errors():
             self.docs.delete(ids=[doc_id])
 
@@ -286,6 +394,7 @@ class SentenceStore:
         return {text: np.asarray(vec, dtype=np.float32) for text, vec in zip(got["documents"], got["embeddings"])}
 
     def add_sentences(self, sentences: Sequence[Sentence], vectors: np.ndarray) -> None:
+        self._written()
         step = self.max_batch
         for i in range(0, len(sentences), step):
             part = sentences[i:i + step]
@@ -299,6 +408,7 @@ class SentenceStore:
                 )
 
     def delete_sentences(self, ids: Sequence[str]) -> None:
+        self._written()
         step = self.max_batch
         for i in range(0, len(ids), step):
             with self._server_errors():
@@ -340,18 +450,20 @@ class SentenceStore:
         return [(sid, 1.0 - float(d)) for sid, d in zip(got["ids"][0], got["distances"][0])]
 
     def reset(self) -> None:
+        self._written()
         with self._server_errors():
             for c in (f"{self.name}-sentences", f"{self.name}-documents"):
                 with contextlib.suppress(Exception):
                     self.client.delete_collection(c)
-        self.__init__(self.client, self.embedder_name, self.name, self.url,
-                      Path(self._lock.lock_file) if self._lock else None)
+        self._hashes = None
+        self._open()  # the two collections anew, empty
 
     def as_langchain(self, embedder):
         """The sentence collection as a LangChain vector store, for composing your own chains."""
         from langchain_chroma import Chroma
 
-        return Chroma(client=self.client, collection_name=f"{self.name}-sentences", embedding_function=embedder)
+        return Chroma(client=self.client, collection_name=f"{self.name}-sentences",
+                      embedding_function=embedder.as_langchain())
 
 
 def _is_damaged_index(exc: BaseException) -> bool:
