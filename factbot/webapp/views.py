@@ -20,17 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from factbot.config import go_offline
+import gradio as gr
 
-go_offline()  # GRADIO_ANALYTICS_ENABLED=False must be set before gradio is imported
-
-import gradio as gr  # noqa: E402
-
-from factbot.defaults import DEFAULT_K  # noqa: E402
-from factbot.ingest.documents import MAX_DOCUMENT_BYTES, SUFFIXES, content_hash, decode  # noqa: E402
-from factbot.types import Document, FactbotError  # noqa: E402
-from factbot.webapp import render  # noqa: E402
-from factbot.webapp.followup import retrieval_question  # noqa: E402
+from factbot.defaults import DEFAULT_K
+from factbot.ingest.documents import MAX_DOCUMENT_BYTES, SUFFIXES, content_hash, decode
+from factbot.types import Document, FactbotError
+from factbot.webapp import render
+from factbot.webapp.followup import retrieval_question
 
 log = logging.getLogger("factbot.webapp")
 
