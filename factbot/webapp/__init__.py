@@ -1,7 +1,7 @@
 """The web app: a Gradio UI and API over one `FactBot`.
 
-render (pure HTML from typed results) · followup (reading a follow-up question) · views
-(what each page event and API endpoint does) · ui (the Gradio layout and its wiring).
+render (pure HTML from typed results) · views (what each page event and API endpoint does) ·
+ui (the Gradio layout and its wiring). Reading a follow-up question is ask's (`factbot.ask.followup`).
 `build_app` is imported lazily so the pure modules work without importing gradio (~2 s).
 
 Gradio reads GRADIO_ANALYTICS_ENABLED when it is imported, so whatever starts the app turns

@@ -26,7 +26,7 @@ from factbot.defaults import DEFAULT_K
 from factbot.ingest.documents import MAX_DOCUMENT_BYTES, SUFFIXES, content_hash, decode
 from factbot.types import Document, FactbotError
 from factbot.webapp import render
-from factbot.webapp.followup import retrieval_question
+from factbot.ask.followup import retrieval_question
 
 log = logging.getLogger("factbot.webapp")
 
