@@ -24,6 +24,8 @@ needs_datasets = pytest.mark.skipif(not DATASETS.is_dir(), reason=f"{DATASETS} a
 os.environ.update({"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
                    "GRADIO_ANALYTICS_ENABLED": "False"})
 
+import factbot.testing  # noqa: E402,F401  the deterministic fakes: registers the embedder spec "hash"
+
 
 # -- offline guarantee -------------------------------------------------------------
 

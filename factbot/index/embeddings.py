@@ -5,7 +5,8 @@ Backends (a spec string names one: `factbot.config.load_embedder`):
     package; no torch.
   - `SentenceTransformerEmbedder` ("sentence-transformers:<name-or-path>"): imported lazily
     (torch costs seconds and hundreds of MB), only when selected.
-  - the tiny deterministic `HashEmbedder` of `factbot.testing` ("hash"), for fast unit tests.
+  - the tiny deterministic `HashEmbedder` of `factbot.testing` ("hash"), for fast unit tests;
+    it registers its spec with `factbot.config.register_embedder`.
 """
 
 from __future__ import annotations
