@@ -13,6 +13,7 @@ import numpy as np
 from factbot.check.stance import (CLASSES, PairModel, PairVectors, StanceModel, load_model, load_pair_model,
                                   pair_features, pair_vectors_batch)
 from factbot.evaluate.datasets import ANS_STANCES
+from factbot.evaluate.metrics import confusion_matrix, macro_f1, per_class
 from factbot.types import Stance
 
 
@@ -34,17 +35,15 @@ class StanceReport:
 
 
 def stance_report(split: str, y_true: Sequence[str], y_pred: Sequence[str]) -> StanceReport:
-    """Macro-F1, accuracy, per-class P/R/F1 and the confusion matrix (sklearn.metrics)."""
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
-
+    """Macro-F1, accuracy, per-class P/R/F1 and the confusion matrix, by the one implementation
+    `factbot eval` uses (`factbot.evaluate.metrics`; tests hold it equal to scikit-learn's)."""
     labels = [c.value for c in CLASSES]
-    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
-    per = {lab: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
-                 "f1": round(float(f[i]), 4), "support": int(s[i])} for i, lab in enumerate(labels)}
-    cm = confusion_matrix(y_true, y_pred, labels=labels)
-    return StanceReport(split, len(y_true), float(f1_score(y_true, y_pred, labels=labels, average="macro",
-                                                          zero_division=0)),
-                        float(accuracy_score(y_true, y_pred)), per, tuple(tuple(int(v) for v in row) for row in cm))
+    matrix = confusion_matrix(y_true, y_pred, labels)
+    per = {lab: {"precision": round(c.precision, 4), "recall": round(c.recall, 4), "f1": round(c.f1, 4),
+                 "support": c.support} for lab, c in zip(labels, per_class(matrix))}
+    right = sum(g == p for g, p in zip(y_true, y_pred, strict=True))
+    return StanceReport(split, len(y_true), macro_f1(matrix), right / len(y_true) if y_true else 0.0, per,
+                        tuple(tuple(row) for row in matrix))
 
 
 @dataclass(frozen=True)
