@@ -214,8 +214,7 @@ def generate(sources: list[tuple[str, list[str]]], rng: random.Random) -> list[t
 
 
 def ans_rows(datasets: Path, split: str) -> list[tuple[str, str, Stance]]:
-    """ANS rows in this script's (evidence, claim, stance) shape: the generated pairs share it,
-    and `data_hash` hashes it into the shipped models' training_data_sha256_16."""
+    """ANS rows as (evidence, claim, stance): the generated pairs' shape, which `data_hash` hashes."""
     return [(p.evidence, p.claim, p.stance) for p in read_ans(datasets, split)]
 
 
