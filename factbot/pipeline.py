@@ -22,7 +22,7 @@ from factbot.ingest.documents import doc_id_for, find_files, make_document, read
 from factbot.reader import DEFAULT_ON as READER_DEFAULT
 from factbot.text.matching import split_sentences, strip_invisible
 from factbot.types import (Answer, AnswerBackend, Document, FactbotError, Hit, IngestReport, Label,
-                           ParagraphVerdict, Verdict, VerifierBackend)
+                           ParagraphVerdict, Rejected, Verdict, VerifierBackend)
 
 MAX_QUERY_CHARS = 2000  # a question or claim; a paragraph to check may be longer
 MAX_PARAGRAPH_CHARS = 10_000
@@ -139,18 +139,18 @@ class FactBot:
         are reported in `rejected` and change nothing: not even their old version is removed."""
         files = find_files([Path(p) for p in paths])
         docs: dict[str, Document] = {}
-        rejected: list[tuple[str, str]] = []
+        rejected: list[Rejected] = []
         rejected_ids: set[str] = set()
         for f in files:
             try:
                 doc = read_document(f)
             except FactbotError as exc:
-                rejected.append((str(f), str(exc)))
+                rejected.append(Rejected(str(f), str(exc)))
                 rejected_ids.add(doc_id_for(f))
                 continue
             if doc.doc_id in docs:
                 if docs[doc.doc_id].content_hash != doc.content_hash:
-                    rejected.append((str(f), f"another file already has the id {doc.doc_id!r}; rename one"))
+                    rejected.append(Rejected(str(f), f"another file already has the id {doc.doc_id!r}; rename one"))
                 continue  # the same file twice: indexed once
             docs[doc.doc_id] = doc
         if not docs and not rejected:

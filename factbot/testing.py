@@ -2,7 +2,8 @@
 
 `HashEmbedder` maps stemmed terms into a fixed number of buckets (the hashing
 trick), so texts that share words get similar vectors: enough to test storage,
-ranking plumbing and idempotence without a model. `fake_chat_model` wraps
+ranking plumbing and idempotence without a model. Importing this module registers it as the
+embedder spec "hash[:dim]" (`factbot.config.register_embedder`). `fake_chat_model` wraps
 LangChain's `FakeListChatModel`.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from factbot.config import register_embedder
 from factbot.index.embeddings import Embedder
 from factbot.text.matching import terms
 
@@ -38,6 +40,14 @@ class HashEmbedder(Embedder):
     @property
     def dim(self) -> int:
         return self._dim
+
+
+def _hash_embedder(dim: str | None) -> HashEmbedder:
+    """The spec "hash" (64 dimensions) or "hash:<dim>"."""
+    return HashEmbedder(int(dim) if dim is not None else 64)
+
+
+register_embedder("hash", _hash_embedder)  # FACTBOT_EMBEDDER=hash, --embedder hash:32, …
 
 
 def fake_chat_model(responses: list[str]):

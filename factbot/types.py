@@ -110,6 +110,23 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Scored:
+    """A sentence id with one ranker's score: what a single ranker returns before fusion
+    (`SentenceStore.nearest`: the cosine; `CorpusIndex.rank`: the lexical evidence)."""
+
+    sentence_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A file an ingest left out, and why (one line, naming the fix)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Hit:
     """One retrieved sentence. `score` is the fused rank score; `dense` the cosine."""
 
@@ -232,12 +249,11 @@ class IngestReport:
     removed: int
     embedded: int
     seconds: float
-    rejected: tuple[tuple[str, str], ...] = field(default=())  # (path, reason)
+    rejected: tuple[Rejected, ...] = field(default=())
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = asdict(self)  # each Rejected becomes {"path", "reason"}
         d["seconds"] = round(self.seconds, 3)
-        d["rejected"] = [{"path": p, "reason": r} for p, r in self.rejected]
         return d
 
 

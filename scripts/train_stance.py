@@ -213,6 +213,11 @@ def generate(sources: list[tuple[str, list[str]]], rng: random.Random) -> list[t
     return out
 
 
+def ans_rows(datasets: Path, split: str) -> list[tuple[str, str, Stance]]:
+    """ANS rows as (evidence, claim, stance): the generated pairs' shape, which `data_hash` hashes."""
+    return [(p.evidence, p.claim, p.stance) for p in read_ans(datasets, split)]
+
+
 def similarities(embedder, pairs: list[tuple[str, str, Stance]], cache_dir: str | None) -> np.ndarray:
     """Cosines of the pairs; with `cache_dir`, remembered across runs (exact float reprs, so a
     cached run writes the same file as a fresh one)."""
@@ -278,8 +283,8 @@ class CachedEmbedder:
 
 def fit_cheap(args, datasets: Path, embedder) -> None:
     rng = random.Random(SEED)
-    train = read_ans(datasets, "train")
-    dev = read_ans(datasets, "dev")
+    train = ans_rows(datasets, "train")
+    dev = ans_rows(datasets, "dev")
     gen = generate(corpus_sentences() + arcd_sentences(datasets), rng)
     print(f"ANS train {len(train)}, generated {len(gen)} "
           f"({sum(1 for g in gen if g[2] is Stance.SUPPORTS)} supports, "
@@ -314,8 +319,8 @@ def fit_cheap(args, datasets: Path, embedder) -> None:
 def fit_pair(args, datasets: Path, embedder) -> None:
     from sklearn.linear_model import LogisticRegression
 
-    train = read_ans(datasets, "train")
-    dev = read_ans(datasets, "dev")
+    train = ans_rows(datasets, "train")
+    dev = ans_rows(datasets, "dev")
 
     def matrix(rows):
         vecs = pair_vectors_batch(embedder, [(c, e) for e, c, _ in rows])

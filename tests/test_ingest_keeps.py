@@ -93,8 +93,8 @@ def test_undecodable_text_is_rejected_with_one_line(tmp_path, data, reason):
     bot = FactBot.open(home=tmp_path / "home", embedder="hash")
     bot.ingest([ARTICLE])
     report = bot.ingest([bad])
-    assert [p for p, _ in report.rejected] == [str(bad)]
-    message = report.rejected[0][1]
+    assert [r.path for r in report.rejected] == [str(bad)]
+    message = report.rejected[0].reason
     assert "\n" not in message
     assert message.startswith(f"{bad}: ")
     import re
@@ -120,7 +120,7 @@ def test_a_rejected_file_leaves_the_index_byte_for_byte_unchanged(tmp_path, prun
     # a.txt is overwritten with junk: with or without --prune, its indexed version stays
     write(corpus, "a.txt", junk_utf16())
     report = bot.ingest([corpus], prune=prune)
-    assert [p for p, _ in report.rejected] == [str(corpus / "a.txt")]
+    assert [r.path for r in report.rejected] == [str(corpus / "a.txt")]
     assert listing(bot) == before_listing
     assert snapshot(home) == before_files
 

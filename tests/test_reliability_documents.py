@@ -12,7 +12,7 @@ import factbot.ingest.documents as documents
 from factbot.index.store import SentenceStore
 from factbot.pipeline import FactBot
 from factbot.testing import HashEmbedder
-from factbot.types import FactbotError
+from factbot.types import FactbotError, Rejected
 from tests.conftest import ARTICLE
 
 GOOD = "The ministry opened a new bridge in Mosul. Traffic resumed on Sunday."  # 2 sentences
@@ -70,7 +70,7 @@ def test_bad_file_is_rejected_with_its_reason_and_the_rest_indexed(bot, tmp_path
     write(corpus, "good.txt", GOOD)
     bad = write(corpus, name, data)
     report = bot.ingest([corpus, bad])  # the pdf is only found when named: folders list known types
-    assert [(p, r) for p, r in report.rejected] == [(str(bad), f"{bad}: {reason}")]
+    assert report.rejected == (Rejected(str(bad), f"{bad}: {reason}"),)
     assert (report.documents, report.sentences, report.added) == (1, 2, 2)
     assert_store_consistent(bot, {"good": GOOD})
 
@@ -100,7 +100,7 @@ def test_50_mb_file_is_rejected_whole_without_reading_it(bot, tmp_path, monkeypa
     monkeypatch.setattr(type(big), "read_bytes", lambda self: read.append(self.name) or real_read(self))
     report = bot.ingest([tmp_path / "c"])
     assert read == ["good.txt"]  # the size is checked first: 50 MB never enters memory
-    assert report.rejected == ((str(big), f"{big}: {size:,} bytes is over the 5,000,000-byte limit"),)
+    assert report.rejected == (Rejected(str(big), f"{big}: {size:,} bytes is over the 5,000,000-byte limit"),)
     assert (report.documents, report.sentences) == (1, 2)
     assert_store_consistent(bot, {"good": GOOD})
 
@@ -110,7 +110,7 @@ def test_size_limit_is_inclusive(bot, tmp_path, monkeypatch):
     at = write(tmp_path / "c", "at.txt", "A" * 37 + " b.")  # exactly 40 bytes: accepted
     over = write(tmp_path / "c", "over.txt", "A" * 38 + " b.")  # 41 bytes: rejected
     report = bot.ingest([tmp_path / "c"])
-    assert report.rejected == ((str(over), f"{over}: 41 bytes is over the 40-byte limit"),)
+    assert report.rejected == (Rejected(str(over), f"{over}: 41 bytes is over the 40-byte limit"),)
     assert [d.doc_id for d in bot.documents()] == ["at"] and at.stat().st_size == 40
 
 
@@ -126,7 +126,7 @@ def test_two_files_claiming_one_id_keep_the_first(bot, tmp_path):
     first = write(tmp_path / "c", "Talks Report.txt", GOOD)
     second = write(tmp_path / "c", "talks-report.md", "A different text. With two sentences.")
     report = bot.ingest([tmp_path / "c"])
-    assert report.rejected == ((str(second), "another file already has the id 'talks-report'; rename one"),)
+    assert report.rejected == (Rejected(str(second), "another file already has the id 'talks-report'; rename one"),)
     assert_store_consistent(bot, {"talks-report": GOOD})
     assert first.exists()
 

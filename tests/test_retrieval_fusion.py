@@ -69,7 +69,7 @@ def test_index_links_neighbours_within_a_document_and_filters_by_document():
     assert (everywhere.evidence > 0).tolist() == [False, False, True, True]
     assert index.scores("نيل", doc_id="a").evidence.tolist() == [0.0, 0.0, 0.0, 0.0]
     assert index.scores("نيل", doc_id="nope").evidence.tolist() == [0.0, 0.0, 0.0, 0.0]
-    assert {sid for sid, _ in index.rank("نيل", 5)} == {"b-0", "b-20"} and index.rank("غائب", 5) == []
+    assert {r.sentence_id for r in index.rank("نيل", 5)} == {"b-0", "b-20"} and index.rank("غائب", 5) == []
 
 
 def test_unknown_search_mode_lists_the_valid_ones(hash_bot):

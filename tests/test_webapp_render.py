@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from factbot.types import (Answer, Citation, Document, Evidence, Hit, Label, ParagraphVerdict, Stance,
                            Verdict)
 from factbot.webapp import render
-from factbot.webapp.followup import content_words, is_followup, retrieval_question
+from factbot.ask.followup import content_words, is_followup, retrieval_question
 
 AR_TEXT = "عنوان الخبر\n\nلا يزال هناك حوالي 2500 جندي أمريكي في العراق. تم تشكيل التحالف في عام 2014."
 TROOPS = "لا يزال هناك حوالي 2500 جندي أمريكي في العراق."

@@ -113,9 +113,9 @@ def test_bad_uploads_are_refused_with_the_reason(tmp_path, make, text, message):
 
 
 def test_pasted_text_without_a_name_gets_one_from_its_content():
-    raw, name, is_html, source = _read_upload(None, "Some pasted text.", "")
-    assert (raw, is_html, source) == ("Some pasted text.", False, "pasted")
-    assert name.startswith("pasted-") and len(name) == len("pasted-") + 8
+    upload = _read_upload(None, "Some pasted text.", "")
+    assert (upload.raw, upload.is_html, upload.source) == ("Some pasted text.", False, "pasted")
+    assert upload.name.startswith("pasted-") and len(upload.name) == len("pasted-") + 8
 
 
 def test_delete_without_a_choice_is_a_user_error(views):

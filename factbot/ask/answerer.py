@@ -18,7 +18,7 @@ replaces it only when it parses and every kept sentence is supported by what it 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from factbot.ask import reading, rerank
 from factbot.ask.abstain import AbstainModel, features, load_model
@@ -35,6 +35,17 @@ CONTEXT = 3     # closest sentences shown when abstaining
 NOT_SAID = {"en": "The article does not say.", "ar": "لا يذكر المقال ذلك."}
 NOT_IN_ARTICLE = "NOT_IN_ARTICLE"  # the reply the answer prompt asks for when the sentences are silent
 NO_ARTICLE = {"en": "There is no indexed text to answer from.", "ar": "لا يوجد نص مفهرس للإجابة منه."}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The sentence the reranker picked: its place among the hits, the value extracted from
+    it (None for untyped questions or when none was found) and the abstention model's
+    probability that answering from it is right."""
+
+    probability: float
+    index: int
+    value: object = None
 
 
 def with_marker(text: str, n: int = 1) -> str:
@@ -64,7 +75,8 @@ class Answerer(AnswerBackend):
         lang = language(question)
         if not hits:
             return Answer(question, NO_ARTICLE[lang], abstained=True, confidence=1.0)
-        p, i, value = self.pick(question, hits)
+        choice = self.pick(question, hits)
+        p, i, value = choice.probability, choice.index, choice.value
         if p < self.model.threshold:
             # confidence of an abstention: the probability that the chosen answer would be wrong;
             # the context opens with the sentence it would have answered from
@@ -82,20 +94,20 @@ class Answerer(AnswerBackend):
                       citations=(Citation.from_hit(1, hit),), answer_kind=kind)
 
 
-    def pick(self, question: str, hits: Sequence[Hit]) -> tuple[float, int, object]:
-        """(probability it is right, hit index, extracted value or None): see `choose`."""
+    def pick(self, question: str, hits: Sequence[Hit]) -> Choice:
+        """The sentence to answer from and how likely it is right: see `choose`."""
         return choose(question, hits, question_type(question), language(question), self.model, self.reranker)
 
 
 def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: AbstainModel,
-           reranker: RerankModel) -> tuple[float, int, object]:
-    """(probability it is right, hit index, extracted value or None) of the sentence the
-    reranker ranks first among the first CANDIDATES hits; ties keep retrieval order."""
+           reranker: RerankModel) -> Choice:
+    """The sentence the reranker ranks first among the first CANDIDATES hits (ties keep
+    retrieval order), its extracted value and the probability that answering from it is right."""
     n = min(CANDIDATES, len(hits))
     values = [extract(question, hits[i].text, qtype, lang) if qtype.typed else None for i in range(n)]
     scores = [reranker.score(rerank.features(question, hits, j, qtype, values[j], n)) for j in range(n)]
     i = rerank.best(scores)
-    return model.probability(features(question, hits, i, qtype, values[i], scores)), i, values[i]
+    return Choice(model.probability(features(question, hits, i, qtype, values[i], scores)), i, values[i])
 
 
 def answer_with_llm(llm, question: str, hits: Sequence[Hit], offline: Answer,

@@ -27,9 +27,18 @@ class LinearModel:
                 "weights": list(self.weights), "bias": self.bias, **extra}
         return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
-    @staticmethod
-    def fields(d: dict, expected: Sequence[str], what: str) -> tuple:
-        """(names, mean, scale, weights, bias) of a model file, after checking its features."""
+    @classmethod
+    def read(cls, d: dict, expected: Sequence[str], what: str, **extra):
+        """The model of a model file's dict (`extra`: a subclass's own fields), after checking
+        that its features are `expected` (a model trained on other features must be retrained)."""
         if tuple(d["names"]) != tuple(expected):
             raise ValueError(f"{what} model features {d['names']} differ from {list(expected)}: retrain")
-        return tuple(d["names"]), tuple(d["mean"]), tuple(d["scale"]), tuple(d["weights"]), float(d["bias"])
+        return cls(names=tuple(d["names"]), mean=tuple(d["mean"]), scale=tuple(d["scale"]),
+                   weights=tuple(d["weights"]), bias=float(d["bias"]), **extra)
+
+    @staticmethod
+    def fields(d: dict, expected: Sequence[str], what: str) -> tuple:
+        """(names, mean, scale, weights, bias) of a model file: kept only for ask/abstain.py,
+        which unpacks it; once it calls `read` instead, delete this."""
+        m = LinearModel.read(d, expected, what)
+        return m.names, m.mean, m.scale, m.weights, m.bias

@@ -30,32 +30,29 @@ class QType(str, enum.Enum):
 
 _WHO_NOUNS = ("commander|leader|minister|official|officer|secretary|spokesperson|spokesman|spokeswoman|"
               "president|general|group|groups|organi[sz]ation|militia|person|man|woman|country|party|king|prince")
-# (pattern on the matching form, type). The earliest match in the question decides.
-_EN_PATTERNS: tuple[tuple[str, QType], ...] = (
-    (r"\bhow (many|much)\b|\bwhat (is the )?(number|amount|size) of\b|\bwhat number\b", QType.COUNT),
-    (r"\b(what|which) year\b", QType.YEAR),
-    (r"\b(what|which) month\b", QType.MONTH),
-    (r"\b(what|which) day\b|\bday of the week\b", QType.WEEKDAY),
-    (r"\bwhen\b|\b(what|which) date\b|\bhow long ago\b", QType.DATE),
-    (r"\bwhere\b|\b(what|which) (city|town|country|place|location|capital|province|region|airport)\b",
-     QType.PLACE),
+_AR_WHO_NOUNS = "قائد|زعيم|رئيس|وزير|مسؤول|متحدث|متحدثه|جماعه|جماعات|تنظيم|منظمه|شخص|دوله|حزب|ملك"
+# What a question of each type looks like, in English and in Arabic (patterns on the matching
+# form). The earliest match in the question decides; at the same place, the type listed first.
+_PATTERNS: dict[QType, dict[str, str]] = {
+    QType.COUNT: {
+        "en": r"\bhow (many|much)\b|\bwhat (is the )?(number|amount|size) of\b|\bwhat number\b",
+        "ar": r"(^|\s)(ب|و|ف)?كم(\s|$)|(^|\s)(ما|ماهو|ما هو|كم) عدد|^عدد "},
+    QType.YEAR: {"en": r"\b(what|which) year\b", "ar": r"(اي|ايه) (عام|سنه)|(عام|سنه) كم"},
+    QType.MONTH: {"en": r"\b(what|which) month\b", "ar": r"(اي|ايه) شهر"},
+    QType.WEEKDAY: {"en": r"\b(what|which) day\b|\bday of the week\b", "ar": r"(اي|ايه) يوم|يوم من ايام الاسبوع"},
+    QType.DATE: {"en": r"\bwhen\b|\b(what|which) date\b|\bhow long ago\b",
+                 "ar": r"(^|\s)(و)?(متي|متى)(\s|$)|(اي|ايه) تاريخ|ما تاريخ|ما هو تاريخ"},
+    QType.PLACE: {
+        "en": r"\bwhere\b|\b(what|which) (city|town|country|place|location|capital|province|region|airport)\b",
+        "ar": r"(^|\s)(و)?(اين|الي اين|من اين)(\s|$)|(اي|ايه) (مدينه|بلد|دوله|مكان|منطقه|محافظه)"
+              r"|ما (المدينه|البلد|الدوله|المكان)|(^|\s)في اي (مدينه|بلد|دوله|مكان|منطقه)"},
     # identity questions ("who is the prime minister?", "which commander …?") ask for a name;
     # "who will supervise …?" asks for whoever the sentence says: that is an OTHER question
-    (rf"\bwho(se)? (is|was|are|were)( not)? (the|a|an|his|her|its|their|this|that|these|those|\w+'s)\b"
-     rf"|\bwho(m|se)? (is|was|are|were)\W*$|\bname of\b|\b(what|which) (\w+ ){{0,3}}?({_WHO_NOUNS})\b",
-     QType.PERSON),
-)
-_AR_WHO_NOUNS = "قائد|زعيم|رئيس|وزير|مسؤول|متحدث|متحدثه|جماعه|جماعات|تنظيم|منظمه|شخص|دوله|حزب|ملك"
-_AR_PATTERNS: tuple[tuple[str, QType], ...] = (
-    (r"(^|\s)(ب|و|ف)?كم(\s|$)|(^|\s)(ما|ماهو|ما هو|كم) عدد|^عدد ", QType.COUNT),
-    (r"(اي|ايه) (عام|سنه)|(عام|سنه) كم", QType.YEAR),
-    (r"(اي|ايه) شهر", QType.MONTH),
-    (r"(اي|ايه) يوم|يوم من ايام الاسبوع", QType.WEEKDAY),
-    (r"(^|\s)(و)?(متي|متى)(\s|$)|(اي|ايه) تاريخ|ما تاريخ|ما هو تاريخ", QType.DATE),
-    (r"(^|\s)(و)?(اين|الي اين|من اين)(\s|$)|(اي|ايه) (مدينه|بلد|دوله|مكان|منطقه|محافظه)|ما (المدينه|البلد|الدوله|المكان)"
-     r"|(^|\s)في اي (مدينه|بلد|دوله|مكان|منطقه)", QType.PLACE),
-    (rf"(^|\s)(من هو|من هي|من هم)(\s|$)|ما اسم|ما هو اسم|(اي|ايه) ({_AR_WHO_NOUNS})", QType.PERSON),
-)
+    QType.PERSON: {
+        "en": rf"\bwho(se)? (is|was|are|were)( not)? (the|a|an|his|her|its|their|this|that|these|those|\w+'s)\b"
+              rf"|\bwho(m|se)? (is|was|are|were)\W*$|\bname of\b|\b(what|which) (\w+ ){{0,3}}?({_WHO_NOUNS})\b",
+        "ar": rf"(^|\s)(من هو|من هي|من هم)(\s|$)|ما اسم|ما هو اسم|(اي|ايه) ({_AR_WHO_NOUNS})"},
+}
 
 
 def _clean_question(q: str) -> str:
@@ -67,10 +64,10 @@ def _clean_question(q: str) -> str:
 def question_type(question: str) -> QType:
     """What kind of answer `question` asks for."""
     q = _clean_question(question)
-    patterns = _AR_PATTERNS if language(question) == "ar" else _EN_PATTERNS
+    lang = "ar" if language(question) == "ar" else "en"
     best: tuple[int, QType] | None = None
-    for pattern, qtype in patterns:
-        m = re.search(pattern, q)
+    for qtype, by_language in _PATTERNS.items():
+        m = re.search(by_language[lang], q)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), qtype)
     return best[1] if best else QType.OTHER

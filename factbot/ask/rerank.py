@@ -203,7 +203,7 @@ class RerankModel(LinearModel):
 
     @classmethod
     def from_dict(cls, d: dict) -> "RerankModel":
-        return cls(*LinearModel.fields(d, FEATURE_NAMES, "rerank"))
+        return cls.read(d, FEATURE_NAMES, "rerank")
 
 
 def best(scores: Sequence[float]) -> int:

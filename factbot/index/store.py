@@ -21,7 +21,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from factbot.defaults import DEFAULT_COLLECTION
-from factbot.types import Document, FactbotError, Role, Sentence
+from factbot.types import Document, FactbotError, Role, Scored, Sentence
 
 GET_PAGE = 10_000  # records per `get` page (see SentenceStore._get_all)
 SERVER_TIMEOUT_S = 5.0  # a stopped server must give an error in seconds, not hang
@@ -34,11 +34,10 @@ _NO_VECTOR = [1.0]  # document records need some embedding; they are never queri
 _DISK_SEEN: dict[str, tuple] = {}  # chroma path -> fingerprint of its database files
 WRITING = "-writing"  # the suffix of a generation whose write has not finished (see generation())
 
-# Chroma's product telemetry phones home; factbot is offline by default.
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
 
 def _settings():
+    """Every client's settings. Chroma's product telemetry phones home: it is off here, whatever
+    the environment says (the edges also set ANONYMIZED_TELEMETRY: `factbot.config.go_offline`)."""
     from chromadb.config import Settings
 
     return Settings(anonymized_telemetry=False, allow_reset=False)
@@ -435,8 +434,8 @@ class SentenceStore:
                 out.update((sid, np.asarray(v, dtype=np.float32)) for sid, v in zip(got["ids"], got["embeddings"]))
         return out
 
-    def nearest(self, vector: np.ndarray, n: int, doc_id: str | None = None) -> list[tuple[str, float]]:
-        """(sentence_id, cosine) of the n nearest citable sentences."""
+    def nearest(self, vector: np.ndarray, n: int, doc_id: str | None = None) -> list[Scored]:
+        """The n nearest citable sentences, each with its cosine, nearest first."""
         where: dict = {"citable": True}
         if doc_id:
             where = {"$and": [where, {"doc_id": doc_id}]}
@@ -447,7 +446,7 @@ class SentenceStore:
                 return []
             got = self.sentences.query(query_embeddings=[vector.tolist()], n_results=min(n, count),
                                        where=where, include=["distances"])
-        return [(sid, 1.0 - float(d)) for sid, d in zip(got["ids"][0], got["distances"][0])]
+        return [Scored(sid, 1.0 - float(d)) for sid, d in zip(got["ids"][0], got["distances"][0])]
 
     def reset(self) -> None:
         self._written()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from tqdm import tqdm
@@ -26,9 +27,15 @@ CHUNK_SENTENCES = 1024  # documents are embedded together up to this many senten
 # while a crash mid-corpus loses at most one chunk of embedding work
 
 
+@dataclass(frozen=True)
+class Embedded:
+    vectors: dict[str, np.ndarray]  # text -> vector, for every sentence's text
+    embedded: int  # how many texts were embedded (the rest reused a stored vector)
+
+
 def _embed(embedder: Embedder, sentences: Sequence[Sentence], reuse: dict[str, np.ndarray],
-           bar: tqdm) -> tuple[dict[str, np.ndarray], int]:
-    """Vectors by text for `sentences`, reusing stored ones; returns (vectors, number embedded)."""
+           bar: tqdm) -> Embedded:
+    """Vectors by text for `sentences`, reusing stored ones."""
     todo = sorted({s.text for s in sentences if s.text not in reuse})
     vectors = dict(reuse)
     step = embedder.batch_size
@@ -37,7 +44,7 @@ def _embed(embedder: Embedder, sentences: Sequence[Sentence], reuse: dict[str, n
         vectors.update(zip(part, embedder.passages(part)))
         bar.update(len(part))
     bar.update(len(sentences) - len(todo))
-    return vectors, len(todo)
+    return Embedded(vectors, len(todo))
 
 
 def _chunks(plans: list[tuple[Document, list[Sentence]]]) -> list[list[tuple[Document, list[Sentence]]]]:
@@ -96,12 +103,12 @@ def sync(store: SentenceStore, embedder: Embedder, docs: Sequence[Document], *, 
             for doc, _ in chunk:
                 if has_old(doc.doc_id):
                     reuse.update(store.sentences_with_vectors(doc.doc_id))
-            vectors, n = _embed(embedder, [s for _, ss in chunk for s in ss], reuse, bar)
-            embedded += n
+            got = _embed(embedder, [s for _, ss in chunk for s in ss], reuse, bar)
+            embedded += got.embedded
             for doc, sentences in chunk:
                 removed += len(store.sentence_ids(doc.doc_id)) if doc.doc_id in stored else 0
                 added += len(sentences)
-            _write(store, chunk, vectors, embedder.dim, clean=has_old)
+            _write(store, chunk, got.vectors, embedder.dim, clean=has_old)
     total = sum(len(sentences_of(d)) for d in wanted.values())
     return IngestReport(documents=len(wanted), sentences=total, added=added,
                         unchanged=total - added, removed=removed, embedded=embedded,
@@ -119,9 +126,9 @@ def rebuild(store: SentenceStore, embedder: Embedder, progress: bool = False) ->
     with store.writing(), tqdm(total=sum(len(s) for _, s in plans), unit="sentence", desc="rebuilding",
                                disable=not progress, leave=False) as bar:
         for chunk in _chunks(plans):
-            vectors, n = _embed(embedder, [s for _, ss in chunk for s in ss], {}, bar)
-            embedded += n
-            _write(store, chunk, vectors, embedder.dim, clean=lambda doc_id: True)
+            got = _embed(embedder, [s for _, ss in chunk for s in ss], {}, bar)
+            embedded += got.embedded
+            _write(store, chunk, got.vectors, embedder.dim, clean=lambda doc_id: True)
             added += sum(len(ss) for _, ss in chunk)
     return IngestReport(documents=len(docs), sentences=added, added=added, unchanged=0, removed=0,
                         embedded=embedded, seconds=time.perf_counter() - t0)

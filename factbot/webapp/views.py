@@ -17,19 +17,16 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from factbot.config import go_offline
+import gradio as gr
 
-go_offline()  # GRADIO_ANALYTICS_ENABLED=False must be set before gradio is imported
-
-import gradio as gr  # noqa: E402
-
-from factbot.defaults import DEFAULT_K  # noqa: E402
-from factbot.ingest.documents import MAX_DOCUMENT_BYTES, SUFFIXES, content_hash, decode  # noqa: E402
-from factbot.types import Document, FactbotError  # noqa: E402
-from factbot.webapp import render  # noqa: E402
-from factbot.webapp.followup import retrieval_question  # noqa: E402
+from factbot.defaults import DEFAULT_K
+from factbot.ingest.documents import MAX_DOCUMENT_BYTES, SUFFIXES, content_hash, decode
+from factbot.types import Document, FactbotError
+from factbot.webapp import render
+from factbot.ask.followup import retrieval_question
 
 log = logging.getLogger("factbot.webapp")
 
@@ -117,8 +114,19 @@ def _doc_rows(bot) -> list[dict]:
              "sentences": counts.get(d.doc_id, 0)} for d in sorted(bot.documents(), key=lambda d: d.doc_id)]
 
 
-def _read_upload(path: str | None, text: str | None, name: str | None) -> tuple[str, str, bool, str]:
-    """(raw text, name, is_html, source) from an uploaded file or pasted text; errors name the fix."""
+@dataclass(frozen=True)
+class Upload:
+    """A document to add, as the user gave it: its raw text (HTML still marked up when `is_html`),
+    its name and where it came from (the file's name, or "pasted")."""
+
+    raw: str
+    name: str
+    is_html: bool
+    source: str
+
+
+def _read_upload(path: str | None, text: str | None, name: str | None) -> Upload:
+    """The document in an uploaded file or pasted text; errors name the fix."""
     text = text or ""
     if path and text.strip():
         raise FactbotError("give pasted text or a file, not both")
@@ -130,14 +138,14 @@ def _read_upload(path: str | None, text: str | None, name: str | None) -> tuple[
         if size > MAX_DOCUMENT_BYTES:
             raise FactbotError(f"{p.name}: {size:,} bytes is over the {MAX_DOCUMENT_BYTES:,}-byte limit")
         stem = p.name[: -len(p.suffix)]
-        return decode(p.read_bytes(), p.name), (name or "").strip() or stem, \
-            p.suffix.lower() in (".html", ".htm"), p.name
+        return Upload(decode(p.read_bytes(), p.name), (name or "").strip() or stem,
+                      p.suffix.lower() in (".html", ".htm"), p.name)
     if not text.strip():
         raise FactbotError("paste a text or choose a file (.txt, .md, .html) to add")
     size = len(text.encode("utf-8"))
     if size > MAX_DOCUMENT_BYTES:
         raise FactbotError(f"the text is {size:,} bytes; the limit is {MAX_DOCUMENT_BYTES:,}")
-    return text, (name or "").strip() or f"pasted-{content_hash(text)[:8]}", False, "pasted"
+    return Upload(text, (name or "").strip() or f"pasted-{content_hash(text)[:8]}", False, "pasted")
 
 
 class Views:
@@ -200,9 +208,9 @@ class Views:
         """Add (or replace) a document from its text; it is searchable at once."""
         if not isinstance(text, str):
             raise FactbotError("the document must be text")
-        raw, name, _, source = _read_upload(None, text, name)
+        upload = _read_upload(None, text, name)
         with self._write:
-            doc = self.bot.add_text(raw, name, html=bool(html), source=source)
+            doc = self.bot.add_text(upload.raw, upload.name, html=bool(html), source=upload.source)
         return {"doc_id": doc.doc_id, "title": doc.title, "lang": doc.lang, "source": doc.source,
                 "sentences": len(self.bot.sentences(doc.doc_id))}
 
@@ -266,10 +274,10 @@ class Views:
                 gr.Dropdown(choices=choices, value=""), gr.Dropdown(choices=choices, value=""))
 
     def add(self, name: str, text: str, file: str | None):
-        raw, name, is_html, source = _read_upload(file, text, name)
+        upload = _read_upload(file, text, name)
         with self._write:
             existed = set(self.documents_by_id())
-            doc = self.bot.add_text(raw, name, html=is_html, source=source)
+            doc = self.bot.add_text(upload.raw, upload.name, html=upload.is_html, source=upload.source)
         n = len(self.bot.sentences(doc.doc_id))
         verb = "Replaced" if doc.doc_id in existed else "Added"
         status = render.message_html(f"{verb} {doc.doc_id} ({doc.lang}, {n} sentences): searchable now in "
