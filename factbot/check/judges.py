@@ -28,6 +28,7 @@ from factbot.check.verifier import REASONS
 from factbot.defaults import DEFAULT_LLM_TIMEOUT
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, supports
 from factbot.text import facts
+from factbot.text.analysis import Analysis, as_analysis
 from factbot.text.matching import language
 from factbot.types import (LABEL_OF, STANCE_OF, Evidence, FactbotError, Hit, Label, Stance, Verdict,
                            VerifierBackend)
@@ -44,11 +45,12 @@ OVERRIDE_CONFIDENCE = 0.5
 MAX_REASON_CHARS = 300
 
 
-def named_conflicts(claim: str, evidence: str, kinds: frozenset[str] = NAMED_KINDS) -> list[facts.Conflict]:
+def named_conflicts(claim: str | Analysis, evidence: str | Analysis,
+                    kinds: frozenset[str] = NAMED_KINDS) -> list[facts.Conflict]:
     """Typed conflicts of `kinds` between claim and sentence that fill the same slot (the
     offline verifier's own test: "900 British troops" is no count of the 2500 US troops)."""
-    return [k for k in facts.compare(claim, evidence).conflicts
-            if k.kind in kinds and same_slot(k, claim, evidence)]
+    c, e = as_analysis(claim), as_analysis(evidence)
+    return [k for k in facts.compare(c.facts, e.facts).conflicts if k.kind in kinds and same_slot(k, c, e)]
 
 
 def _says(k: facts.Conflict, n: int, lang: str) -> str:

@@ -33,7 +33,8 @@ import numpy as np
 
 from factbot.assets import MODELS_DIR
 from factbot.text import facts
-from factbot.text.matching import language, normalize, stem, strip_for_embedding, terms
+from factbot.text.analysis import Analysis, as_analysis
+from factbot.text.matching import language, normalize, stem, strip_for_embedding
 from factbot.types import Stance
 
 MODEL_PATH = MODELS_DIR / "stance.json"
@@ -80,32 +81,28 @@ def _trigrams(words: Sequence[str]) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=4096)
-def _analysis(text: str) -> tuple[facts.Facts, tuple[str, ...]]:
-    return facts.analyze(text), tuple(terms(text))
-
-
-def pair_features(claim: str, evidence: str, similarity: float) -> PairFeatures:
-    """Features of (claim, evidence). Pure given the texts and the cosine."""
-    cf, ct = _analysis(claim)
-    ef, et = _analysis(evidence)
-    cs, es = set(ct), set(et)
+def pair_features(claim: str | Analysis, evidence: str | Analysis, similarity: float) -> PairFeatures:
+    """Features of (claim, evidence), each side read once (`analyse`). Pure given the texts and
+    the cosine."""
+    c, e = as_analysis(claim), as_analysis(evidence)
+    cf, ef = c.facts, e.facts
+    cs, es = set(c.terms), set(e.terms)
     shared = cs & es
     cov_c = len(shared) / len(cs) if cs else 0.0
     cov_e = len(shared) / len(es) if es else 0.0
     jac = len(shared) / len(cs | es) if cs | es else 0.0
-    c3, e3 = _trigrams(normalize(claim).split()), _trigrams(normalize(evidence).split())
+    c3, e3 = _trigrams(normalize(c.text).split()), _trigrams(normalize(e.text).split())
     tri_c = len(c3 & e3) / len(c3) if c3 else 0.0
     tri_j = len(c3 & e3) / len(c3 | e3) if c3 | e3 else 0.0
     comp = facts.compare(cf, ef)
-    kinds = [c.kind for c in comp.conflicts]
+    kinds = [k.kind for k in comp.conflicts]
     anchors = cf.checkable
     anchor_cov = len(comp.matches) / anchors if anchors else 0.0
     dense = np.array([
         similarity, max(0.0, 0.86 - similarity), max(0.0, similarity - 0.92),
         cov_c, cov_e, jac, tri_c, tri_j,
         math.log1p(len(cs - es)), math.log1p(len(es - cs)),
-        math.log((len(claim) + 1) / (len(evidence) + 1)), float(cf.lang != ef.lang),
+        math.log((len(c.text) + 1) / (len(e.text) + 1)), float(cf.lang != ef.lang),
         float(cf.negations > 0), float(ef.negations > 0), float((cf.negations > 0) != (ef.negations > 0)),
         float(len(comp.matches)), anchor_cov, float(anchors),
         *(float(kinds.count(k)) for k in CONFLICT_KINDS),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from factbot.check.alignment import capital_matches, content_terms, covered_terms, quoted, same_slot, slot_conflicts
 from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
 from factbot.text import facts
+from factbot.text.analysis import Analysis, analyse, as_analysis
 from factbot.text.names import NameInEvidence, read_names
 from factbot.types import LABEL_OF, Evidence, Hit, Label, Stance, Verdict, VerifierBackend
 
@@ -66,13 +67,13 @@ _HOW_MANY_OR_WHEN = frozenset({"number", "year", "month", "date"})
 
 
 def _of_one_subject(conflicts: Sequence[facts.Conflict], comparison: facts.Comparison,
-                    claim: str) -> tuple[facts.Conflict, ...]:
+                    claim: Analysis) -> tuple[facts.Conflict, ...]:
     """`conflicts` (slot-checked) without a place conflict the sentence does not share the
     claim's count or date with; and without any count or date conflict beside such a place
     (`comparison` holds every typed difference, before the slot checks dropped some)."""
     if not any(k.kind in _WHERE for k in comparison.conflicts):
         return tuple(conflicts)
-    measured = any(key.split(":")[0] in _HOW_MANY_OR_WHEN for key in facts.analyze(claim).required_keys())
+    measured = any(key.split(":")[0] in _HOW_MANY_OR_WHEN for key in claim.facts.required_keys())
     shared = any(m.kind in _HOW_MANY_OR_WHEN for m in comparison.matches)
     if not measured or shared and not any(k.kind in _HOW_MANY_OR_WHEN for k in comparison.conflicts):
         return tuple(conflicts)
@@ -330,24 +331,26 @@ class Verifier(VerifierBackend):
         self.embedder = embedder
         self.model = model or load_model()
 
-    def compare(self, claim: str, evidence: str, similarity: float) -> Comparison:
+    def compare(self, claim: str | Analysis, evidence: str | Analysis, similarity: float) -> Comparison:
         """Stance of one sentence toward the claim. `similarity` is cosine(claim query-embedding,
-        evidence passage-embedding), i.e. `Hit.dense`."""
-        f = pair_features(claim, evidence, float(similarity))
+        evidence passage-embedding), i.e. `Hit.dense`. Each side is read once (`analyse`) and
+        that reading is what the features, the slot checks and the names look at."""
+        c, e = as_analysis(claim), as_analysis(evidence)
+        f = pair_features(c, e, float(similarity))
         probs = tuple(float(v) for v in self.model.predict_proba([f])[0])
         p = dict(zip(CLASSES, probs))
-        covered = covered_terms(claim, evidence)
-        n_terms = len(content_terms(claim))
+        covered = covered_terms(c, e)
+        n_terms = len(c.content_terms)
         # ... or when it states most of what the claim says: English claims over the Arabic
         # article have cosines of 0.72-0.78 even against the sentence they paraphrase
         relevant = (p[Stance.NEUTRAL] < RELEVANT_NEUTRAL_MAX or similarity >= RELEVANT_SIMILARITY
                     or (n_terms > 0 and len(covered) / n_terms >= RELEVANT_COVERAGE))
         # typed conflicts that fill the same slot, plus the ones only the slot helpers see
         # (compare's own before/after reading is left out: it ignores which date it is about)
-        conflicts = tuple([k for k in f.comparison.conflicts if k.kind != "order" and same_slot(k, claim, evidence)]
-                          + [k for k in slot_conflicts(claim, evidence)
+        conflicts = tuple([k for k in f.comparison.conflicts if k.kind != "order" and same_slot(k, c, e)]
+                          + [k for k in slot_conflicts(c, e, f.comparison)
                              if not any(j.kind == k.kind for j in f.comparison.conflicts)])
-        conflicts = tuple(quoted(k, claim, evidence) for k in _of_one_subject(conflicts, f.comparison, claim))
+        conflicts = tuple(quoted(k, c, e) for k in _of_one_subject(conflicts, f.comparison, c))
         relevant = relevant or any(k.kind in SELF_RELEVANT_KINDS for k in conflicts)
         refuting = [k for k in conflicts if k.kind in REFUTING_KINDS]
         claim_coverage = f["claim_coverage"]
@@ -365,15 +368,15 @@ class Verifier(VerifierBackend):
             stance = Stance.SUPPORTS
         else:
             stance = Stance.NEUTRAL
-        return Comparison(claim, evidence, stance, probs, float(similarity), relevant,
-                          conflicts, f.comparison.matches + capital_matches(claim, evidence, f.comparison),
-                          covered, n_terms, read_names(claim, evidence))
+        return Comparison(c.text, e.text, stance, probs, float(similarity), relevant,
+                          conflicts, f.comparison.matches + capital_matches(c, e, f.comparison),
+                          covered, n_terms, read_names(c.text, e.text))
 
     def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict:
         """compare each retrieved sentence → aggregate. Evidence [n] follows the order of `hits`."""
-        claim_facts = facts.analyze(claim)
-        comps = [self.compare(claim, h.text, h.dense) for h in hits]
-        agg = aggregate(comps, claim_facts.required_keys(), claim_facts.lang)
+        read = analyse(claim)
+        comps = [self.compare(read, analyse(h.text), h.dense) for h in hits]
+        agg = aggregate(comps, read.facts.required_keys(), read.lang)
         evidence = tuple(Evidence.from_hit(i + 1, h, agg.stances[i], agg.scores[i]) for i, h in enumerate(hits))
         return Verdict(claim, agg.label, float(min(1.0, max(0.0, agg.confidence))), agg.reason, evidence)
 
@@ -383,9 +386,9 @@ class Verifier(VerifierBackend):
         `aggregate` is built for retrieved article sentences, where most are off the point and
         only slot-aligned conflicts may refute; on ANS pairs it scored macro-F1 0.41 against the
         model's 0.70. The reason still names conflicting values where `aggregate` found them."""
-        claim_facts = facts.analyze(claim)
-        c = self.compare(claim, hit.text, hit.dense)
-        agg = aggregate([c], claim_facts.required_keys(), claim_facts.lang)
+        read = analyse(claim)
+        c = self.compare(read, analyse(hit.text), hit.dense)
+        agg = aggregate([c], read.facts.required_keys(), read.lang)
         # The pair model reads the sentence vectors and those of the changed words: affordable
         # for one given sentence (not in `compare`, which runs for every retrieved one). Without
         # the embedder it was fitted on (a test's hash embedder), the cheap model's reading.
@@ -393,7 +396,7 @@ class Verifier(VerifierBackend):
         p = dict(zip(CLASSES, (float(v) for v in (c.probabilities if probs is None else probs))))
         stance = max(CLASSES, key=p.__getitem__)
         label = LABEL_OF[stance]
-        text = REASONS["ar" if claim_facts.lang == "ar" else "en"]
+        text = REASONS["ar" if read.lang == "ar" else "en"]
         reason = agg.reason if agg.label is label else {
             Label.REFUTED: text["model"].format(n=1), Label.SUPPORTED: text["supported"].format(refs="[1]"),
             Label.NOT_ENOUGH_INFO: text["silent"]}[label]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from factbot.text.lexicon import (AMBIGUOUS_MONTHS, ENTITIES, LESS, MONTH_NAMES, MONTH_OF, MONTH_PAIRS, MORE, MULTI,
                                   MULTIPLIERS, NATIONALITY_OF, ORDINALS, SINGLE, WEEKDAY_NAMES, WEEKDAY_OF, is_year,
@@ -189,7 +188,6 @@ def us_mentions(text: str) -> bool:
     return bool(re.search(r"\bU\.?S\.?(?=\W|$)(?!\w)", text))
 
 
-@lru_cache(maxsize=8192)  # the same retrieved sentences meet every claim; Facts is immutable
 def analyze(text: str) -> Facts:
     """The checkable values of `text` (Arabic or English).
 
@@ -399,16 +397,6 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
 CAPITAL_OF = {"Washington": "United States", "Baghdad": "Iraq"}
 
 
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def entity_names(text: str) -> frozenset[str]:
-    return frozenset(n for _, n in analyze(text).entities)
-
-
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def actions(text: str) -> tuple[str, ...]:
-    return analyze(text).actions
-
-
 def opposites(action: str) -> frozenset[str]:
     return _OPPOSITES.get(action, frozenset())
 
@@ -420,7 +408,6 @@ _AR_FUTURE_VERB = re.compile(r"^س[يتن]\w{2,}$")
 _AR_NOT_FUTURE = ("سياد", "سيطر", "سياس", "سيار", "سينا", "ستين", "سنوات", "سنه", "سته", "ستار", "سيد", "سين")
 
 
-@lru_cache(maxsize=8192)
 def is_future(text: str) -> bool:
     """Does the text speak of the future ("will", "سوف", "ستنتهي")?"""
     t = normalize(text)

@@ -234,7 +234,6 @@ class NameInEvidence:
     rival: str = ""  # the sentence's own name in the role the claim gives it, when another one
 
 
-@lru_cache(maxsize=8192)
 def read_names(claim: str, evidence: str) -> tuple[NameInEvidence, ...]:
     out = []
     for n in names_in(claim):
