@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from factbot.text.analysis import analyse
 from factbot.text.glossary import question_terms
-from factbot.text.matching import normalize, split_sentences, terms
+from factbot.text.matching import split_sentences, terms, tokens
 from factbot.types import Hit
 
 LANGUAGE_NAMES = {"en": "English", "ar": "Arabic"}
@@ -75,7 +75,7 @@ def parse_cited(reply: str) -> list[CitedSentence]:
 
 
 def _numbers(text: str) -> set[str]:
-    return set(re.findall(r"\d+(?:\.\d+)?", normalize(text)))
+    return {t for t in tokens(text) if t[0].isdigit()}
 
 
 def supports(evidence: str, statement: str) -> bool:

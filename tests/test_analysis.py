@@ -11,7 +11,7 @@ from factbot.check import alignment
 from factbot.check.stance import pair_features
 from factbot.check.verifier import Verifier
 from factbot.text import analysis, facts, slots
-from factbot.text.matching import split_sentences
+from factbot.text.matching import fact_tokens, split_sentences
 from factbot.types import Hit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ def test_a_check_reads_the_claim_and_each_sentence_once(monkeypatch, claim):
 def test_readings_of_an_analysis_equal_the_text_functions(claim):
     """The same answers whether a function is given the text or its Analysis."""
     a = analysis.analyse(claim)
-    assert a.tokens == tuple(facts.fact_tokens(claim))
+    assert a.tokens == tuple(fact_tokens(claim))
     assert (a.actors, a.allies, a.affiliations, a.order_cues, a.negated, a.denies_owner) == (
         slots.actors(claim), slots.allies(claim), slots.affiliations(claim), slots.order_cues(claim),
         slots.negated(claim), slots.denies_owner(claim))
@@ -68,3 +68,16 @@ def test_no_module_reads_stance_features_by_position():
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "factbot").rglob("*.py")
                  if re.search(r"\.dense\[\s*\d", p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+@pytest.mark.parametrize("text, cues, denies", [
+    ("لا يزال هناك حوالي 2500 جندي", 0, False),        # "لا يزال": still
+    ("قالت إنه لن يكون جزءا من المحادثات", 0, True),    # "لن يكون": the count skips it, a denial does not
+    ("القوات غير الأمريكية", 1, False),                 # "غير": non-US, a word's negation
+    ("They didn't agree and will not leave", 2, True),
+])
+def test_one_negation_rule_read_two_ways(text, cues, denies):
+    from factbot.text import negation
+    toks = fact_tokens(text)
+    assert negation.count(toks) == cues == facts.analyze(text).negations
+    assert negation.denies(toks) is denies is slots.negated(text)

@@ -29,7 +29,7 @@ from factbot.assets import MODELS_DIR
 from factbot.text import lexicon
 from factbot.text.analysis import analyse
 from factbot.text.glossary import question_terms, term_overlap, term_set
-from factbot.text.matching import language, normalize
+from factbot.text.matching import language, tokens
 from factbot.types import Hit
 
 MODEL_PATH = MODELS_DIR / "abstain.json"
@@ -80,7 +80,7 @@ def _entity_names(text: str) -> frozenset[str]:
     question is met by "الأمريكية" in a sentence."""
     names = set(analyse(text).entity_names)
     # nationality adjectives the entity lexicon leaves out ("British", "بريطانيين")
-    names |= {n for tok in re.findall(r"[^\W\d_]+", normalize(text)) if (n := lexicon.lookup(lexicon.OWNER_OF, tok))}
+    names |= {n for tok in tokens(text) if (n := lexicon.lookup(lexicon.OWNER_OF, tok))}
     return frozenset(names)
 
 

@@ -26,6 +26,10 @@ _EDGE_PUNCT = "\"'“”‘’«»()[]{}،,.;:!?؟؛…-–—"
 
 @lru_cache(maxsize=8192)
 def words(text: str) -> tuple[Word, ...]:
+    """The whitespace-separated words of `text` with their offsets and matching forms, edge
+    punctuation left out. Not `matching.tokens`, on purpose: an answer is a slice
+    `text[start:end]` of the sentence, so each word keeps its span, and a form such as "2500"
+    or "الولايات" stays one word whatever punctuation it carries inside."""
     out = []
     for m in _WORD.finditer(text):
         raw = m.group()

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,7 +33,7 @@ import numpy as np
 from factbot.assets import MODELS_DIR
 from factbot.text import facts
 from factbot.text.analysis import Analysis, as_analysis
-from factbot.text.matching import language, normalize, stem, strip_for_embedding
+from factbot.text.matching import language, normalize, stem, surface_tokens
 from factbot.types import Stance
 
 MODEL_PATH = MODELS_DIR / "stance.json"
@@ -189,18 +188,11 @@ def load_model(path: str | Path = MODEL_PATH) -> StanceModel:
 
 # --- the pair model: a given (claim, evidence) pair, with embeddings ---------
 
-_WORD = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+", re.UNICODE)
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(strip_for_embedding(text))
-
-
-def changed_words(text: str, other: str) -> str:
+def changedsurface_tokens(text: str, other: str) -> str:
     """The words of `text` whose stem `other` lacks, in order and as written (to be embedded:
     the model reads surface forms). '' when `text` adds nothing."""
-    have = {stem(normalize(w)) for w in _words(other)}
-    return " ".join(w for w in _words(text) if stem(normalize(w)) not in have)
+    have = {stem(normalize(w)) for w in surface_tokens(other)}
+    return " ".join(w for w in surface_tokens(text) if stem(normalize(w)) not in have)
 
 
 @dataclass(frozen=True)
@@ -210,8 +202,8 @@ class PairVectors:
 
     claim: np.ndarray             # query(claim)
     evidence: np.ndarray          # passage(evidence)
-    claim_changed: np.ndarray     # query(changed_words(claim, evidence))
-    evidence_changed: np.ndarray  # query(changed_words(evidence, claim))
+    claim_changed: np.ndarray     # query(changedsurface_tokens(claim, evidence))
+    evidence_changed: np.ndarray  # query(changedsurface_tokens(evidence, claim))
 
 
 def pair_vectors_batch(embedder, pairs: Sequence[tuple[str, str]]) -> list[PairVectors]:
@@ -226,7 +218,7 @@ def pair_vectors_batch(embedder, pairs: Sequence[tuple[str, str]]) -> list[PairV
             out.update(zip(batch, embedder.embed_batch(batch, query=query)))
         return out
 
-    changed = [(changed_words(c, e), changed_words(e, c)) for c, e in pairs]
+    changed = [(changedsurface_tokens(c, e), changedsurface_tokens(e, c)) for c, e in pairs]
     qv = embed({c for c, _ in pairs} | {t for cc in changed for t in cc}, True)
     pv = embed({e for _, e in pairs}, False)
     zero = np.zeros(embedder.dim, dtype=np.float32)
@@ -236,7 +228,7 @@ def pair_vectors_batch(embedder, pairs: Sequence[tuple[str, str]]) -> list[PairV
 
 def pair_vectors(embedder, claim: str, evidence: str) -> PairVectors:
     """One pair: the claim's query vector comes from the embedder's cache when it was searched."""
-    cc, ec = changed_words(claim, evidence), changed_words(evidence, claim)
+    cc, ec = changedsurface_tokens(claim, evidence), changedsurface_tokens(evidence, claim)
     zero = np.zeros(embedder.dim, dtype=np.float32)
     short = [t for t in (cc, ec) if t]
     vecs = dict(zip(short, embedder.embed_batch(short, query=True))) if short else {}

@@ -49,7 +49,7 @@ def stated_as(term: str, gloss: dict[str, frozenset[str]]) -> frozenset[str]:
 
 @dataclass(frozen=True, eq=False)
 class Analysis:
-    """A text and its readings. `tokens` are the matching-form tokens (`facts.fact_tokens`)
+    """A text and its readings. `tokens` are the matching-form tokens (`matching.fact_tokens`)
     every slot reading counts positions in; `us` whether the text writes "US"/"U.S." (the
     country, not the pronoun, which the matching form no longer tells apart)."""
 

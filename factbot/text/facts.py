@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from factbot.text.lexicon import (AMBIGUOUS_MONTHS, ENTITIES, LESS, MONTH_NAMES, MONTH_OF, MONTH_PAIRS, MORE, MULTI,
                                   MULTIPLIERS, NATIONALITY_OF, ORDINALS, SINGLE, WEEKDAY_NAMES, WEEKDAY_OF, is_year,
                                   lookup, number_at, qualifier, unit_near, variants)
-from factbot.text.matching import format_number, language, normalize
+from factbot.text import negation
+from factbot.text.matching import fact_tokens, format_number, language, normalize, tokens
 
 # --- lexicons only claim comparison uses ---------------------------------------
 
@@ -97,16 +98,9 @@ for _act, _forms in _ACTIONS.items():
 # Relative tolerance when a side hedges ("about 2,500"): 10% keeps "about 2,400" consistent.
 _APPROX_TOLERANCE = 0.10
 
-NEGATIONS = frozenset({"not", "never", "no", "n't", "neither", "nor", "without", "cannot",
-                        "لا", "لم", "لن", "ليس", "ليست", "غير", "عدم", "ما", "دون", "بدون", "ولا", "ولم",
-                        "ولن", "وليس", "فلا", "فلم", "لست", "ليسوا"})
-# Not negations: "لا يزال / ما زال" mean "still"; "ما" is also "what/that" before these.
-NOT_NEGATION_AFTER = frozenset({"يزال", "تزال", "زال", "زالت", "يزالون", "بين", "اذا", "يلي", "يكون",
-                                 "يقارب", "بعد", "قبل", "no", "matter", "only", "doubt", "longer"})
 BEFORE_CUES = frozenset({"before", "prior", "earlier", "قبل", "قبيل"})
 AFTER_CUES = frozenset({"after", "since", "following", "later", "بعد", "منذ", "عقب"})
 
-_TOKEN = re.compile(r"\d+(?:\.\d+)?|%|\$|[^\W\d_]+(?:'t)?", re.UNICODE)
 
 
 # --- results ---------------------------------------------------------------
@@ -178,10 +172,6 @@ class Comparison:
 
 
 # --- analysis ----------------------------------------------------------------
-
-def fact_tokens(text: str) -> list[str]:
-    return _TOKEN.findall(normalize(text))
-
 
 def us_mentions(text: str) -> bool:
     """'US'/'U.S.' as written: lower-cased 'us' is the pronoun."""
@@ -283,11 +273,7 @@ def analyze(text: str) -> Facts:
     if us_mentions(text):
         entities.append(("country", "United States"))
     actions = [a for a in (lookup(_ACTION_OF, t) for t in toks) if a]
-    negations = 0
-    for i, t in enumerate(toks):
-        nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        if (t in NEGATIONS or t.endswith("n't")) and nxt not in NOT_NEGATION_AFTER:
-            negations += 1
+    negations = negation.count(toks)
     order = [("before" if t in BEFORE_CUES else "after") for t in toks if t in BEFORE_CUES or t in AFTER_CUES]
     return Facts(
         lang=language(text), quantities=tuple(quantities), years=tuple(years), months=tuple(months),
@@ -413,7 +399,7 @@ def is_future(text: str) -> bool:
     t = normalize(text)
     if _EN_FUTURE.search(t):
         return True
-    for tok in re.findall(r"[^\W\d_]+", t):
+    for tok in (w for w in tokens(text) if not w[0].isdigit()):
         tok = tok[1:] if tok[:1] in ("و", "ف") and len(tok) > 4 else tok
         if tok in _AR_FUTURE_WORDS or (_AR_FUTURE_VERB.match(tok) and not tok.startswith(_AR_NOT_FUTURE)):
             return True

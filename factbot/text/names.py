@@ -39,6 +39,8 @@ MIN_KEY = 2
 ROLE_WINDOW = 12
 
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+# Letter runs of the text as written, not `matching.tokens`, on purpose: offsets into the text
+# (`_word_index`) and the consonant key of a word in its own script (`key` folds case and marks).
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _PARTICLES = frozenset({"al", "el", "ul", "bin", "ibn", "bint", "abu", "de", "da", "van", "von", "der", "la",
                         "le", "del", "di", "du", "bin", "ben"})

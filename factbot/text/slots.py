@@ -14,10 +14,11 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from factbot.text.facts import AFTER_CUES, BEFORE_CUES, NEGATIONS, NOT_NEGATION_AFTER, fact_tokens, us_mentions
+from factbot.text import negation
+from factbot.text.facts import AFTER_CUES, BEFORE_CUES, us_mentions
 from factbot.text.lexicon import (APPROX_TABLE, ENTITIES, LESS, MONTH_OF, MORE, MULTIPLIERS, NUMBER_WORDS,
                                   ORDINALS, OWNER_OF, SINGLE, WEEKDAY_OF, lookup, variants)
-from factbot.text.matching import normalize
+from factbot.text.matching import fact_tokens, normalize
 
 
 # An organisation stands for its country when saying whose spokesperson someone is.
@@ -175,21 +176,10 @@ def order_cues(text: "str | Read") -> dict[str, str]:
     return out
 
 
-# Strict negation: after لن/لم/ليس the next word is negated whatever it is ("لن يكون"); the
-# exceptions of `NOT_NEGATION_AFTER` ("لا يزال", "ما يكون") only follow لا/ما/no/not.
-_STRICT_NEGATIONS = frozenset({"لن", "لم", "ليس", "ليست", "ولن", "ولم", "وليس", "فلم", "never"})
-
-
 def negated(text: "str | Read") -> bool:
-    """Does the text deny its statement? ("غير"/"non" before a word only makes it "non-X".)"""
-    toks, _ = _read(text)
-    for i, t in enumerate(toks):
-        nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        if t in _STRICT_NEGATIONS:
-            return True
-        if (t in NEGATIONS or t.endswith("n't")) and nxt not in NOT_NEGATION_AFTER and t not in ("غير", "non"):
-            return True
-    return False
+    """Does the text deny its statement? (the strict reading of `negation`: "غير"/"non" before
+    a word only makes it "non-X")"""
+    return negation.denies(_read(text)[0])
 
 
 # English helpers a denial leans on ("did not agree", "would not be"): shown with it, never
@@ -199,7 +189,8 @@ _AUXILIARIES = frozenset("do does did will would shall should can could may migh
 
 
 def words(text: str) -> list[tuple[str, str]]:
-    """Each word as written, with its matching-form token (the form `tokens` gives)."""
+    """Each word as written, with its matching-form token (the form `tokens` gives). Words as
+    written, not only tokens, on purpose: a negation reason quotes the article's own words."""
     out = []
     # letters with their Arabic marks ("جزءًا" is one word though its tanween is no letter)
     for m in re.finditer(r"(?:[^\W_]|[\u0610-\u061A\u064B-\u065F\u0670])+(?:'t)?", text):
@@ -209,13 +200,6 @@ def words(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _is_cue(toks: Sequence[str], i: int) -> bool:
-    """The rule of `negated`, at position i."""
-    t, nxt = toks[i], toks[i + 1] if i + 1 < len(toks) else ""
-    return t in _STRICT_NEGATIONS or (
-        (t in NEGATIONS or t.endswith("n't")) and nxt not in NOT_NEGATION_AFTER and t not in ("غير", "non"))
-
-
 def denial(text: str) -> tuple[str, str] | None:
     """What the text denies, for a reason to quote: ("did not agree", "agree") — the denial as
     written (helpers, cue and the denied word) and the denied word's matching form. None when
@@ -223,7 +207,7 @@ def denial(text: str) -> tuple[str, str] | None:
     ws = words(text)
     toks = [t for _, t in ws]
     for i in range(len(toks)):
-        if not _is_cue(toks, i):
+        if not negation.is_cue(toks, i, strict=True):
             continue
         start = i - 1 if i > 0 and toks[i - 1] in _AUXILIARIES else i
         j = i + 1
