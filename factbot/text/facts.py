@@ -22,10 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from factbot.text import negation, numbers
 from factbot.text.lexicon import (AMBIGUOUS_MONTHS, ENTITIES, LESS, MONTH_NAMES, MONTH_OF, MONTH_PAIRS, MORE, MULTI,
-                                  MULTIPLIERS, NATIONALITY_OF, ORDINALS, SINGLE, WEEKDAY_NAMES, WEEKDAY_OF, is_year,
-                                  lookup, number_at, qualifier, unit_near, variants)
-from factbot.text import negation
+                                  NATIONALITY_OF, ORDINALS, SINGLE, WEEKDAY_NAMES, lookup, variants)
 from factbot.text.matching import fact_tokens, format_number, language, normalize, tokens
 
 # --- lexicons only claim comparison uses ---------------------------------------
@@ -94,6 +93,9 @@ _ACTION_OF: dict[str, str] = {}
 for _act, _forms in _ACTIONS.items():
     for _f in _forms.split():
         _ACTION_OF.setdefault(normalize(_f), _act)
+
+# Month names that are English verbs too: a month only next to a number ("march on", "7 March").
+_VERB_MONTHS = frozenset({"march", "mar"})
 
 # Relative tolerance when a side hedges ("about 2,500"): 10% keeps "about 2,400" consistent.
 _APPROX_TOLERANCE = 0.10
@@ -194,21 +196,18 @@ def analyze(text: str) -> Facts:
     ordinals: list[int] = []
 
     # months (two-word Levantine names first, so "الأول" is not read as an ordinal)
-    for i, t in enumerate(toks):
-        if i + 1 < len(toks) and (variants(t)[-1], toks[i + 1]) in MONTH_PAIRS or (t, toks[i + 1] if i + 1 < len(toks) else "") in MONTH_PAIRS:
-            key = (t, toks[i + 1]) if (t, toks[i + 1]) in MONTH_PAIRS else (variants(t)[-1], toks[i + 1])
-            months.append(MONTH_PAIRS[key])
+    for i in range(len(toks)):
+        m = numbers.month_pair(toks, i, proclitics=True)
+        if m:
+            months.append(m)
             used.update({i, i + 1})
-    for i, t in enumerate(toks):
+    for i in range(len(toks)):
         if i in used:
             continue
-        m = lookup(MONTH_OF, t)
-        near_number = (i and toks[i - 1][0].isdigit()) or (i + 1 < len(toks) and toks[i + 1][0].isdigit())
-        if m and (t not in ("march", "mar") or near_number):
+        m = numbers.month_name(toks, i, cautious=_VERB_MONTHS, ambiguous=AMBIGUOUS_MONTHS,
+                               is_number=lambda t: t[0].isdigit())
+        if m:
             months.append(m)
-            used.add(i)
-        elif t in AMBIGUOUS_MONTHS and near_number:
-            months.append(AMBIGUOUS_MONTHS[t])
             used.add(i)
     # day-of-month: "7 أكتوبر", "October 7", "7 October"
     for i, t in enumerate(toks):
@@ -225,9 +224,7 @@ def analyze(text: str) -> Facts:
     for i, t in enumerate(toks):
         if i in used:
             continue
-        w = lookup(WEEKDAY_OF, t) if not t.startswith("اثن") else None
-        if w is None and t in WEEKDAY_OF:
-            w = WEEKDAY_OF[t]
+        w = numbers.weekday_of(t)
         if w is not None:
             weekdays.append(w)
             used.add(i)
@@ -237,7 +234,7 @@ def analyze(text: str) -> Facts:
         if i in used:
             i += 1
             continue
-        value = number_at(toks, i)
+        value = numbers.number_at(toks, i)
         if value is None:
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
             # "لأول مرة" / "for the first time" is no ordinal of anything checkable
@@ -246,18 +243,14 @@ def analyze(text: str) -> Facts:
                 ordinals.append(o)
             i += 1
             continue
-        j = i + 1
-        if toks[i][0].isdigit() and is_year(toks, i, value):
+        if toks[i][0].isdigit() and numbers.is_year(toks, i, value):
             years.append(int(value))
-            i = j
+            i += 1
             continue
-        if j < len(toks) and toks[j] in MULTIPLIERS:
-            value *= MULTIPLIERS[toks[j]]
-            j += 1
-        qual = qualifier(toks, i)
-        start = i - 1 if qual and i and toks[i - 1] not in MORE | LESS else i
-        quantities.append(Quantity(value, unit_near(toks, i, j), qual, " ".join(toks[max(start, 0):j])))
-        i = j
+        n = numbers.count_at(toks, i, value)
+        start = i - 1 if n.qualifier and i and toks[i - 1] not in MORE | LESS else i
+        quantities.append(Quantity(n.value, n.unit, n.qualifier, " ".join(toks[max(start, 0):n.end])))
+        i = n.end
     entities: list[tuple[str, str]] = []
     for i in range(len(toks)):
         for parts, name in MULTI:

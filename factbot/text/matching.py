@@ -80,7 +80,7 @@ _AR_STOP = frozenset(normalize(w) for w in (
 def tokens(text: str) -> list[str]:
     """Tokens of the matching form (numbers kept whole, e.g. '2.5', '2500'): what terms,
     BM25 and lexical overlap count. Its digit tokens are the text's numbers, its others the
-    letter runs (`[^\W\d_]+`)."""
+    letter runs."""
     return _TOKEN.findall(normalize(text))
 
 
