@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from factbot.text import facts, slots
+from factbot.text.actions import opposites
 from factbot.text.analysis import Analysis, as_analysis, stated_as
 from factbot.text.glossary import term_set
 from factbot.text.matching import terms
@@ -183,7 +184,7 @@ def slot_conflicts(claim: str | Analysis, evidence: str | Analysis,
     # "رفضت واشنطن الاتفاق" against "اتفقت": a refusal whose object is the evidence's act
     c_acts, e_acts = c.facts.actions, e.facts.actions
     for a in ("reject", "deny"):
-        rivals = [b for b in facts.opposites(a) if b in c_acts and b in e_acts]
+        rivals = [b for b in opposites(a) if b in c_acts and b in e_acts]
         if a in c_acts and a not in e_acts and rivals and same_slot(facts.Conflict("action", a, rivals[0]), c, e):
             out.append(facts.Conflict("action", a, rivals[0], f"action:{a}"))
     for value, cue in c.order_cues.items():

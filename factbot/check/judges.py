@@ -24,7 +24,7 @@ from pathlib import Path
 
 from factbot.assets import load_prompt
 from factbot.check.alignment import same_slot
-from factbot.check.verifier import REASONS
+from factbot.check.reasons import REASONS, display
 from factbot.defaults import DEFAULT_LLM_TIMEOUT
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, supports
 from factbot.text import facts
@@ -54,10 +54,8 @@ def named_conflicts(claim: str | Analysis, evidence: str | Analysis,
 
 
 def _says(k: facts.Conflict, n: int, lang: str) -> str:
-    def show(v: str) -> str:
-        return facts.display_name(v, lang) if k.kind in ("place", "person") else v
-
-    return REASONS[lang]["says"].format(c=show(k.claim), e=show(k.evidence), n=n)
+    """The reason naming conflict `k` (of NAMED_KINDS: a value as written, a name in `lang`)."""
+    return REASONS[lang]["says"].format(c=display(k.claim, k.kind, lang), e=display(k.evidence, k.kind, lang), n=n)
 
 
 # --- LLM judge -----------------------------------------------------------------------------

@@ -188,7 +188,7 @@ def load_model(path: str | Path = MODEL_PATH) -> StanceModel:
 
 # --- the pair model: a given (claim, evidence) pair, with embeddings ---------
 
-def changedsurface_tokens(text: str, other: str) -> str:
+def changed_words(text: str, other: str) -> str:
     """The words of `text` whose stem `other` lacks, in order and as written (to be embedded:
     the model reads surface forms). '' when `text` adds nothing."""
     have = {stem(normalize(w)) for w in surface_tokens(other)}
@@ -202,8 +202,8 @@ class PairVectors:
 
     claim: np.ndarray             # query(claim)
     evidence: np.ndarray          # passage(evidence)
-    claim_changed: np.ndarray     # query(changedsurface_tokens(claim, evidence))
-    evidence_changed: np.ndarray  # query(changedsurface_tokens(evidence, claim))
+    claim_changed: np.ndarray     # query(changed_words(claim, evidence))
+    evidence_changed: np.ndarray  # query(changed_words(evidence, claim))
 
 
 def pair_vectors_batch(embedder, pairs: Sequence[tuple[str, str]]) -> list[PairVectors]:
@@ -218,7 +218,7 @@ def pair_vectors_batch(embedder, pairs: Sequence[tuple[str, str]]) -> list[PairV
             out.update(zip(batch, embedder.embed_batch(batch, query=query)))
         return out
 
-    changed = [(changedsurface_tokens(c, e), changedsurface_tokens(e, c)) for c, e in pairs]
+    changed = [(changed_words(c, e), changed_words(e, c)) for c, e in pairs]
     qv = embed({c for c, _ in pairs} | {t for cc in changed for t in cc}, True)
     pv = embed({e for _, e in pairs}, False)
     zero = np.zeros(embedder.dim, dtype=np.float32)
@@ -228,7 +228,7 @@ def pair_vectors_batch(embedder, pairs: Sequence[tuple[str, str]]) -> list[PairV
 
 def pair_vectors(embedder, claim: str, evidence: str) -> PairVectors:
     """One pair: the claim's query vector comes from the embedder's cache when it was searched."""
-    cc, ec = changedsurface_tokens(claim, evidence), changedsurface_tokens(evidence, claim)
+    cc, ec = changed_words(claim, evidence), changed_words(evidence, claim)
     zero = np.zeros(embedder.dim, dtype=np.float32)
     short = [t for t in (cc, ec) if t]
     vecs = dict(zip(short, embedder.embed_batch(short, query=True))) if short else {}

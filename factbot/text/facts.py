@@ -13,8 +13,9 @@ Work happens on the matching form (`text.normalize`: Arabic-Indic digits are ASC
 hamza/alef/ta-marbuta unified, lower case), so every Arabic word list below is
 written in that form or passed through `normalize` when built. The lists this module
 shares with answer extraction (places, nationalities, units, numbers, months, weekdays,
-ordinals) and their token lookups live in `factbot.text.lexicon`; the ones only claim
-comparison needs (actions, negations, before/after cues) stay here.
+ordinals) and their token lookups live in `factbot.text.lexicon`, the reading of numbers and
+months in `factbot.text.numbers`, the negation rule in `factbot.text.negation`, the actions
+and their opposites in `factbot.text.actions`; the before/after cues stay here.
 """
 
 from __future__ import annotations
@@ -23,11 +24,10 @@ import re
 from dataclasses import dataclass, field
 
 from factbot.text import negation, numbers
+from factbot.text.actions import ACTION_OF, opposites
 from factbot.text.lexicon import (AMBIGUOUS_MONTHS, ENTITIES, LESS, MONTH_NAMES, MONTH_OF, MONTH_PAIRS, MORE, MULTI,
                                   NATIONALITY_OF, ORDINALS, SINGLE, WEEKDAY_NAMES, lookup, variants)
 from factbot.text.matching import fact_tokens, format_number, language, normalize, tokens
-
-# --- lexicons only claim comparison uses ---------------------------------------
 
 def display_name(name: str, lang: str) -> str:
     """A canonical entity name as a reader of `lang` writes it: the first Arabic form for "ar"."""
@@ -40,59 +40,6 @@ def display_name(name: str, lang: str) -> str:
 
 # Kinds that exclude one another: a claim in Erbil and an article in Baghdad disagree.
 _CONFLICTING_KINDS = ("city", "country", "region", "person")
-
-# Actions with opposites. A claim that says "expand" where the evidence says "end"
-# (and nowhere "expand") names a conflict. Forms are matched as whole tokens after
-# stripping proclitics; English forms cover the usual inflections.
-_ACTIONS: dict[str, str] = {
-    "begin": "begin begins began begun beginning start starts started starting launch launches launched "
-             "بدء بدا بدات يبدا تبدا يبداان تبداان بداية بدايه انطلاق اطلاق اطلق",
-    "end": "end ends ended ending terminate terminates terminated termination conclude concluded "
-           "انهاء ينهي تنهي انهت انهي انتهاء انتهت نهاية نهايه انهاء",
-    "expand": "expand expands expanded expanding expansion enlarge enlarged enlarging enlargement extend "
-              "extends extended "
-              "توسيع توسع يوسع توسيعه",
-    "withdraw": "withdraw withdraws withdrew withdrawn withdrawal withdrawing pullout pull-out "
-                "انسحاب انسحب ينسحب تنسحب سحب يسحب",
-    "deploy": "deploy deploys deployed deploying deployment reinforce reinforced "
-              "ارسال يرسل ترسل تعزيزات منتشرين منتشره منتشرون",
-    "increase": "increase increases increased increasing rise rises rose raise raised boost boosted grow grew "
-                "زيادة زياده يزيد تزيد ارتفاع ارتفع يرتفع ترتفع رفع صعود",
-    "decrease": "decrease decreases decreased decreasing reduce reduces reduced reducing reduction cut cuts "
-                "lower lowered fall fell drop dropped decline declined shrink "
-                "تقليص تقليل يقلص خفض تخفيض انخفاض انخفض ينخفض تنخفض تراجع يتراجع هبوط",
-    "agree": "agree agrees agreed agreement "
-             "اتفاق اتفق اتفقت يتفق توافق وافق وافقت موافقة",
-    "reject": "reject rejects rejected rejection refuse refused disagree disagreed disagreement "
-              "رفض يرفض ترفض رفضت خلاف",
-    "win": "win wins won victory "
-           "فوز فاز يفوز",
-    "lose": "lose loses lost loss "
-            "خسارة خسر يخسر",
-    "confirm": "confirm confirms confirmed admit admits admitted acknowledge acknowledged "
-               "اكد يؤكد تؤكد اكدت اعترف اعترفت يعترف",
-    "deny": "deny denies denied "
-            "نفي نفى ينفي تنفي نفت",
-}
-_OPPOSITES: dict[str, frozenset[str]] = {
-    "begin": frozenset({"end"}),
-    "end": frozenset({"begin", "expand"}),
-    "expand": frozenset({"end", "decrease", "withdraw"}),
-    "withdraw": frozenset({"deploy", "expand"}),
-    "deploy": frozenset({"withdraw"}),
-    "increase": frozenset({"decrease"}),
-    "decrease": frozenset({"increase", "expand"}),
-    "agree": frozenset({"reject"}),
-    "reject": frozenset({"agree"}),
-    "win": frozenset({"lose"}),
-    "lose": frozenset({"win"}),
-    "confirm": frozenset({"deny"}),
-    "deny": frozenset({"confirm"}),
-}
-_ACTION_OF: dict[str, str] = {}
-for _act, _forms in _ACTIONS.items():
-    for _f in _forms.split():
-        _ACTION_OF.setdefault(normalize(_f), _act)
 
 # Month names that are English verbs too: a month only next to a number ("march on", "7 March").
 _VERB_MONTHS = frozenset({"march", "mar"})
@@ -183,7 +130,7 @@ def us_mentions(text: str) -> bool:
 def analyze(text: str) -> Facts:
     """The checkable values of `text` (Arabic or English).
 
-    Long (about 100 lines) on purpose: one left-to-right pass over the tokens, where each
+    Long (about 90 lines) on purpose: one left-to-right pass over the tokens, where each
     reading records the tokens it takes (`used`) so that a later reading skips them; split
     into functions, that shared state would have to be threaded through every one of them."""
     toks = fact_tokens(text)
@@ -265,7 +212,7 @@ def analyze(text: str) -> Facts:
             entities.append(("nationality", lookup(NATIONALITY_OF, toks[i])))
     if us_mentions(text):
         entities.append(("country", "United States"))
-    actions = [a for a in (lookup(_ACTION_OF, t) for t in toks) if a]
+    actions = [a for a in (lookup(ACTION_OF, t) for t in toks) if a]
     negations = negation.count(toks)
     order = [("before" if t in BEFORE_CUES else "after") for t in toks if t in BEFORE_CUES or t in AFTER_CUES]
     return Facts(
@@ -357,7 +304,7 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
         if a in e.actions:
             matches.append(Match("action", a, f"action:{a}"))
             continue
-        rivals = [b for b in e.actions if b in _OPPOSITES.get(a, ()) and b not in c.actions]
+        rivals = [b for b in e.actions if b in opposites(a) and b not in c.actions]
         if rivals:
             conflicts.append(Conflict("action", a, rivals[0], f"action:{a}"))
 
@@ -374,10 +321,6 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
 # A city that speaks for its country's government ("Washington said", "تتوقع بغداد"): a claim
 # naming the city is confirmed by a sentence naming the country.
 CAPITAL_OF = {"Washington": "United States", "Baghdad": "Iraq"}
-
-
-def opposites(action: str) -> frozenset[str]:
-    return _OPPOSITES.get(action, frozenset())
 
 
 _EN_FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming|future|plan(s|ned)? to)\b")
