@@ -181,7 +181,7 @@ class StanceModel(_Softmax):
         return cls._from_json(text, {"dense_names": list(DENSE_NAMES), "hash_buckets": HASH_BUCKETS}, "stance model")
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=4)  # a model file is read once per process
 def load_model(path: str | Path = MODEL_PATH) -> StanceModel:
     return StanceModel.from_json(Path(path).read_text(encoding="utf-8"))
 
@@ -282,7 +282,7 @@ class PairModel(_Softmax):
         return cls._from_json(text, _PAIR_HEADER, "stance pair model")
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=4)  # a model file is read once per process
 def load_pair_model(path: str | Path = PAIR_MODEL_PATH) -> PairModel:
     return PairModel.from_json(Path(path).read_text(encoding="utf-8"))
 
