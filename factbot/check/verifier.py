@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from factbot.check.alignment import capital_matches, content_terms, covered_terms, quoted, same_slot, slot_conflicts
+from factbot.check.alignment import capital_matches, covered_terms, quoted, same_slot, slot_conflicts
 from factbot.check.reasons import REASONS, display
 from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
 from factbot.text import facts

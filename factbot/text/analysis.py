@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 
 from factbot.text import facts, slots
 from factbot.text.glossary import QUESTION_FILLERS, glossary, term_set
-from factbot.text.matching import language, terms
+from factbot.text.matching import terms
 
 # Words of saying and of the calendar ("في عام 2024", "in the year"): no content of a claim.
 _FILLERS = frozenset(QUESTION_FILLERS | set(terms("says قال قالت يقول تقول وقال وقالت will year years عام العام "
@@ -113,7 +113,7 @@ class Analysis:
     @cached_property
     def glossary(self) -> dict[str, frozenset[str]]:
         """Arabic for its English terms when the text is English (the article is Arabic)."""
-        return more_glossary() if language(self.text) == "en" else {}
+        return more_glossary() if self.lang == "en" else {}
 
     @cached_property
     def content_terms(self) -> tuple[frozenset[str], ...]:
