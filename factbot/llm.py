@@ -17,9 +17,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from factbot.text import facts
+from factbot.text.analysis import analyse
 from factbot.text.glossary import question_terms
-from factbot.text.matching import normalize, split_sentences, terms
+from factbot.text.matching import split_sentences, terms, tokens
 from factbot.types import Hit
 
 LANGUAGE_NAMES = {"en": "English", "ar": "Arabic"}
@@ -75,7 +75,7 @@ def parse_cited(reply: str) -> list[CitedSentence]:
 
 
 def _numbers(text: str) -> set[str]:
-    return set(re.findall(r"\d+(?:\.\d+)?", normalize(text)))
+    return {t for t in tokens(text) if t[0].isdigit()}
 
 
 def supports(evidence: str, statement: str) -> bool:
@@ -84,12 +84,11 @@ def supports(evidence: str, statement: str) -> bool:
     stated = _numbers(statement)
     if stated:
         return stated <= _numbers(evidence) | {str(n) for n in _spelled(evidence)}
-    names = {n for _, n in facts.analyze(statement).entities}
-    if names & {n for _, n in facts.analyze(evidence).entities}:
+    if analyse(statement).entity_names & analyse(evidence).entity_names:
         return True
     ev_terms = set(terms(evidence))
     return any(alternatives & ev_terms for alternatives in question_terms(statement))
 
 
 def _spelled(text: str) -> set[int]:
-    return {int(q.value) for q in facts.analyze(text).quantities if float(q.value).is_integer()}
+    return {int(q.value) for q in analyse(text).facts.quantities if float(q.value).is_integer()}

@@ -26,10 +26,10 @@ from factbot.ask.linear import LinearModel
 from factbot.ask.questions import QType, counted_noun
 from factbot.ask.values import Extracted
 from factbot.assets import MODELS_DIR
-from factbot.text import facts, lexicon
-from factbot.text.facts import is_future
+from factbot.text import lexicon
+from factbot.text.analysis import analyse
 from factbot.text.glossary import question_terms, term_overlap, term_set
-from factbot.text.matching import language, normalize
+from factbot.text.matching import language, tokens
 from factbot.types import Hit
 
 MODEL_PATH = MODELS_DIR / "abstain.json"
@@ -78,9 +78,9 @@ _language = lru_cache(maxsize=8192)(language)
 def _entity_names(text: str) -> frozenset[str]:
     """Places, persons and organisations named, nationality adjectives included: "US" in a
     question is met by "الأمريكية" in a sentence."""
-    names = {name for _, name in facts.analyze(text).entities}
+    names = set(analyse(text).entity_names)
     # nationality adjectives the entity lexicon leaves out ("British", "بريطانيين")
-    names |= {n for tok in re.findall(r"[^\W\d_]+", normalize(text)) if (n := lexicon.lookup(lexicon.OWNER_OF, tok))}
+    names |= {n for tok in tokens(text) if (n := lexicon.lookup(lexicon.OWNER_OF, tok))}
     return frozenset(names)
 
 
@@ -114,7 +114,7 @@ def features(question: str, hits: Sequence[Hit], chosen: int, qtype: QType, valu
         float(qtype.typed and value is not None),
         support(question, hit.text, value) if value is not None else 0.0,
         float(qtype is QType.COUNT and value is not None and not value.unit and bool(counted_noun(question))),
-        float(is_future(question) and not is_future(hit.text)),
+        float(analyse(question).future and not analyse(hit.text).future),
         missing,
         float(_language(question) != _language(hit.text)),
         float(terms_missing(question, hit.text, value)),

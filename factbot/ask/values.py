@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from factbot.text import lexicon
+from factbot.text import lexicon, numbers
 from factbot.text.matching import format_number, normalize
 
 
@@ -26,6 +26,10 @@ _EDGE_PUNCT = "\"'“”‘’«»()[]{}،,.;:!?؟؛…-–—"
 
 @lru_cache(maxsize=8192)
 def words(text: str) -> tuple[Word, ...]:
+    """The whitespace-separated words of `text` with their offsets and matching forms, edge
+    punctuation left out. Not `matching.tokens`, on purpose: an answer is a slice
+    `text[start:end]` of the sentence, so each word keeps its span, and a form such as "2500"
+    or "الولايات" stays one word whatever punctuation it carries inside."""
     out = []
     for m in _WORD.finditer(text):
         raw = m.group()
@@ -65,6 +69,8 @@ _RELATIVE_TIMES = {("العام", "الماضي"): "last year", ("العام", "
                    ("السنه", "الماضيه"): "last year", ("امس",): "yesterday", ("اليوم",): "today",
                    ("last", "year"): "last year", ("last", "month"): "last month", ("last", "week"): "last week",
                    ("yesterday",): "yesterday", ("next", "year"): "next year"}
+# Month names that are English words too ("march", "may"): a month only beside a number.
+_CAUTIOUS_MONTHS = frozenset({"march", "mar", "may"})
 _BEFORE_AFTER_EN = {"قبل": "before", "بعد": "after", "منذ": "since", "before": "before", "after": "after",
                     "since": "since", "by": "by", "until": "until", "حتي": "until"}
 
@@ -80,28 +86,23 @@ def find_quantities(sentence: str, ws: list[Word], lang: str) -> list[tuple[Extr
     i = 0
     while i < len(ws):
         f = forms[i]
-        value = float(f) if re.fullmatch(r"\d+(\.\d+)?", f) else (
-            lexicon.lookup(lexicon.NUMBER_WORDS, f) if f not in ("الف", "الاف") else None)
+        value = numbers.number_at(forms, i)
         if value is None:
             i += 1
             continue
-        j = i + 1
         is_digit = f[0].isdigit()
         near_month = any(0 <= k < len(ws) and (lexicon.lookup(lexicon.MONTH_OF, forms[k]))
                          for k in (i - 1, i + 1))
-        if is_digit and (lexicon.is_year(forms, i, value) or (near_month and value <= 31)):
-            i = j
+        if is_digit and (numbers.is_year(forms, i, value) or (near_month and value <= 31)):
+            i += 1
             continue
-        if j < len(ws) and forms[j] in lexicon.MULTIPLIERS:
-            value *= lexicon.MULTIPLIERS[forms[j]]
-            j += 1
-        qual = lexicon.qualifier(forms, i)
+        n = numbers.count_at(forms, i, value)
+        value, j, qual, unit = n.value, n.end, n.qualifier, n.unit
         start = i
         if qual and i and forms[i - 1] not in lexicon.MORE | lexicon.LESS:
             start = i - 1
         elif qual in ("more", "less") and i >= 2:
             start = i - 2 if forms[i - 1] in ("من", "than") else i - 1
-        unit = lexicon.unit_near(forms, i, j)
         if lang == "ar":
             display = sentence[ws[start].start:ws[j - 1].end]
         else:
@@ -126,13 +127,11 @@ def find_times(sentence: str, ws: list[Word], lang: str) -> list[Extracted]:
         """(month, words it spans) at word k: one-word names or Levantine pairs."""
         if k >= len(forms):
             return None
-        if k + 1 < len(forms) and (forms[k], forms[k + 1]) in lexicon.MONTH_PAIRS:
-            return lexicon.MONTH_PAIRS[(forms[k], forms[k + 1])], 2
-        m = lexicon.lookup(lexicon.MONTH_OF, forms[k])
-        if m and (forms[k] not in ("march", "mar", "may") or
-                  (k and forms[k - 1].isdigit()) or (k + 1 < len(forms) and forms[k + 1].isdigit())):
-            return m, 1
-        return None
+        pair = numbers.month_pair(forms, k, proclitics=False)
+        if pair:
+            return pair, 2
+        m = numbers.month_name(forms, k, cautious=_CAUTIOUS_MONTHS, ambiguous={}, is_number=str.isdigit)
+        return (m, 1) if m else None
 
     def emit(first: int, last: int, kind: str, en: str) -> None:
         prefix = ""
@@ -179,13 +178,11 @@ def find_times(sentence: str, ws: list[Word], lang: str) -> list[Extracted]:
             en = " ".join(p for p in (name, day + ("," if day and year else ""), year) if p)
             emit(i, last, "date" if day else ("month" if not year else "month_year"), en)
             continue
-        w = lexicon.WEEKDAY_OF.get(forms[i])
-        if w is None and not forms[i].startswith("اثن"):
-            w = lexicon.lookup(lexicon.WEEKDAY_OF, forms[i])
+        w = numbers.weekday_of(forms[i])
         if w is not None:
             emit(i, i, "weekday", lexicon.WEEKDAY_NAMES["en"][w])
             continue
-        if re.fullmatch(r"(1[5-9]|20)\d\d", forms[i]) and lexicon.is_year(forms, i, float(forms[i])):
+        if re.fullmatch(r"(1[5-9]|20)\d\d", forms[i]) and numbers.is_year(forms, i, float(forms[i])):
             first = i - 1 if i and forms[i - 1] in ("عام", "العام", "سنه", "لعام", "year") else i
             en = forms[i]
             if lang == "ar":

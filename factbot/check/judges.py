@@ -24,10 +24,11 @@ from pathlib import Path
 
 from factbot.assets import load_prompt
 from factbot.check.alignment import same_slot
-from factbot.check.verifier import REASONS
+from factbot.check.reasons import REASONS, display
 from factbot.defaults import DEFAULT_LLM_TIMEOUT
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, supports
 from factbot.text import facts
+from factbot.text.analysis import Analysis, as_analysis
 from factbot.text.matching import language
 from factbot.types import (LABEL_OF, STANCE_OF, Evidence, FactbotError, Hit, Label, Stance, Verdict,
                            VerifierBackend)
@@ -44,18 +45,17 @@ OVERRIDE_CONFIDENCE = 0.5
 MAX_REASON_CHARS = 300
 
 
-def named_conflicts(claim: str, evidence: str, kinds: frozenset[str] = NAMED_KINDS) -> list[facts.Conflict]:
+def named_conflicts(claim: str | Analysis, evidence: str | Analysis,
+                    kinds: frozenset[str] = NAMED_KINDS) -> list[facts.Conflict]:
     """Typed conflicts of `kinds` between claim and sentence that fill the same slot (the
     offline verifier's own test: "900 British troops" is no count of the 2500 US troops)."""
-    return [k for k in facts.compare(claim, evidence).conflicts
-            if k.kind in kinds and same_slot(k, claim, evidence)]
+    c, e = as_analysis(claim), as_analysis(evidence)
+    return [k for k in facts.compare(c.facts, e.facts).conflicts if k.kind in kinds and same_slot(k, c, e)]
 
 
 def _says(k: facts.Conflict, n: int, lang: str) -> str:
-    def show(v: str) -> str:
-        return facts.display_name(v, lang) if k.kind in ("place", "person") else v
-
-    return REASONS[lang]["says"].format(c=show(k.claim), e=show(k.evidence), n=n)
+    """The reason naming conflict `k` (of NAMED_KINDS: a value as written, a name in `lang`)."""
+    return REASONS[lang]["says"].format(c=display(k.claim, k.kind, lang), e=display(k.evidence, k.kind, lang), n=n)
 
 
 # --- LLM judge -----------------------------------------------------------------------------

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,7 +32,8 @@ import numpy as np
 
 from factbot.assets import MODELS_DIR
 from factbot.text import facts
-from factbot.text.matching import language, normalize, stem, strip_for_embedding, terms
+from factbot.text.analysis import Analysis, as_analysis
+from factbot.text.matching import language, normalize, stem, surface_tokens
 from factbot.types import Stance
 
 MODEL_PATH = MODELS_DIR / "stance.json"
@@ -80,32 +80,28 @@ def _trigrams(words: Sequence[str]) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=4096)
-def _analysis(text: str) -> tuple[facts.Facts, tuple[str, ...]]:
-    return facts.analyze(text), tuple(terms(text))
-
-
-def pair_features(claim: str, evidence: str, similarity: float) -> PairFeatures:
-    """Features of (claim, evidence). Pure given the texts and the cosine."""
-    cf, ct = _analysis(claim)
-    ef, et = _analysis(evidence)
-    cs, es = set(ct), set(et)
+def pair_features(claim: str | Analysis, evidence: str | Analysis, similarity: float) -> PairFeatures:
+    """Features of (claim, evidence), each side read once (`analyse`). Pure given the texts and
+    the cosine."""
+    c, e = as_analysis(claim), as_analysis(evidence)
+    cf, ef = c.facts, e.facts
+    cs, es = set(c.terms), set(e.terms)
     shared = cs & es
     cov_c = len(shared) / len(cs) if cs else 0.0
     cov_e = len(shared) / len(es) if es else 0.0
     jac = len(shared) / len(cs | es) if cs | es else 0.0
-    c3, e3 = _trigrams(normalize(claim).split()), _trigrams(normalize(evidence).split())
+    c3, e3 = _trigrams(normalize(c.text).split()), _trigrams(normalize(e.text).split())
     tri_c = len(c3 & e3) / len(c3) if c3 else 0.0
     tri_j = len(c3 & e3) / len(c3 | e3) if c3 | e3 else 0.0
     comp = facts.compare(cf, ef)
-    kinds = [c.kind for c in comp.conflicts]
+    kinds = [k.kind for k in comp.conflicts]
     anchors = cf.checkable
     anchor_cov = len(comp.matches) / anchors if anchors else 0.0
     dense = np.array([
         similarity, max(0.0, 0.86 - similarity), max(0.0, similarity - 0.92),
         cov_c, cov_e, jac, tri_c, tri_j,
         math.log1p(len(cs - es)), math.log1p(len(es - cs)),
-        math.log((len(claim) + 1) / (len(evidence) + 1)), float(cf.lang != ef.lang),
+        math.log((len(c.text) + 1) / (len(e.text) + 1)), float(cf.lang != ef.lang),
         float(cf.negations > 0), float(ef.negations > 0), float((cf.negations > 0) != (ef.negations > 0)),
         float(len(comp.matches)), anchor_cov, float(anchors),
         *(float(kinds.count(k)) for k in CONFLICT_KINDS),
@@ -185,25 +181,18 @@ class StanceModel(_Softmax):
         return cls._from_json(text, {"dense_names": list(DENSE_NAMES), "hash_buckets": HASH_BUCKETS}, "stance model")
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=4)  # a model file is read once per process
 def load_model(path: str | Path = MODEL_PATH) -> StanceModel:
     return StanceModel.from_json(Path(path).read_text(encoding="utf-8"))
 
 
 # --- the pair model: a given (claim, evidence) pair, with embeddings ---------
 
-_WORD = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+", re.UNICODE)
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(strip_for_embedding(text))
-
-
 def changed_words(text: str, other: str) -> str:
     """The words of `text` whose stem `other` lacks, in order and as written (to be embedded:
     the model reads surface forms). '' when `text` adds nothing."""
-    have = {stem(normalize(w)) for w in _words(other)}
-    return " ".join(w for w in _words(text) if stem(normalize(w)) not in have)
+    have = {stem(normalize(w)) for w in surface_tokens(other)}
+    return " ".join(w for w in surface_tokens(text) if stem(normalize(w)) not in have)
 
 
 @dataclass(frozen=True)
@@ -293,7 +282,7 @@ class PairModel(_Softmax):
         return cls._from_json(text, _PAIR_HEADER, "stance pair model")
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=4)  # a model file is read once per process
 def load_pair_model(path: str | Path = PAIR_MODEL_PATH) -> PairModel:
     return PairModel.from_json(Path(path).read_text(encoding="utf-8"))
 

@@ -19,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from factbot.check.alignment import capital_matches, content_terms, covered_terms, quoted, same_slot, slot_conflicts
+from factbot.check.alignment import capital_matches, covered_terms, quoted, same_slot, slot_conflicts
+from factbot.check.reasons import REASONS, display
 from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
 from factbot.text import facts
+from factbot.text.analysis import Analysis, analyse, as_analysis
 from factbot.text.names import NameInEvidence, read_names
 from factbot.types import LABEL_OF, Evidence, Hit, Label, Stance, Verdict, VerifierBackend
 
@@ -66,13 +68,13 @@ _HOW_MANY_OR_WHEN = frozenset({"number", "year", "month", "date"})
 
 
 def _of_one_subject(conflicts: Sequence[facts.Conflict], comparison: facts.Comparison,
-                    claim: str) -> tuple[facts.Conflict, ...]:
+                    claim: Analysis) -> tuple[facts.Conflict, ...]:
     """`conflicts` (slot-checked) without a place conflict the sentence does not share the
     claim's count or date with; and without any count or date conflict beside such a place
     (`comparison` holds every typed difference, before the slot checks dropped some)."""
     if not any(k.kind in _WHERE for k in comparison.conflicts):
         return tuple(conflicts)
-    measured = any(key.split(":")[0] in _HOW_MANY_OR_WHEN for key in facts.analyze(claim).required_keys())
+    measured = any(key.split(":")[0] in _HOW_MANY_OR_WHEN for key in claim.facts.required_keys())
     shared = any(m.kind in _HOW_MANY_OR_WHEN for m in comparison.matches)
     if not measured or shared and not any(k.kind in _HOW_MANY_OR_WHEN for k in comparison.conflicts):
         return tuple(conflicts)
@@ -107,42 +109,6 @@ class Aggregate:
     reason: str
     stances: tuple[Stance, ...]   # per comparison, as shown in the evidence list
     scores: tuple[float, ...]
-
-
-# The reasons' wording, shared with the optional judges (factbot.check.judges) so a reason reads
-# the same whatever decided.
-REASONS = {
-    "en": {"says": "the claim says {c}; the article says {e} [{n}]",
-           "negation": "the claim says “{c}”; the article says “{e}” [{n}]",
-           "denies": "the claim denies what the article states [{n}]",
-           "model": "the article says otherwise [{n}]",
-           "supported": "the article says so {refs}",
-           "silent": "the article does not say",
-           "silent_value": "the article does not say ({v})"},
-    "ar": {"says": "يقول الادعاء {c}، بينما يقول المقال {e} [{n}]",
-           "negation": "يقول الادعاء «{c}»، بينما يقول المقال «{e}» [{n}]",
-           "denies": "ينفي الادعاء ما يثبته المقال [{n}]",
-           "model": "يقول المقال خلاف ذلك [{n}]",
-           "supported": "يؤكد المقال ذلك {refs}",
-           "silent": "لا يذكر المقال ذلك",
-           "silent_value": "لا يذكر المقال ذلك ({v})"},
-}
-_ACTION_WORDS = {
-    "ar": {"begin": "البدء", "end": "الإنهاء", "expand": "التوسيع", "withdraw": "الانسحاب", "deploy": "النشر",
-           "increase": "الزيادة", "decrease": "التقليص", "agree": "الاتفاق", "reject": "الرفض", "win": "الفوز",
-           "lose": "الخسارة", "confirm": "التأكيد", "deny": "النفي", "before": "قبل", "after": "بعد"},
-}
-
-
-def _display(value: str, kind: str, lang: str) -> str:
-    if kind == "action":
-        return _ACTION_WORDS.get(lang, {}).get(value, value)
-    if kind in ("place", "person", "actor", "ally", "affiliation"):
-        return facts.display_name(value, lang)
-    if kind == "before_after":
-        cue, _, when = value.partition(" ")
-        return f"{_ACTION_WORDS.get(lang, {}).get(cue, cue)} {when}"
-    return value
 
 
 def _refuting_conflicts(c: Comparison, confirmed: set[str]) -> list[facts.Conflict]:
@@ -191,9 +157,10 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     `required` are the claim's value keys (`Facts.required_keys`); `lang` the claim's language
     ("en" / "ar"), used for the reason. Citations [n] are 1-based positions in `comparisons`.
 
-    Long (about 90 lines) because it is one decision list read top to bottom: refuted by a
-    slot-aligned conflict, else by the model on a rewording, else supported when every value
-    and enough content is confirmed, else not enough info; each rule and its reason sit together."""
+    Long (about 70 lines) because it is one decision list read top to bottom: refuted by a
+    slot-aligned conflict, else by the model on a rewording, else by a name in another's role,
+    else supported when every value and enough content is confirmed (`_supported`), else not
+    enough info; each rule and its reason sit together."""
     text = REASONS["ar" if lang == "ar" else "en"]
     relevant = [i for i, c in enumerate(comparisons) if c.relevant]
     confirmed = {m.key for i in relevant for m in comparisons[i].matches}
@@ -236,7 +203,7 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
             reason = (text["negation"].format(c=k.claim, e=k.evidence, n=i + 1) if k.quoted
                       else text["denies"].format(n=i + 1))
         else:
-            reason = text["says"].format(c=_display(k.claim, k.kind, lang), e=_display(k.evidence, k.kind, lang),
+            reason = text["says"].format(c=display(k.claim, k.kind, lang), e=display(k.evidence, k.kind, lang),
                                          n=i + 1)
         # Named conflict: at least 0.6, more as the sentence is surely about the claim.
         confidence = 0.6 + 0.4 * (1.0 - c.p(Stance.NEUTRAL))
@@ -260,6 +227,24 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
                          *_settle(comparisons, stances, {i}))
 
     missing = [k for k in required if k not in confirmed] + list(names_missing)
+    if not missing:
+        supported = _supported(comparisons, stances, relevant, required, text)
+        if supported is not None:
+            return supported
+    # (a support that leaves a stated value unconfirmed is not one: no sentence decides)
+    best_neutral = max((c.p(Stance.NEUTRAL) for c in comparisons), default=1.0)
+    confidence = max(best_neutral, 0.5) if comparisons else 1.0
+    reason = text["silent"]
+    if missing and (relevant or names_missing):
+        reason = text["silent_value"].format(v=missing[0].split(":")[-1])
+    return Aggregate(Label.NOT_ENOUGH_INFO, round(confidence, 6), reason, *_settle(comparisons, stances, set()))
+
+
+def _supported(comparisons: Sequence[Comparison], stances: list[Stance], relevant: list[int],
+               required: Sequence[str], text: dict[str, str]) -> Aggregate | None:
+    """SUPPORTED when every stated value is confirmed (the caller checked) and the sentences
+    that support give enough of the claim's content; None otherwise. Marks the sentences shown
+    as supporting in `stances`."""
     # A sentence that states most of the claim's content terms and names no conflict
     # supports even when the model hesitates (Arabic rewordings it leans to call refuting).
     supporters = [i for i in relevant if stances[i] is Stance.SUPPORTS
@@ -269,38 +254,33 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
     # named everywhere) also support, even if the model hesitated.
     values = {k for k in required if not k.startswith("entity:")}
     helpers = [i for i in relevant if any(m.key in values for m in comparisons[i].matches)]
-    if not missing and (supporters or helpers):
-        cited = set(supporters) | set(helpers)
-        # A value no cited sentence gives (the place, when another sentence gave the number):
-        # cite the most relevant sentence that gives it.
-        for key in required:
-            if not any(m.key == key for i in cited for m in comparisons[i].matches):
-                givers = [i for i in relevant if any(m.key == key for m in comparisons[i].matches)]
-                cited.add(max(givers, key=lambda i: 1.0 - comparisons[i].p(Stance.NEUTRAL)))
-        cited = sorted(cited)
-    if not missing and (supporters or helpers) and _coverage([comparisons[i] for i in cited]) >= SUPPORT_COVERAGE:
-        # Shown as supporting (and cited in the reason): the cited sentences that bear on the
-        # claim when they alone still give every value and enough of its terms; else all of
-        # them (two sentences may each state part of the claim).
-        shown = [i for i in cited if bears(comparisons[i])]
-        if not (shown and all(any(m.key == key for i in shown for m in comparisons[i].matches) for key in required)
-                and _coverage([comparisons[i] for i in shown]) >= SUPPORT_COVERAGE):
-            shown = cited
-        for i in shown:
-            stances[i] = Stance.SUPPORTS
-        best = max(comparisons[i].p(Stance.SUPPORTS) for i in shown)
-        # Every stated value was found: at least 0.6 however unsure the model is.
-        confidence = max(best, 0.6) if helpers else max(best, RULE_CONFIDENCE)
-        refs = "".join(f"[{i + 1}]" for i in shown)
-        return Aggregate(Label.SUPPORTED, round(confidence, 6), text["supported"].format(refs=refs),
-                         *_settle(comparisons, stances, set(shown)))
-    # (a support that leaves a stated value unconfirmed is not one: no sentence decides)
-    best_neutral = max((c.p(Stance.NEUTRAL) for c in comparisons), default=1.0)
-    confidence = max(best_neutral, 0.5) if comparisons else 1.0
-    reason = text["silent"]
-    if missing and (relevant or names_missing):
-        reason = text["silent_value"].format(v=missing[0].split(":")[-1])
-    return Aggregate(Label.NOT_ENOUGH_INFO, round(confidence, 6), reason, *_settle(comparisons, stances, set()))
+    if not (supporters or helpers):
+        return None
+    cited = set(supporters) | set(helpers)
+    # A value no cited sentence gives (the place, when another sentence gave the number):
+    # cite the most relevant sentence that gives it.
+    for key in required:
+        if not any(m.key == key for i in cited for m in comparisons[i].matches):
+            givers = [i for i in relevant if any(m.key == key for m in comparisons[i].matches)]
+            cited.add(max(givers, key=lambda i: 1.0 - comparisons[i].p(Stance.NEUTRAL)))
+    cited = sorted(cited)
+    if _coverage([comparisons[i] for i in cited]) < SUPPORT_COVERAGE:
+        return None
+    # Shown as supporting (and cited in the reason): the cited sentences that bear on the
+    # claim when they alone still give every value and enough of its terms; else all of
+    # them (two sentences may each state part of the claim).
+    shown = [i for i in cited if bears(comparisons[i])]
+    if not (shown and all(any(m.key == key for i in shown for m in comparisons[i].matches) for key in required)
+            and _coverage([comparisons[i] for i in shown]) >= SUPPORT_COVERAGE):
+        shown = cited
+    for i in shown:
+        stances[i] = Stance.SUPPORTS
+    best = max(comparisons[i].p(Stance.SUPPORTS) for i in shown)
+    # Every stated value was found: at least 0.6 however unsure the model is.
+    confidence = max(best, 0.6) if helpers else max(best, RULE_CONFIDENCE)
+    refs = "".join(f"[{i + 1}]" for i in shown)
+    return Aggregate(Label.SUPPORTED, round(confidence, 6), text["supported"].format(refs=refs),
+                     *_settle(comparisons, stances, set(shown)))
 
 
 def _names_verdict(comparisons: Sequence[Comparison], relevant: list[int]
@@ -330,24 +310,26 @@ class Verifier(VerifierBackend):
         self.embedder = embedder
         self.model = model or load_model()
 
-    def compare(self, claim: str, evidence: str, similarity: float) -> Comparison:
+    def compare(self, claim: str | Analysis, evidence: str | Analysis, similarity: float) -> Comparison:
         """Stance of one sentence toward the claim. `similarity` is cosine(claim query-embedding,
-        evidence passage-embedding), i.e. `Hit.dense`."""
-        f = pair_features(claim, evidence, float(similarity))
+        evidence passage-embedding), i.e. `Hit.dense`. Each side is read once (`analyse`) and
+        that reading is what the features, the slot checks and the names look at."""
+        c, e = as_analysis(claim), as_analysis(evidence)
+        f = pair_features(c, e, float(similarity))
         probs = tuple(float(v) for v in self.model.predict_proba([f])[0])
         p = dict(zip(CLASSES, probs))
-        covered = covered_terms(claim, evidence)
-        n_terms = len(content_terms(claim))
+        covered = covered_terms(c, e)
+        n_terms = len(c.content_terms)
         # ... or when it states most of what the claim says: English claims over the Arabic
         # article have cosines of 0.72-0.78 even against the sentence they paraphrase
         relevant = (p[Stance.NEUTRAL] < RELEVANT_NEUTRAL_MAX or similarity >= RELEVANT_SIMILARITY
                     or (n_terms > 0 and len(covered) / n_terms >= RELEVANT_COVERAGE))
         # typed conflicts that fill the same slot, plus the ones only the slot helpers see
         # (compare's own before/after reading is left out: it ignores which date it is about)
-        conflicts = tuple([k for k in f.comparison.conflicts if k.kind != "order" and same_slot(k, claim, evidence)]
-                          + [k for k in slot_conflicts(claim, evidence)
+        conflicts = tuple([k for k in f.comparison.conflicts if k.kind != "order" and same_slot(k, c, e)]
+                          + [k for k in slot_conflicts(c, e, f.comparison)
                              if not any(j.kind == k.kind for j in f.comparison.conflicts)])
-        conflicts = tuple(quoted(k, claim, evidence) for k in _of_one_subject(conflicts, f.comparison, claim))
+        conflicts = tuple(quoted(k, c, e) for k in _of_one_subject(conflicts, f.comparison, c))
         relevant = relevant or any(k.kind in SELF_RELEVANT_KINDS for k in conflicts)
         refuting = [k for k in conflicts if k.kind in REFUTING_KINDS]
         claim_coverage = f["claim_coverage"]
@@ -365,15 +347,15 @@ class Verifier(VerifierBackend):
             stance = Stance.SUPPORTS
         else:
             stance = Stance.NEUTRAL
-        return Comparison(claim, evidence, stance, probs, float(similarity), relevant,
-                          conflicts, f.comparison.matches + capital_matches(claim, evidence, f.comparison),
-                          covered, n_terms, read_names(claim, evidence))
+        return Comparison(c.text, e.text, stance, probs, float(similarity), relevant,
+                          conflicts, f.comparison.matches + capital_matches(c, e, f.comparison),
+                          covered, n_terms, read_names(c.text, e.text))
 
     def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict:
         """compare each retrieved sentence → aggregate. Evidence [n] follows the order of `hits`."""
-        claim_facts = facts.analyze(claim)
-        comps = [self.compare(claim, h.text, h.dense) for h in hits]
-        agg = aggregate(comps, claim_facts.required_keys(), claim_facts.lang)
+        read = analyse(claim)
+        comps = [self.compare(read, analyse(h.text), h.dense) for h in hits]
+        agg = aggregate(comps, read.facts.required_keys(), read.lang)
         evidence = tuple(Evidence.from_hit(i + 1, h, agg.stances[i], agg.scores[i]) for i, h in enumerate(hits))
         return Verdict(claim, agg.label, float(min(1.0, max(0.0, agg.confidence))), agg.reason, evidence)
 
@@ -383,9 +365,9 @@ class Verifier(VerifierBackend):
         `aggregate` is built for retrieved article sentences, where most are off the point and
         only slot-aligned conflicts may refute; on ANS pairs it scored macro-F1 0.41 against the
         model's 0.70. The reason still names conflicting values where `aggregate` found them."""
-        claim_facts = facts.analyze(claim)
-        c = self.compare(claim, hit.text, hit.dense)
-        agg = aggregate([c], claim_facts.required_keys(), claim_facts.lang)
+        read = analyse(claim)
+        c = self.compare(read, analyse(hit.text), hit.dense)
+        agg = aggregate([c], read.facts.required_keys(), read.lang)
         # The pair model reads the sentence vectors and those of the changed words: affordable
         # for one given sentence (not in `compare`, which runs for every retrieved one). Without
         # the embedder it was fitted on (a test's hash embedder), the cheap model's reading.
@@ -393,7 +375,7 @@ class Verifier(VerifierBackend):
         p = dict(zip(CLASSES, (float(v) for v in (c.probabilities if probs is None else probs))))
         stance = max(CLASSES, key=p.__getitem__)
         label = LABEL_OF[stance]
-        text = REASONS["ar" if claim_facts.lang == "ar" else "en"]
+        text = REASONS["ar" if read.lang == "ar" else "en"]
         reason = agg.reason if agg.label is label else {
             Label.REFUTED: text["model"].format(n=1), Label.SUPPORTED: text["supported"].format(refs="[1]"),
             Label.NOT_ENOUGH_INFO: text["silent"]}[label]

@@ -13,22 +13,21 @@ Work happens on the matching form (`text.normalize`: Arabic-Indic digits are ASC
 hamza/alef/ta-marbuta unified, lower case), so every Arabic word list below is
 written in that form or passed through `normalize` when built. The lists this module
 shares with answer extraction (places, nationalities, units, numbers, months, weekdays,
-ordinals) and their token lookups live in `factbot.text.lexicon`; the ones only claim
-comparison needs (actions, negations, before/after cues) stay here.
+ordinals) and their token lookups live in `factbot.text.lexicon`, the reading of numbers and
+months in `factbot.text.numbers`, the negation rule in `factbot.text.negation`, the actions
+and their opposites in `factbot.text.actions`; the before/after cues stay here.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from factbot.text import negation, numbers
+from factbot.text.actions import ACTION_OF, opposites
 from factbot.text.lexicon import (AMBIGUOUS_MONTHS, ENTITIES, LESS, MONTH_NAMES, MONTH_OF, MONTH_PAIRS, MORE, MULTI,
-                                  MULTIPLIERS, NATIONALITY_OF, ORDINALS, SINGLE, WEEKDAY_NAMES, WEEKDAY_OF, is_year,
-                                  lookup, number_at, qualifier, unit_near, variants)
-from factbot.text.matching import format_number, language, normalize
-
-# --- lexicons only claim comparison uses ---------------------------------------
+                                  NATIONALITY_OF, ORDINALS, SINGLE, WEEKDAY_NAMES, lookup, variants)
+from factbot.text.matching import fact_tokens, format_number, language, normalize, tokens
 
 def display_name(name: str, lang: str) -> str:
     """A canonical entity name as a reader of `lang` writes it: the first Arabic form for "ar"."""
@@ -42,72 +41,15 @@ def display_name(name: str, lang: str) -> str:
 # Kinds that exclude one another: a claim in Erbil and an article in Baghdad disagree.
 _CONFLICTING_KINDS = ("city", "country", "region", "person")
 
-# Actions with opposites. A claim that says "expand" where the evidence says "end"
-# (and nowhere "expand") names a conflict. Forms are matched as whole tokens after
-# stripping proclitics; English forms cover the usual inflections.
-_ACTIONS: dict[str, str] = {
-    "begin": "begin begins began begun beginning start starts started starting launch launches launched "
-             "بدء بدا بدات يبدا تبدا يبداان تبداان بداية بدايه انطلاق اطلاق اطلق",
-    "end": "end ends ended ending terminate terminates terminated termination conclude concluded "
-           "انهاء ينهي تنهي انهت انهي انتهاء انتهت نهاية نهايه انهاء",
-    "expand": "expand expands expanded expanding expansion enlarge enlarged enlarging enlargement extend "
-              "extends extended "
-              "توسيع توسع يوسع توسيعه",
-    "withdraw": "withdraw withdraws withdrew withdrawn withdrawal withdrawing pullout pull-out "
-                "انسحاب انسحب ينسحب تنسحب سحب يسحب",
-    "deploy": "deploy deploys deployed deploying deployment reinforce reinforced "
-              "ارسال يرسل ترسل تعزيزات منتشرين منتشره منتشرون",
-    "increase": "increase increases increased increasing rise rises rose raise raised boost boosted grow grew "
-                "زيادة زياده يزيد تزيد ارتفاع ارتفع يرتفع ترتفع رفع صعود",
-    "decrease": "decrease decreases decreased decreasing reduce reduces reduced reducing reduction cut cuts "
-                "lower lowered fall fell drop dropped decline declined shrink "
-                "تقليص تقليل يقلص خفض تخفيض انخفاض انخفض ينخفض تنخفض تراجع يتراجع هبوط",
-    "agree": "agree agrees agreed agreement "
-             "اتفاق اتفق اتفقت يتفق توافق وافق وافقت موافقة",
-    "reject": "reject rejects rejected rejection refuse refused disagree disagreed disagreement "
-              "رفض يرفض ترفض رفضت خلاف",
-    "win": "win wins won victory "
-           "فوز فاز يفوز",
-    "lose": "lose loses lost loss "
-            "خسارة خسر يخسر",
-    "confirm": "confirm confirms confirmed admit admits admitted acknowledge acknowledged "
-               "اكد يؤكد تؤكد اكدت اعترف اعترفت يعترف",
-    "deny": "deny denies denied "
-            "نفي نفى ينفي تنفي نفت",
-}
-_OPPOSITES: dict[str, frozenset[str]] = {
-    "begin": frozenset({"end"}),
-    "end": frozenset({"begin", "expand"}),
-    "expand": frozenset({"end", "decrease", "withdraw"}),
-    "withdraw": frozenset({"deploy", "expand"}),
-    "deploy": frozenset({"withdraw"}),
-    "increase": frozenset({"decrease"}),
-    "decrease": frozenset({"increase", "expand"}),
-    "agree": frozenset({"reject"}),
-    "reject": frozenset({"agree"}),
-    "win": frozenset({"lose"}),
-    "lose": frozenset({"win"}),
-    "confirm": frozenset({"deny"}),
-    "deny": frozenset({"confirm"}),
-}
-_ACTION_OF: dict[str, str] = {}
-for _act, _forms in _ACTIONS.items():
-    for _f in _forms.split():
-        _ACTION_OF.setdefault(normalize(_f), _act)
+# Month names that are English verbs too: a month only next to a number ("march on", "7 March").
+_VERB_MONTHS = frozenset({"march", "mar"})
 
 # Relative tolerance when a side hedges ("about 2,500"): 10% keeps "about 2,400" consistent.
 _APPROX_TOLERANCE = 0.10
 
-NEGATIONS = frozenset({"not", "never", "no", "n't", "neither", "nor", "without", "cannot",
-                        "لا", "لم", "لن", "ليس", "ليست", "غير", "عدم", "ما", "دون", "بدون", "ولا", "ولم",
-                        "ولن", "وليس", "فلا", "فلم", "لست", "ليسوا"})
-# Not negations: "لا يزال / ما زال" mean "still"; "ما" is also "what/that" before these.
-NOT_NEGATION_AFTER = frozenset({"يزال", "تزال", "زال", "زالت", "يزالون", "بين", "اذا", "يلي", "يكون",
-                                 "يقارب", "بعد", "قبل", "no", "matter", "only", "doubt", "longer"})
 BEFORE_CUES = frozenset({"before", "prior", "earlier", "قبل", "قبيل"})
 AFTER_CUES = frozenset({"after", "since", "following", "later", "بعد", "منذ", "عقب"})
 
-_TOKEN = re.compile(r"\d+(?:\.\d+)?|%|\$|[^\W\d_]+(?:'t)?", re.UNICODE)
 
 
 # --- results ---------------------------------------------------------------
@@ -180,20 +122,15 @@ class Comparison:
 
 # --- analysis ----------------------------------------------------------------
 
-def fact_tokens(text: str) -> list[str]:
-    return _TOKEN.findall(normalize(text))
-
-
 def us_mentions(text: str) -> bool:
     """'US'/'U.S.' as written: lower-cased 'us' is the pronoun."""
     return bool(re.search(r"\bU\.?S\.?(?=\W|$)(?!\w)", text))
 
 
-@lru_cache(maxsize=8192)  # the same retrieved sentences meet every claim; Facts is immutable
 def analyze(text: str) -> Facts:
     """The checkable values of `text` (Arabic or English).
 
-    Long (about 100 lines) on purpose: one left-to-right pass over the tokens, where each
+    Long (about 90 lines) on purpose: one left-to-right pass over the tokens, where each
     reading records the tokens it takes (`used`) so that a later reading skips them; split
     into functions, that shared state would have to be threaded through every one of them."""
     toks = fact_tokens(text)
@@ -206,21 +143,18 @@ def analyze(text: str) -> Facts:
     ordinals: list[int] = []
 
     # months (two-word Levantine names first, so "الأول" is not read as an ordinal)
-    for i, t in enumerate(toks):
-        if i + 1 < len(toks) and (variants(t)[-1], toks[i + 1]) in MONTH_PAIRS or (t, toks[i + 1] if i + 1 < len(toks) else "") in MONTH_PAIRS:
-            key = (t, toks[i + 1]) if (t, toks[i + 1]) in MONTH_PAIRS else (variants(t)[-1], toks[i + 1])
-            months.append(MONTH_PAIRS[key])
+    for i in range(len(toks)):
+        m = numbers.month_pair(toks, i, proclitics=True)
+        if m:
+            months.append(m)
             used.update({i, i + 1})
-    for i, t in enumerate(toks):
+    for i in range(len(toks)):
         if i in used:
             continue
-        m = lookup(MONTH_OF, t)
-        near_number = (i and toks[i - 1][0].isdigit()) or (i + 1 < len(toks) and toks[i + 1][0].isdigit())
-        if m and (t not in ("march", "mar") or near_number):
+        m = numbers.month_name(toks, i, cautious=_VERB_MONTHS, ambiguous=AMBIGUOUS_MONTHS,
+                               is_number=lambda t: t[0].isdigit())
+        if m:
             months.append(m)
-            used.add(i)
-        elif t in AMBIGUOUS_MONTHS and near_number:
-            months.append(AMBIGUOUS_MONTHS[t])
             used.add(i)
     # day-of-month: "7 أكتوبر", "October 7", "7 October"
     for i, t in enumerate(toks):
@@ -237,9 +171,7 @@ def analyze(text: str) -> Facts:
     for i, t in enumerate(toks):
         if i in used:
             continue
-        w = lookup(WEEKDAY_OF, t) if not t.startswith("اثن") else None
-        if w is None and t in WEEKDAY_OF:
-            w = WEEKDAY_OF[t]
+        w = numbers.weekday_of(t)
         if w is not None:
             weekdays.append(w)
             used.add(i)
@@ -249,7 +181,7 @@ def analyze(text: str) -> Facts:
         if i in used:
             i += 1
             continue
-        value = number_at(toks, i)
+        value = numbers.number_at(toks, i)
         if value is None:
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
             # "لأول مرة" / "for the first time" is no ordinal of anything checkable
@@ -258,18 +190,14 @@ def analyze(text: str) -> Facts:
                 ordinals.append(o)
             i += 1
             continue
-        j = i + 1
-        if toks[i][0].isdigit() and is_year(toks, i, value):
+        if toks[i][0].isdigit() and numbers.is_year(toks, i, value):
             years.append(int(value))
-            i = j
+            i += 1
             continue
-        if j < len(toks) and toks[j] in MULTIPLIERS:
-            value *= MULTIPLIERS[toks[j]]
-            j += 1
-        qual = qualifier(toks, i)
-        start = i - 1 if qual and i and toks[i - 1] not in MORE | LESS else i
-        quantities.append(Quantity(value, unit_near(toks, i, j), qual, " ".join(toks[max(start, 0):j])))
-        i = j
+        n = numbers.count_at(toks, i, value)
+        start = i - 1 if n.qualifier and i and toks[i - 1] not in MORE | LESS else i
+        quantities.append(Quantity(n.value, n.unit, n.qualifier, " ".join(toks[max(start, 0):n.end])))
+        i = n.end
     entities: list[tuple[str, str]] = []
     for i in range(len(toks)):
         for parts, name in MULTI:
@@ -284,12 +212,8 @@ def analyze(text: str) -> Facts:
             entities.append(("nationality", lookup(NATIONALITY_OF, toks[i])))
     if us_mentions(text):
         entities.append(("country", "United States"))
-    actions = [a for a in (lookup(_ACTION_OF, t) for t in toks) if a]
-    negations = 0
-    for i, t in enumerate(toks):
-        nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        if (t in NEGATIONS or t.endswith("n't")) and nxt not in NOT_NEGATION_AFTER:
-            negations += 1
+    actions = [a for a in (lookup(ACTION_OF, t) for t in toks) if a]
+    negations = negation.count(toks)
     order = [("before" if t in BEFORE_CUES else "after") for t in toks if t in BEFORE_CUES or t in AFTER_CUES]
     return Facts(
         lang=language(text), quantities=tuple(quantities), years=tuple(years), months=tuple(months),
@@ -380,7 +304,7 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
         if a in e.actions:
             matches.append(Match("action", a, f"action:{a}"))
             continue
-        rivals = [b for b in e.actions if b in _OPPOSITES.get(a, ()) and b not in c.actions]
+        rivals = [b for b in e.actions if b in opposites(a) and b not in c.actions]
         if rivals:
             conflicts.append(Conflict("action", a, rivals[0], f"action:{a}"))
 
@@ -399,20 +323,6 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
 CAPITAL_OF = {"Washington": "United States", "Baghdad": "Iraq"}
 
 
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def entity_names(text: str) -> frozenset[str]:
-    return frozenset(n for _, n in analyze(text).entities)
-
-
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def actions(text: str) -> tuple[str, ...]:
-    return analyze(text).actions
-
-
-def opposites(action: str) -> frozenset[str]:
-    return _OPPOSITES.get(action, frozenset())
-
-
 _EN_FUTURE = re.compile(r"\b(will|shall|going to|next|upcoming|future|plan(s|ned)? to)\b")
 _AR_FUTURE_WORDS = frozenset({"سوف", "المقبل", "المقبله", "القادم", "القادمه", "مستقبلا"})
 # "سـ" + an imperfect verb ("ستنتهي", "سيشرفون", "سنعمل"); nouns that merely start like one are listed
@@ -420,13 +330,12 @@ _AR_FUTURE_VERB = re.compile(r"^س[يتن]\w{2,}$")
 _AR_NOT_FUTURE = ("سياد", "سيطر", "سياس", "سيار", "سينا", "ستين", "سنوات", "سنه", "سته", "ستار", "سيد", "سين")
 
 
-@lru_cache(maxsize=8192)
 def is_future(text: str) -> bool:
     """Does the text speak of the future ("will", "سوف", "ستنتهي")?"""
     t = normalize(text)
     if _EN_FUTURE.search(t):
         return True
-    for tok in re.findall(r"[^\W\d_]+", t):
+    for tok in (w for w in tokens(text) if not w[0].isdigit()):
         tok = tok[1:] if tok[:1] in ("و", "ف") and len(tok) > 4 else tok
         if tok in _AR_FUTURE_WORDS or (_AR_FUTURE_VERB.match(tok) and not tok.startswith(_AR_NOT_FUTURE)):
             return True

@@ -53,7 +53,7 @@ QUESTION_FILLERS = frozenset({"many", "much", "accord", "according", "mention", 
                                "say", "said", "ما", "عدد", "الذي", "التي"})
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # built once from the word list
 def glossary() -> dict[str, frozenset[str]]:
     return {stem(normalize(en)): frozenset(stem(t) for t in terms(ar)) for en, ar in _GLOSSARY_SRC.items()}
 
@@ -75,7 +75,7 @@ def without_answer_kind(question: str) -> str:
     return _ANSWER_KIND.sub(lambda m: m.group(1) or m.group(2), normalize(question))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # a question is compared with every retrieved sentence
 def question_terms(question: str) -> tuple[frozenset[str], ...]:
     """Each content term of the question as the set of stems that would match it in a
     sentence: itself, plus Arabic translations for an English term the glossary knows. The
@@ -85,7 +85,7 @@ def question_terms(question: str) -> tuple[frozenset[str], ...]:
                  for t in terms(without_answer_kind(question)) if t not in QUESTION_FILLERS)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=16384)  # rerank and abstain both ask it of the same (question, sentence)
 def term_overlap(question: str, sentence: str) -> float:
     """Share of the question's content terms found in the sentence (0 when it has none)."""
     qterms = question_terms(question)
@@ -95,6 +95,6 @@ def term_overlap(question: str, sentence: str) -> float:
     return sum(1 for alternatives in qterms if alternatives & sterms) / len(qterms)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # the same sentences (and single tokens, `alignment._states`) recur
 def term_set(sentence: str) -> frozenset[str]:
     return frozenset(terms(sentence))

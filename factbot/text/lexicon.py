@@ -4,13 +4,14 @@ Places, persons and organisations (`ENTITIES`, with `SINGLE`/`MULTI` forms), nat
 adjectives (`NATIONALITY_OF`, `OWNER_OF`), counted units, number words and multipliers,
 the hedges "about"/"more than"/"fewer than", months (with the two-word Levantine names),
 weekdays and ordinals; and the token-level helpers over them: `variants` (a word without
-its Arabic proclitics), `lookup`, `number_at`, `unit_near`, `qualifier`, `is_year`.
+its Arabic proclitics) and `lookup`. Reading numbers, counts, years, months and weekdays from
+tokens is `factbot.text.numbers`.
 
 Used by `factbot.text.facts` (analysis and comparison), `factbot.ask.extract` (answer values),
 `factbot.ask.rerank` and `factbot.ask.abstain`. Everything is in the matching form of
 `text.normalize` (Arabic-Indic digits are ASCII, hamza/alef/ta-marbuta unified, lower
 case): each Arabic word below is written in that form or passed through `normalize` when
-the table is built. A token list here is the matching-form tokens `claims.tokens` gives.
+the table is built. A token list here is the matching-form tokens `matching.fact_tokens` gives.
 """
 
 from __future__ import annotations
@@ -216,7 +217,7 @@ for _f, _i in {"شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5, "ح
     MONTH_OF[_f] = _i
 # "آب" (August) is also "father": only a month right after a day number or before a year.
 AMBIGUOUS_MONTHS = {"اب": 8, "may": 5}
-# "march" is also a verb: it counts as a month only next to a number (see `claims.analyze`).
+# "march" is also a verb: it counts as a month only next to a number (see `numbers.month_name`).
 
 _WEEKDAYS_EN = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAY_OF: dict[str, int] = {d: i for i, d in enumerate(_WEEKDAYS_EN)}
@@ -254,46 +255,3 @@ def lookup(table: dict, token: str):
         if v in table:
             return table[v]
     return None
-
-
-def number_at(toks: list[str], i: int) -> float | None:
-    """The number token i writes in digits or words, or None."""
-    t = toks[i]
-    if t[0].isdigit():
-        return float(t)
-    return lookup(NUMBER_WORDS, t) if t not in ("الف", "الاف") else None
-
-
-def unit_near(toks: list[str], i: int, j: int) -> str:
-    """The counted noun: first known unit within 3 tokens after the number, else before it
-    (Arabic number words follow their noun: "فرق العمل الثلاث")."""
-    for k in list(range(j, min(len(toks), j + 3))) + list(range(i - 1, max(-1, i - 4), -1)):
-        u = lookup(UNIT_OF, toks[k])
-        if u:
-            return u
-        if toks[k] in ("working", "work", "العمل", "عمل", "us", "american", "امريكي", "اميركي", "عراقي"):
-            continue
-    return ""
-
-
-def qualifier(toks: list[str], i: int) -> str:
-    """How the words before the number at i hedge it: "approx", "more", "less" or ""."""
-    prev = toks[max(0, i - 3):i]
-    if any(lookup(APPROX_TABLE, p) for p in prev) or (i + 1 < len(toks) and toks[i + 1] == "تقريبا"):
-        return "approx"
-    if any(p in MORE for p in prev):
-        return "more"
-    if any(p in LESS for p in prev):
-        return "less"
-    return ""
-
-
-def is_year(toks: list[str], i: int, value: float) -> bool:
-    """Is the number `value` at i a year ("in 2014", "أكتوبر 2023", a bare 2014 counting nothing)?"""
-    if not (1900 <= value <= 2100) or "." in toks[i]:
-        return False
-    prev = toks[i - 1] if i else ""
-    if prev in ("in", "since", "of", "year", "عام", "العام", "سنه", "لعام", "منذ", "في", "until", "by") or \
-            lookup(MONTH_OF, prev) or prev in AMBIGUOUS_MONTHS:
-        return True
-    return not unit_near(toks, i, i + 1)

@@ -78,8 +78,28 @@ _AR_STOP = frozenset(normalize(w) for w in (
 
 
 def tokens(text: str) -> list[str]:
-    """Tokens of the matching form (numbers kept whole, e.g. '2.5', '2500')."""
+    """Tokens of the matching form (numbers kept whole, e.g. '2.5', '2500'): what terms,
+    BM25 and lexical overlap count. Its digit tokens are the text's numbers, its others the
+    letter runs."""
     return _TOKEN.findall(normalize(text))
+
+
+# The value reader's tokens differ on purpose: "%" and "$" are units of a quantity ("10%",
+# "$5"), and "n't" stays on its word ("don't") to be read as a negation.
+_FACT_TOKEN = re.compile(r"\d+(?:\.\d+)?|%|\$|[^\W\d_]+(?:'t)?", re.UNICODE)
+
+
+def fact_tokens(text: str) -> list[str]:
+    """Tokens of the matching form as the value, slot and negation readers count them:
+    `tokens` plus "%", "$" and the "n't" of a negated verb (see `_FACT_TOKEN`)."""
+    return _FACT_TOKEN.findall(normalize(text))
+
+
+def surface_tokens(text: str) -> list[str]:
+    """The words as written, for embedding (numbers whole, letter runs): `tokens`' pattern on
+    `strip_for_embedding(text)` rather than the matching form, since an embedder reads surface
+    forms (case, hamza, ta marbuta)."""
+    return _TOKEN.findall(strip_for_embedding(text))
 
 
 def stem(token: str) -> str:

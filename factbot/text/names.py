@@ -39,6 +39,8 @@ MIN_KEY = 2
 ROLE_WINDOW = 12
 
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+# Letter runs of the text as written, not `matching.tokens`, on purpose: offsets into the text
+# (`_word_index`) and the consonant key of a word in its own script (`key` folds case and marks).
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _PARTICLES = frozenset({"al", "el", "ul", "bin", "ibn", "bint", "abu", "de", "da", "van", "von", "der", "la",
                         "le", "del", "di", "du", "bin", "ben"})
@@ -70,7 +72,7 @@ def _proclitic_free(token: str) -> str:
     return t
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)  # a pure lookup per word; the same words recur in every sentence
 def key(token: str) -> str:
     """The consonant key of one word in either script; '' when it has none."""
     if is_arabic(token):
@@ -86,7 +88,7 @@ def key(token: str) -> str:
     return re.sub(r"(.)\1+", r"\1", k)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # read once from the shipped file
 def english_common_words() -> frozenset[str]:
     data = json.loads((MODELS_DIR / "english_common_words.json").read_text(encoding="utf-8"))
     return frozenset(data["words"])
@@ -122,7 +124,7 @@ def _is_name_word(word: str) -> bool:
     return not _known_value(base)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # role_holder asks it of the claim and the sentence for each name
 def names_in(text: str) -> tuple[Name, ...]:
     """The names of a Latin-script text: runs of name words, joined by particles (al-, bin, de)."""
     out: list[Name] = []
@@ -165,7 +167,7 @@ def _word_keys(word: str) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=32768)  # asked per claim name of the same sentences
 def _evidence_keys(evidence: str) -> frozenset[str]:
     return frozenset(k for w in _WORD.findall(evidence) for k in _word_keys(w) if len(k) >= MIN_KEY)
 
@@ -234,7 +236,6 @@ class NameInEvidence:
     rival: str = ""  # the sentence's own name in the role the claim gives it, when another one
 
 
-@lru_cache(maxsize=8192)
 def read_names(claim: str, evidence: str) -> tuple[NameInEvidence, ...]:
     out = []
     for n in names_in(claim):

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from typing import Protocol
 
-from factbot.text.facts import AFTER_CUES, BEFORE_CUES, NEGATIONS, NOT_NEGATION_AFTER, fact_tokens, us_mentions
+from factbot.text import negation
+from factbot.text.facts import AFTER_CUES, BEFORE_CUES, us_mentions
 from factbot.text.lexicon import (APPROX_TABLE, ENTITIES, LESS, MONTH_OF, MORE, MULTIPLIERS, NUMBER_WORDS,
                                   ORDINALS, OWNER_OF, SINGLE, WEEKDAY_OF, lookup, variants)
-from factbot.text.matching import normalize
+from factbot.text.matching import fact_tokens, normalize
 
 
 # An organisation stands for its country when saying whose spokesperson someone is.
@@ -30,6 +31,21 @@ _AUTHOR_CUES = frozenset(normalize(w) for w in "by نفذ نفذت نفذتها 
 # Arabic adjectives follow the noun ("غارة جوية أمريكية"); English ones precede it
 # ("a British air strike") or the author follows "by".
 ACTOR_WINDOW = 2
+
+
+class Read(Protocol):
+    """A text already read (`factbot.text.analysis.Analysis`): its matching-form tokens and
+    whether it writes "US" as the country."""
+
+    tokens: Sequence[str]
+    us: bool
+
+
+def _read(text: "str | Read") -> tuple[Sequence[str], bool]:
+    """The tokens and the "US" flag of `text`, read now when it is a string."""
+    if isinstance(text, str):
+        return fact_tokens(text), us_mentions(text)
+    return text.tokens, text.us
 
 
 def _owner_at(toks: list[str], k: int, us: bool) -> str | None:
@@ -48,26 +64,23 @@ def _owner_at(toks: list[str], k: int, us: bool) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def denies_owner(text: str) -> bool:
+def denies_owner(text: "str | Read") -> bool:
     """"non-US troops", "القوات غير الأمريكية": the text counts everyone but a country."""
-    toks, us = fact_tokens(text), us_mentions(text)
+    toks, us = _read(text)
     return any(t in ("non", "غير") and k + 1 < len(toks) and _owner_at(toks, k + 1, us)
                for k, t in enumerate(toks))
 
 
-@lru_cache(maxsize=8192)
-def owners(text: str) -> frozenset[str]:
+def owners(text: "str | Read") -> frozenset[str]:
     """Every country the text names or adjectives ("Iraqi soldiers", "US forces", "الإيراني")."""
-    toks, us = fact_tokens(text), us_mentions(text)
+    toks, us = _read(text)
     return frozenset(o for k in range(len(toks)) if (o := _owner_at(toks, k, us)))
 
 
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def owners_near(text: str, value: str, window: int = 3) -> frozenset[str]:
+def owners_near(text: "str | Read", value: str, window: int = 3) -> frozenset[str]:
     """Countries named within `window` tokens of the token `value` (matching form): whose
     troops "900 British troops" / "2500 جندي أمريكي" counts."""
-    toks, us = fact_tokens(text), us_mentions(text)
+    toks, us = _read(text)
     out = set()
     for i, t in enumerate(toks):
         if t == value:
@@ -78,11 +91,10 @@ def owners_near(text: str, value: str, window: int = 3) -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def actors(text: str) -> frozenset[str]:
+def actors(text: "str | Read") -> frozenset[str]:
     """Countries that carried out a single act the text names ("غارة جوية أمريكية" → United
     States; "a British air strike", "a strike by Israel" → Britain, Israel)."""
-    toks, us = fact_tokens(text), us_mentions(text)
+    toks, us = _read(text)
     out = set()
     for i, t in enumerate(toks):
         if not any(v in _EVENT_NOUNS for v in variants(t)):
@@ -104,11 +116,10 @@ _ALLY_CUES = frozenset(normalize(w) for w in (
 ALLY_WINDOW = 3  # "Iran-allied groups", "الجماعات المتحالفة مع إيران"
 
 
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def allies(text: str) -> frozenset[str]:
+def allies(text: "str | Read") -> frozenset[str]:
     """Countries groups are said to be allied with or backed by ("الجماعات المتحالفة مع إيران"
     → Iran; "Saudi-allied groups" → Saudi Arabia)."""
-    toks, us = fact_tokens(text), us_mentions(text)
+    toks, us = _read(text)
     out = set()
     for i, t in enumerate(toks):
         if not any(v in _ALLY_CUES for v in variants(t)):
@@ -128,11 +139,10 @@ def allies(text: str) -> frozenset[str]:
 PERSON_WINDOW = 6  # tokens after/before a name that say whom the person works for
 
 
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def affiliations(text: str) -> dict[str, frozenset[str]]:
+def affiliations(text: "str | Read") -> dict[str, frozenset[str]]:
     """Person → the countries (or organisations standing for one) named next to them:
     "نائبة السكرتير الصحفي للبنتاغون صابرين سينغ" → {"Sabrina Singh": {"United States"}}."""
-    toks, us = fact_tokens(text), us_mentions(text)
+    toks, us = _read(text)
     # a country that carried out an act near the name ("killed in a US air strike") is no employer
     acts = {k for i, t in enumerate(toks) if any(v in _EVENT_NOUNS for v in variants(t))
             for k in range(i - ACTOR_WINDOW, i + ACTOR_WINDOW + 1)}
@@ -151,11 +161,10 @@ def affiliations(text: str) -> dict[str, frozenset[str]]:
 ORDER_WINDOW = 4  # "after the January 2020 strike": the cue may stand a few words before the date
 
 
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def order_cues(text: str) -> dict[str, str]:
+def order_cues(text: "str | Read") -> dict[str, str]:
     """Each year or day-of-month (digits) → "before"/"after" when such a cue stands just
     before it: "قبل 7 أكتوبر" → {"7": "before"}."""
-    toks = fact_tokens(text)
+    toks, _ = _read(text)
     out = {}
     for i, t in enumerate(toks):
         if not t.isdigit():
@@ -167,22 +176,10 @@ def order_cues(text: str) -> dict[str, str]:
     return out
 
 
-# Strict negation: after لن/لم/ليس the next word is negated whatever it is ("لن يكون"); the
-# exceptions of `NOT_NEGATION_AFTER` ("لا يزال", "ما يكون") only follow لا/ما/no/not.
-_STRICT_NEGATIONS = frozenset({"لن", "لم", "ليس", "ليست", "ولن", "ولم", "وليس", "فلم", "never"})
-
-
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def negated(text: str) -> bool:
-    """Does the text deny its statement? ("غير"/"non" before a word only makes it "non-X".)"""
-    toks = fact_tokens(text)
-    for i, t in enumerate(toks):
-        nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        if t in _STRICT_NEGATIONS:
-            return True
-        if (t in NEGATIONS or t.endswith("n't")) and nxt not in NOT_NEGATION_AFTER and t not in ("غير", "non"):
-            return True
-    return False
+def negated(text: "str | Read") -> bool:
+    """Does the text deny its statement? (the strict reading of `negation`: "غير"/"non" before
+    a word only makes it "non-X")"""
+    return negation.denies(_read(text)[0])
 
 
 # English helpers a denial leans on ("did not agree", "would not be"): shown with it, never
@@ -192,7 +189,8 @@ _AUXILIARIES = frozenset("do does did will would shall should can could may migh
 
 
 def words(text: str) -> list[tuple[str, str]]:
-    """Each word as written, with its matching-form token (the form `tokens` gives)."""
+    """Each word as written, with its matching-form token (the form `tokens` gives). Words as
+    written, not only tokens, on purpose: a negation reason quotes the article's own words."""
     out = []
     # letters with their Arabic marks ("جزءًا" is one word though its tanween is no letter)
     for m in re.finditer(r"(?:[^\W_]|[\u0610-\u061A\u064B-\u065F\u0670])+(?:'t)?", text):
@@ -202,14 +200,6 @@ def words(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _is_cue(toks: Sequence[str], i: int) -> bool:
-    """The rule of `negated`, at position i."""
-    t, nxt = toks[i], toks[i + 1] if i + 1 < len(toks) else ""
-    return t in _STRICT_NEGATIONS or (
-        (t in NEGATIONS or t.endswith("n't")) and nxt not in NOT_NEGATION_AFTER and t not in ("غير", "non"))
-
-
-@lru_cache(maxsize=4096)
 def denial(text: str) -> tuple[str, str] | None:
     """What the text denies, for a reason to quote: ("did not agree", "agree") — the denial as
     written (helpers, cue and the denied word) and the denied word's matching form. None when
@@ -217,7 +207,7 @@ def denial(text: str) -> tuple[str, str] | None:
     ws = words(text)
     toks = [t for _, t in ws]
     for i in range(len(toks)):
-        if not _is_cue(toks, i):
+        if not negation.is_cue(toks, i, strict=True):
             continue
         start = i - 1 if i > 0 and toks[i - 1] in _AUXILIARIES else i
         j = i + 1
@@ -229,12 +219,11 @@ def denial(text: str) -> tuple[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=8192)  # the same sentences meet every claim
-def value_tokens(text: str) -> frozenset[str]:
+def value_tokens(text: "str | Read") -> frozenset[str]:
     """Tokens that are values or names rather than what is said of them (digits, numbers,
     months, weekdays, ordinals, places, persons, nationalities)."""
     out = set()
-    for t in fact_tokens(text):
+    for t in _read(text)[0]:
         if t[0].isdigit() or any(lookup(tab, t) is not None for tab in
                                  (NUMBER_WORDS, MONTH_OF, WEEKDAY_OF, ORDINALS, SINGLE, OWNER_OF,
                                   APPROX_TABLE)) \
@@ -243,13 +232,13 @@ def value_tokens(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def positions(text: str, token_test) -> list[int]:
-    return [i for i, t in enumerate(fact_tokens(text)) if token_test(t)]
+def positions(text: "str | Read", token_test) -> list[int]:
+    return [i for i, t in enumerate(_read(text)[0]) if token_test(t)]
 
 
-def tokens(text: str) -> list[str]:
+def tokens(text: "str | Read") -> list[str]:
     """The matching-form tokens every helper here counts positions in."""
-    return fact_tokens(text)
+    return list(_read(text)[0])
 
 
 def entity_of(token: str) -> str | None:
