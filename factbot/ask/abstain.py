@@ -154,7 +154,7 @@ class AbstainModel(LinearModel):
 
     @classmethod
     def from_dict(cls, d: dict) -> "AbstainModel":
-        return cls(*LinearModel.fields(d, FEATURE_NAMES, "abstain"), float(d["threshold"]))
+        return cls.read(d, FEATURE_NAMES, "abstain", threshold=float(d["threshold"]))
 
 
 @lru_cache(maxsize=4)

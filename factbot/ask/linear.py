@@ -35,10 +35,3 @@ class LinearModel:
             raise ValueError(f"{what} model features {d['names']} differ from {list(expected)}: retrain")
         return cls(names=tuple(d["names"]), mean=tuple(d["mean"]), scale=tuple(d["scale"]),
                    weights=tuple(d["weights"]), bias=float(d["bias"]), **extra)
-
-    @staticmethod
-    def fields(d: dict, expected: Sequence[str], what: str) -> tuple:
-        """(names, mean, scale, weights, bias) of a model file: kept only for ask/abstain.py,
-        which unpacks it; once it calls `read` instead, delete this."""
-        m = LinearModel.read(d, expected, what)
-        return m.names, m.mean, m.scale, m.weights, m.bias
