@@ -166,6 +166,7 @@ class FactBot:
             d for doc_id, d in self.store.documents().items() if doc_id in rejected_ids and doc_id not in docs]
         report = sync(self.store, self.embedder, list(docs.values()) + keep, prune=prune or reset,
                       progress=progress)
+        self.retriever.index()  # read back now (and snapshot it): the next `ask` need not open Chroma
         return replace(report, rejected=tuple(rejected))
 
     def add_text(self, text: str, name: str, *, html: bool = False, source: str = "") -> Document:

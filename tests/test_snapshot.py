@@ -42,22 +42,28 @@ def home(tmp_path):
 
 
 def test_second_process_answers_without_chroma_and_the_same(home):
-    first = _child(home)  # reads the store from Chroma, then saves the snapshot
-    assert first["chromadb"] and snapshot.path_for(home, "factbot").exists()
+    path = snapshot.path_for(home, "factbot")
+    path.unlink()  # as an index from before snapshots: the first process reads Chroma, then saves one
+    first = _child(home)
+    assert first["chromadb"] and path.exists()
     second = _child(home)
     assert not second["chromadb"] and not second["bm25s"]  # neither is imported from a snapshot
     assert second["cited"] == first["cited"] and second["docs"] == first["docs"] == ["us-iraq-coalition-talks.ar"]
 
 
 def test_a_write_by_another_process_makes_it_stale(home, tmp_path_factory):
-    _child(home)
+    assert not _child(home)["chromadb"]
+    bot = FactBot.open(home=home, embedder="hash")  # another process's write, which reads nothing back
+    with bot.store.writing():
+        bot.store.uncommit_document("us-iraq-coalition-talks.ar")
+    after = _child(home)
+    assert after["chromadb"] and after["docs"] == []  # the snapshot was of the store before the write
     extra = tmp_path_factory.mktemp("extra") / "notice.txt"
     extra.write_text("The museum opens on Monday. Tickets cost 12 dollars.", encoding="utf-8")
-    FactBot.open(home=home, embedder="hash").ingest([extra])
-    after = _child(home)
-    assert after["chromadb"]  # the snapshot was of the store before the write
-    assert sorted(after["docs"]) == ["notice", "us-iraq-coalition-talks.ar"]
-    assert not _child(home)["chromadb"]  # and the next process has a current one again
+    FactBot.open(home=home, embedder="hash").ingest([extra, CORPUS])
+    again = _child(home)
+    assert not again["chromadb"]  # an ingest leaves a current snapshot, with both documents
+    assert sorted(again["docs"]) == ["notice", "us-iraq-coalition-talks.ar"]
 
 
 def test_a_write_killed_midway_is_never_answered_from_a_snapshot(home):
@@ -100,3 +106,8 @@ def test_a_server_store_has_no_generation(hash_bot):
 
     remote = SentenceStore(hash_bot.store.client, "hash", "factbot", url="http://127.0.0.1:1")
     assert remote.generation() is None and remote.home is None
+
+
+def test_ingest_leaves_a_current_snapshot(home):
+    """`factbot ingest` then `factbot ask`: the first ask after an ingest is already a fast one."""
+    assert not _child(home)["chromadb"]
