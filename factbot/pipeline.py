@@ -76,20 +76,28 @@ class FactBot:
             store = SentenceStore(lambda: connect(home=home), emb.name, collection,
                                   lock_path=home / f"{collection}.write.lock")
             retriever = HybridRetriever(store, emb)
-            # A current snapshot means no write since the store was last read whole: not damaged.
-            if not retriever.load_snapshot() and store.damaged:  # a killed process left it unreadable
-                import warnings
+        bot = cls(store, emb, retriever, llm=llm, nli=nli, reader=READER_DEFAULT if reader is None else reader,
+                  location=str(chroma_url or home))
+        # A current snapshot answers reads without Chroma (it proves no write since the store was
+        # last read whole); anything that reads or writes Chroma itself checks for damage first.
+        if retriever is None or not retriever.load_snapshot():
+            bot._repair_if_damaged()
+        return bot
 
-                from factbot.index.sync import rebuild
+    def _repair_if_damaged(self) -> None:
+        """Rebuild the vector index a killed process left unreadable (embedded stores only)."""
+        if not self.store.damaged:
+            return
+        import warnings
 
-                with store.writing():  # one writer repairs; the lock is re-entrant for rebuild
-                    store.repair()
-                    report = rebuild(store, emb)
-                warnings.warn(f"factbot: the vector index under {home} was damaged by an interrupted write; "
-                              f"rebuilt it from the {report.documents} stored documents ({report.sentences} "
-                              "sentences)", RuntimeWarning, stacklevel=2)
-        return cls(store, emb, retriever, llm=llm, nli=nli, reader=READER_DEFAULT if reader is None else reader,
-                   location=str(chroma_url or home))
+        from factbot.index.sync import rebuild
+
+        with self.store.writing():  # one writer repairs; the lock is re-entrant for rebuild
+            self.store.repair()
+            report = rebuild(self.store, self.embedder)
+        warnings.warn(f"factbot: the vector index under {self.location} was damaged by an interrupted write; "
+                      f"rebuilt it from the {report.documents} stored documents ({report.sentences} "
+                      "sentences)", RuntimeWarning, stacklevel=3)
 
     # -- components, built on first use ------------------------------------------
 
@@ -137,6 +145,7 @@ class FactBot:
         """Add or update the documents under `paths`; every other indexed document is kept.
         With `prune`, documents not found under `paths` are removed as well. Unreadable files
         are reported in `rejected` and change nothing: not even their old version is removed."""
+        self._repair_if_damaged()
         files = find_files([Path(p) for p in paths])
         docs: dict[str, Document] = {}
         rejected: list[Rejected] = []
@@ -171,12 +180,14 @@ class FactBot:
 
     def add_text(self, text: str, name: str, *, html: bool = False, source: str = "") -> Document:
         """Add (or replace) one document from text, e.g. pasted or uploaded in the app."""
+        self._repair_if_damaged()
         doc_id = re.sub(r"[^\w.\-]+", "-", name.strip().lower()).strip("-.") or "document"
         doc = make_document(text, name=doc_id, source=source or name, html=html)
         sync(self.store, self.embedder, [doc], prune=False)
         return doc
 
     def delete_document(self, doc_id: str) -> None:
+        self._repair_if_damaged()
         if doc_id not in self.store.document_hashes():
             raise FactbotError(f"no document {doc_id!r}")
         with self.store.writing():
@@ -184,15 +195,18 @@ class FactBot:
             self.store.delete_sentences(self.store.sentence_ids(doc_id))
 
     def documents(self) -> list[Document]:
+        self._repair_if_damaged()
         return list(self.store.documents().values())
 
     def document_text(self, doc_id: str) -> str:
+        self._repair_if_damaged()
         docs = self.store.documents()
         if doc_id not in docs:
             raise FactbotError(f"no document {doc_id!r}; known: {', '.join(docs) or 'none'}")
         return docs[doc_id].text
 
     def sentences(self, doc_id: str | None = None):
+        self._repair_if_damaged()
         return [s for s in self.store.all_sentences() if doc_id is None or s.doc_id == doc_id]
 
     # -- questions and claims ------------------------------------------------------------

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from factbot.index import snapshot
-from factbot.index.store import WRITING
+from factbot.index.generation import WRITING
 from factbot.pipeline import FactBot
 from tests.conftest import CORPUS, ROOT
 
@@ -91,21 +91,21 @@ def test_an_unreadable_snapshot_is_a_cache_miss(home, damage):
 
 def test_writes_outside_the_lock_leave_the_generation_marked(hash_bot):
     store = hash_bot.store
-    before = store.generation()
+    before = store.generation.read()
     assert before and not before.endswith(WRITING)
     store.uncommit_document("us-iraq-coalition-talks.ar")  # not inside store.writing()
-    assert store.generation().endswith(WRITING)
+    assert store.generation.read().endswith(WRITING)
     assert hash_bot.document_ids() == ()  # this process's index sees the write too
     with store.writing():
         pass
-    assert not store.generation().endswith(WRITING) and store.generation() != before
+    assert not store.generation.read().endswith(WRITING) and store.generation.read() != before
 
 
 def test_a_server_store_has_no_generation(hash_bot):
     from factbot.index.store import SentenceStore
 
     remote = SentenceStore(hash_bot.store.client, "hash", "factbot", url="http://127.0.0.1:1")
-    assert remote.generation() is None and remote.home is None
+    assert remote.generation.read() is None and remote.home is None
 
 
 def test_ingest_leaves_a_current_snapshot(home):

@@ -16,49 +16,35 @@ the Nile. It is 6,650 km long."). A sentence in another language than the query'
 smaller CROSS_* lexical and document weights (`pair_weights`). The same-language constants
 were fitted on ARCD *train* with `benchmarks/tune_retrieval.py` (see benchmarks/README.md for
 the figures on ARCD test), the cross-language ones with `benchmarks/corpora.py cross-weights`.
+The scoring itself is pure and lives in `factbot.index.fusion`.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from factbot.defaults import DEFAULT_K
-from factbot.index.embeddings import Embedder
 from factbot.index import snapshot
+from factbot.index.embeddings import Embedder
+# The fusion's math and constants, imported here under the names this module always offered.
+from factbot.index.fusion import (CANDIDATES, CROSS_DOCUMENT_WEIGHT, CROSS_LEXICAL_WEIGHT,  # noqa: F401
+                                  DOCUMENT_WEIGHT, LEXICAL_WEIGHT, PREVIOUS_WEIGHT, RRF_K, candidates,
+                                  hybrid_scores, lexical_evidence, normalised, pair_weights, rrf)
+from factbot.index.generation import current
 from factbot.index.lexical import Bm25
-from factbot.index.store import GET_PAGE, WRITING, SentenceStore
+from factbot.index.store import GET_PAGE, SentenceStore
 from factbot.text.matching import char_ngrams, language, strip_for_embedding, terms
 from factbot.types import FactbotError, Hit, Scored, Sentence
 
-RRF_K = 60  # Cormack, Clarke & Büttcher (2009): k=60 damps the head of each ranking (rrf(), for comparison)
-CANDIDATES = 50  # per ranker, before fusion: on ARCD train, 100 moved no recall figure by more than 0.005
 # BM25 over sentences. b=0.2, not the usual 0.75: full length normalisation lets short
 # fragments ("سوريا") outrank the sentence holding the answer. On ARCD train word-BM25
 # recall@1 is 0.595 at (k1=1.5, b=0.75), 0.623 at (1.2, 0.2), flat for b 0.1..0.5, k1 0.9..1.2.
 BM25_K1 = 1.2
 BM25_B = 0.2
-# Score fusion weights. e5 cosines are compressed: one query's cosines over a corpus have a
-# standard deviation of ~0.02 (0.023 on ARCD train), so LEXICAL_WEIGHT 0.1 makes the best
-# lexical match worth ~4 of those. Fitted by a grid on ARCD train (benchmarks/tune_retrieval.py):
-# (0.1, 0.1, 0.2) gives recall@1 0.71, recall@5 0.93 and sits on a plateau: moving any one
-# weight a grid step gives recall@1 0.69..0.71 (0.67 at PREVIOUS_WEIGHT 0.3) and recall@5
-# 0.92..0.93. For comparison, dense alone: 0.63 / 0.86; the former RRF of dense and word BM25: 0.65 / 0.87.
-LEXICAL_WEIGHT = 0.1
-DOCUMENT_WEIGHT = 0.1
-PREVIOUS_WEIGHT = 0.2
-# The weights above are for a question and a sentence in the same language. Across languages
-# BM25 matches only names and digits, yet max-normalisation still gives the best such match the
-# full weight: a stray shared number outranks the sentence meaning the question. Fitted on the
-# English questions of XQuAD dev en-q-ar-ctx over its Arabic paragraphs, even-numbered articles
-# only (the odd ones are the measuring set), by `benchmarks/corpora.py cross-weights` (recall@1
-# over the whole collection, 230 questions, PREVIOUS_WEIGHT kept): (0.1, 0.1) 0.526, dense
-# alone 0.543, (0.01, 0.02) 0.583, on a plateau (0.01..0.02 x 0..0.02: 0.578..0.583).
-CROSS_LEXICAL_WEIGHT = 0.01
-CROSS_DOCUMENT_WEIGHT = 0.02
 _EMPTY = "∅"  # the token of a sentence with no content terms: BM25 needs one
 # Below this many citable sentences dense search is exact: one matrix-vector product over the
 # stored vectors (30k x 384 float32 = 46 MB). It is deterministic, where Chroma's HNSW graph is
@@ -85,65 +71,6 @@ class SearchMode(str, enum.Enum):
         except ValueError:
             valid = ", ".join(m.value for m in cls)
             raise FactbotError(f"unknown search mode {value!r}; expected one of: {valid}") from None
-
-
-def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K, weights: Sequence[float] | None = None) -> dict[str, float]:
-    """Reciprocal rank fusion: score(d) = sum_r w_r / (k + rank_r(d)), ranks from 1."""
-    weights = weights or [1.0] * len(rankings)
-    fused: dict[str, float] = {}
-    for ranking, w in zip(rankings, weights):
-        for rank, key in enumerate(ranking, start=1):
-            fused[key] = fused.get(key, 0.0) + w / (k + rank)
-    return fused
-
-
-def normalised(scores: np.ndarray) -> np.ndarray:
-    """Scores divided by their maximum (all zeros stay zeros)."""
-    top = float(scores.max()) if scores.size else 0.0
-    return scores / top if top > 0 else np.zeros_like(scores, dtype=np.float64)
-
-
-def lexical_evidence(words: np.ndarray, trigrams: np.ndarray, document: np.ndarray,
-                     lexical_weight: float | np.ndarray = LEXICAL_WEIGHT,
-                     document_weight: float | np.ndarray = DOCUMENT_WEIGHT) -> np.ndarray:
-    """The lexical part of each sentence's score, from max-normalised BM25 arrays; the weights
-    are numbers or one per sentence (`pair_weights`)."""
-    return lexical_weight * (words + trigrams) / 2 + document_weight * document
-
-
-def pair_weights(query_lang: str, sentence_langs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(lexical, document) weight of each sentence: the same-language weights where its language
-    is the query's, the cross-language ones elsewhere."""
-    same = sentence_langs == query_lang
-    return (np.where(same, LEXICAL_WEIGHT, CROSS_LEXICAL_WEIGHT),
-            np.where(same, DOCUMENT_WEIGHT, CROSS_DOCUMENT_WEIGHT))
-
-
-def candidates(dense: Sequence[int], evidence: np.ndarray, following: np.ndarray, depth: int = CANDIDATES) -> list[int]:
-    """Positions worth scoring: the dense ones, the `depth` best by lexical evidence, and the
-    sentence after each of them (it may inherit their relevance). In a stable order."""
-    out = dict.fromkeys(int(i) for i in dense)
-    if evidence.size:
-        top = np.argsort(-evidence, kind="stable")[:depth]
-        out.update(dict.fromkeys(int(i) for i in top if evidence[i] > 0))
-    for i in list(out):
-        if following[i] >= 0:
-            out.setdefault(int(following[i]), None)
-    return list(out)
-
-
-def hybrid_scores(positions: Sequence[int], cosine: Mapping[int, float], evidence: np.ndarray,
-                  previous: np.ndarray, floor: float, previous_weight: float = PREVIOUS_WEIGHT) -> dict[int, float]:
-    """score(i) = own(i) + previous_weight * max(0, own(previous(i))), with
-    own(i) = cosine(i) - floor + evidence(i). `cosine` must hold every position and its previous."""
-    def own(i: int) -> float:
-        return cosine[i] - floor + float(evidence[i])
-
-    out = {}
-    for i in positions:
-        p = int(previous[i])
-        out[i] = own(i) + (previous_weight * max(0.0, own(p)) if p >= 0 else 0.0)
-    return out
 
 
 @dataclass(frozen=True)
@@ -262,23 +189,22 @@ class HybridRetriever:
         """The corpus index, rebuilt only when the committed documents changed (checked on each
         call, so writes by another process are seen too). An embedded store says so by its
         generation, a file read; a server by its document hashes."""
-        generation = self.store.generation()
-        current = generation is not None and not generation.endswith(WRITING)
-        if self._index is not None and current and generation == self._generation:
+        token = self.store.generation.read()
+        if self._index is not None and current(token) and token == self._generation:
             return self._index
-        if self._index is None and current and self.load_snapshot():
+        if self._index is None and current(token) and self.load_snapshot():
             return self._index
-        generation = self.store.stamp_generation()  # before reading: a write meanwhile renews it
+        token = self.store.generation.stamp()  # before reading: a write meanwhile renews it
         signature = tuple(sorted(self.store.document_hashes().items()))
         if self._index is None or self._index.signature != signature:
             index = CorpusIndex.build(self.store.all_sentences(), signature)
             self._read_vectors(index)
             self._index = index
-        self._generation = generation
-        if generation is not None and not generation.endswith(WRITING) and self.store.home:
-            self.store.if_unchanged(generation, lambda: snapshot.save(
+        self._generation = token
+        if current(token) and self.store.home:
+            self.store.generation.if_unchanged(token, lambda: snapshot.save(
                 snapshot.path_for(self.store.home, self.store.name),
-                snapshot.Snapshot(generation, self._built(), self._index)))
+                snapshot.Snapshot(token, self._built(), self._index)))
         return self._index
 
     def _built(self) -> tuple:
@@ -286,14 +212,14 @@ class HybridRetriever:
 
     def load_snapshot(self) -> bool:
         """Take the index from the snapshot beside the store if it is current: True if so."""
-        generation = self.store.generation()
-        if generation is None or generation.endswith(WRITING) or not self.store.home:
+        token = self.store.generation.read()
+        if not current(token) or not self.store.home:
             return False
         found = snapshot.load(snapshot.path_for(self.store.home, self.store.name), CorpusIndex,
-                              generation, self._built())
+                              token, self._built())
         if found is None:
             return False
-        self._index, self._generation = found, generation
+        self._index, self._generation = found, token
         return True
 
     def _read_vectors(self, index: CorpusIndex) -> None:

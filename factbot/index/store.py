@@ -11,8 +11,6 @@ after a crash mid-write (see `factbot.index.sync`).
 from __future__ import annotations
 
 import contextlib
-import os
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlparse
@@ -21,6 +19,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from factbot.defaults import DEFAULT_COLLECTION
+from factbot.index.generation import Generation
 from factbot.types import Document, FactbotError, Role, Scored, Sentence
 
 GET_PAGE = 10_000  # records per `get` page (see SentenceStore._get_all)
@@ -32,7 +31,6 @@ _NO_VECTOR = [1.0]  # document records need some embedding; they are never queri
 # id") and a write from the stale copy could overwrite the other's vectors on disk. So each
 # process remembers the database file as it last left or loaded it, and reopens on a change.
 _DISK_SEEN: dict[str, tuple] = {}  # chroma path -> fingerprint of its database files
-WRITING = "-writing"  # the suffix of a generation whose write has not finished (see generation())
 
 
 def _settings():
@@ -93,8 +91,8 @@ class SentenceStore:
 
     Chroma is opened on first use, not here: importing and opening it is most of a cold
     `factbot ask`, which a current snapshot of the corpus index answers without it
-    (`factbot.index.snapshot`). The generation (`generation()`) is how a snapshot knows it is
-    current: every write through this class renews it."""
+    (`factbot.index.snapshot`). `generation` is how a snapshot knows it is current: every
+    write through this class renews it (`factbot.index.generation`)."""
 
     # What `_open` sets: reading any of them before it ran opens Chroma (see __getattr__).
     _OPENED = frozenset({"client", "sentences", "docs", "damaged", "_path"})
@@ -109,8 +107,8 @@ class SentenceStore:
         self._lock = FileLock(str(lock_path)) if lock_path else None
         # Beside the write lock: the generation and the snapshot belong to this collection's home.
         self.home = Path(lock_path).parent if lock_path else None
+        self.generation = Generation(self.home / f"{name}.generation" if self.home else None, self._lock)
         self._hashes: tuple[tuple, dict[str, str]] | None = None  # (fingerprint, document_hashes())
-        self._writing = 0  # depth of `writing()` blocks entered (it is re-entrant)
 
     def __getattr__(self, attr: str):
         # Only called for attributes not set yet: the first use of Chroma opens it.
@@ -139,75 +137,6 @@ class SentenceStore:
             raise FactbotError(
                 f"the index '{self.name}' was built with embedder {built_with!r}, not {self.embedder_name!r}; "
                 f"use --embedder {built_with}, or rebuild it: factbot --embedder {self.embedder_name} ingest --reset")
-
-    @property
-    def opened(self) -> bool:
-        """Whether Chroma has been opened by this object."""
-        return "client" in self.__dict__
-
-    # -- generation: which state of the store a snapshot was taken from -------------------
-
-    def _generation_file(self) -> Path | None:
-        return self.home / f"{self.name}.generation" if self.home else None
-
-    def generation(self) -> str | None:
-        """A token renewed by every write through this class, by any process: None for a
-        server (no shared file to keep it in) or a store no write has stamped yet, and ending
-        in WRITING while a write is under way or after one was killed."""
-        path = self._generation_file()
-        try:
-            return path.read_text(encoding="ascii").strip() or None if path else None
-        except OSError:
-            return None
-
-    def _written(self) -> None:
-        """Called by every write: outside `writing()` (no lock held), the generation is left
-        marked as written to, so no snapshot is trusted until a locked write renews it."""
-        if not self._writing:
-            self._renew_generation(writing=True)
-
-    def _renew_generation(self, *, writing: bool) -> None:
-        path = self._generation_file()
-        if path is None:
-            return
-        token = uuid.uuid4().hex + (WRITING if writing else "")
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(token, encoding="ascii")
-        os.replace(tmp, path)  # atomic: a reader sees the old token or the new, never half
-
-    def stamp_generation(self) -> str | None:
-        """The generation, first stamped if no write ever did (an index built before
-        generations existed), when no other process is writing; None if it cannot be known."""
-        current = self.generation()
-        if current is not None or self._lock is None:
-            return current
-        try:
-            self._lock.acquire(timeout=0)
-        except Timeout:
-            return None
-        try:
-            if self.generation() is None:
-                self._renew_generation(writing=False)
-            return self.generation()
-        finally:
-            self._lock.release()
-
-    def if_unchanged(self, generation: str, action: Callable[[], None]) -> bool:
-        """Run `action` under the write lock if the generation is still `generation` (no write
-        since, none under way): how a snapshot of the store is saved. False if it did not run."""
-        if self._lock is None:
-            return False
-        try:
-            self._lock.acquire(timeout=0)
-        except Timeout:
-            return False
-        try:
-            if self.generation() != generation:
-                return False
-            action()
-            return True
-        finally:
-            self._lock.release()
 
     # -- plumbing -----------------------------------------------------------------
 
@@ -244,7 +173,7 @@ class SentenceStore:
         """Recreate the damaged collections, empty (hold `writing()`). The caller re-embeds the
         sentences from the stored documents (`factbot.index.sync.rebuild`); a lost documents
         collection is refilled by the next ingest."""
-        self._written()
+        self.generation.written()
         metas = {"docs": {"embedder": self.embedder_name},
                  "sentences": {"hnsw:space": "cosine", "embedder": self.embedder_name}}
         for attr in self._damaged_collections():
@@ -297,18 +226,11 @@ class SentenceStore:
         except Timeout:
             raise FactbotError(f"another factbot process is writing to {Path(self._lock.lock_file).parent}; "
                                "wait for it to finish and try again") from None
-        outermost = not self._writing
         try:
             self._refresh_if_written_elsewhere()  # never write from a stale copy
-            if outermost:
-                self._renew_generation(writing=True)  # a snapshot of the store as it was is stale now
-            self._writing += 1
-            with self._server_errors():
+            with self.generation.writing(), self._server_errors():  # a snapshot from before is stale
                 yield
-            if outermost:
-                self._renew_generation(writing=False)  # not reached when the write failed or was killed
         finally:
-            self._writing = max(0, self._writing - 1)
             self._mark_seen()
             self._lock.release()
 
@@ -367,7 +289,7 @@ class SentenceStore:
         """Make documents visible (their sentences must already be stored): one write for many."""
         if not docs:
             return
-        self._written()
+        self.generation.written()
         metas = [{"title": d.title, "lang": d.lang, "source": d.source, "date": d.date, "hash": d.content_hash}
                  for d in docs]
         with self._server_errors():
@@ -375,7 +297,7 @@ class SentenceStore:
                              embeddings=[_NO_VECTOR] * len(docs))
 
     def uncommit_document(self, doc_id: str) -> None:
-        self._written()
+        self.generation.written()
         with self._server_errors():
             self.docs.delete(ids=[doc_id])
 
@@ -393,7 +315,7 @@ class SentenceStore:
         return {text: np.asarray(vec, dtype=np.float32) for text, vec in zip(got["documents"], got["embeddings"])}
 
     def add_sentences(self, sentences: Sequence[Sentence], vectors: np.ndarray) -> None:
-        self._written()
+        self.generation.written()
         step = self.max_batch
         for i in range(0, len(sentences), step):
             part = sentences[i:i + step]
@@ -407,7 +329,7 @@ class SentenceStore:
                 )
 
     def delete_sentences(self, ids: Sequence[str]) -> None:
-        self._written()
+        self.generation.written()
         step = self.max_batch
         for i in range(0, len(ids), step):
             with self._server_errors():
@@ -449,7 +371,7 @@ class SentenceStore:
         return [Scored(sid, 1.0 - float(d)) for sid, d in zip(got["ids"][0], got["distances"][0])]
 
     def reset(self) -> None:
-        self._written()
+        self.generation.written()
         with self._server_errors():
             for c in (f"{self.name}-sentences", f"{self.name}-documents"):
                 with contextlib.suppress(Exception):
