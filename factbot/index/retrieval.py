@@ -22,7 +22,7 @@ The scoring itself is pure and lives in `factbot.index.fusion`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
