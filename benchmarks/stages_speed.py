@@ -59,21 +59,23 @@ def stage_ingest(b: Bench) -> None:
                                   "ingest_s": round(ingest_s, 2), "reingest_embedded": again.embedded}
 
 
-def stage_search(b: Bench) -> None:
-    bot = b.bot()
+def _question_latency(b: Bench, prefix: str, method: str) -> None:
+    """Warm latency of `FactBot.<method>(q, k=5)` over the benchmark's spread of real questions."""
+    call = getattr(b.bot(), method)
     qs = spread(b.queries(), b.sizes.warmup_queries + b.sizes.latency_queries)
-    log(f"search: {len(qs)} queries through FactBot.search(k=5)")
-    latency(b, lambda q: bot.search(q, k=5), qs, "search")
+    log(f"{prefix}: {len(qs)} questions through FactBot.{method}(k=5)")
+    latency(b, lambda q: call(q, k=5), qs, prefix)
+
+
+def stage_search(b: Bench) -> None:
+    _question_latency(b, "search", "search")
 
 
 def stage_ask(b: Bench) -> None:
     if (why := module_missing("factbot.ask.answerer")):
         b.null("ask_p50_ms", why), b.null("ask_p95_ms", why)
         return
-    bot = b.bot()
-    qs = spread(b.queries(), b.sizes.warmup_queries + b.sizes.latency_queries)
-    log(f"ask: {len(qs)} questions through FactBot.ask")
-    latency(b, lambda q: bot.ask(q, k=5), qs, "ask")
+    _question_latency(b, "ask", "ask")
 
 
 def stage_check(b: Bench) -> None:

@@ -175,7 +175,8 @@ class FactBot:
             d for doc_id, d in self.store.documents().items() if doc_id in rejected_ids and doc_id not in docs]
         report = sync(self.store, self.embedder, list(docs.values()) + keep, prune=prune or reset,
                       progress=progress)
-        self.retriever.index()  # read back now (and snapshot it): the next `ask` need not open Chroma
+        if self.store.home:  # embedded: read back now and snapshot it, so the next `ask` need not open Chroma
+            self.retriever.index()
         return replace(report, rejected=tuple(rejected))
 
     def add_text(self, text: str, name: str, *, html: bool = False, source: str = "") -> Document:
