@@ -328,18 +328,18 @@ def test_evaluate_shows_progress_and_names_the_documents(page):
     limit = page.find_element(By.XPATH, "//label[.//span[contains(., 'Only the first N items')]]//input")
     limit.clear()
     limit.send_keys("4")
+    # Record every progress text the page shows, as the DOM changes: a 4-item run can finish
+    # between two selenium polls (CI saw only the timers), so polling alone would miss it.
+    page.execute_script(
+        "window.__fbProgress = new Set();"
+        "const grab = () => document.querySelectorAll('.progress-text, .progress-level-inner, .meta-text')"
+        "  .forEach(e => window.__fbProgress.add(e.textContent.trim()));"
+        "window.__fbObserver = new MutationObserver(grab);"
+        "window.__fbObserver.observe(document.body, {subtree: true, childList: true, characterData: true});")
     page.find_element(By.XPATH, "//button[normalize-space()='Run evaluation']").click()
-    seen: set[str] = set()
-
-    def done(d) -> bool:  # record each progress text shown while the run goes
-        for el in d.find_elements(By.CSS_SELECTOR, ".progress-text, .progress-level-inner, .meta-text"):
-            try:
-                seen.add(el.text)
-            except Exception:  # the element went away between finding and reading it
-                pass
-        return "claim accuracy" in d.find_element(By.CSS_SELECTOR, "body").text
-
-    WebDriverWait(page, WAIT_S, poll_frequency=0.05).until(done)
+    WebDriverWait(page, WAIT_S, poll_frequency=0.05).until(
+        lambda d: "claim accuracy" in d.find_element(By.CSS_SELECTOR, "body").text)
+    seen = set(page.execute_script("window.__fbObserver.disconnect(); return [...window.__fbProgress];"))
     assert any(re.search(r"\b[0-4]/4\b", t) for t in seen), seen  # items done / total
     metrics = page.find_element(By.CSS_SELECTOR, ".fb-metrics").text
     assert "Scored against: index `factbot`" in metrics and "us-iraq-coalition-talks.ar (18 sentences)" in metrics
