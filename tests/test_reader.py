@@ -84,8 +84,8 @@ CONCERT = ("The Riverside Festival opened on Friday evening in front of about 4,
 
 
 @needs_model
-# The shipped reader (201 training steps) still spans "Maria Okafor sang the national anthem while
-# Daniel Reyes" for the signer: the second person of such a sentence is not yet within its reach.
+# The signer ("Who signed the anthem?" -> "Daniel Reyes") is not asked: the shipped reader (one
+# epoch) spans "while Daniel Reyes" for him, "while" included.
 @pytest.mark.parametrize(("question", "wanted", "unwanted"), [
     ("Who sang the national anthem?", "Maria Okafor", "Daniel Reyes"),
 ])
