@@ -122,7 +122,7 @@ def loss_of(model: Reader, batch) -> tuple[torch.Tensor, dict]:
 
 
 def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_steps: int = 0,
-          steps_planned: int = 0) -> Path:
+          steps_planned: int = 0, epochs: int = EPOCHS) -> Path:
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
@@ -154,7 +154,7 @@ def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_st
     opt = torch.optim.AdamW([{"params": body_params, "lr": LR}, {"params": head_params, "lr": HEAD_LR}],
                             weight_decay=0.01)
     rng = random.Random(SEED)
-    plan = [g for _ in range(EPOCHS) for g in batches(rows, rng)]
+    plan = [g for _ in range(epochs) for g in batches(rows, rng)]
     if steps_planned:   # a shorter run whose learning rate still decays to 0 at its end
         plan = plan[:steps_planned]
     steps = len(plan)
@@ -242,12 +242,14 @@ def main() -> None:
                     help="stop after N steps, the schedule unchanged (reproduces a run stopped by --max-minutes)")
     ap.add_argument("--steps", type=int, default=0,
                     help="train the first N batches of the epoch, the schedule fitted to N (0: the whole epoch)")
+    ap.add_argument("--epochs", type=int, default=EPOCHS, help=f"passes over the pairs (default {EPOCHS})")
     ap.add_argument("--export-only", action="store_true", help="export WORK/reader.pt without training")
     ap.add_argument("--out", type=Path, default=SHIPPED, help="the int8 ONNX file to write")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     ckpt = args.work / "reader.pt" if args.export_only else train(args.work, args.layers, args.limit,
-                                                                     args.max_minutes, args.max_steps, args.steps)
+                                                                     args.max_minutes, args.max_steps, args.steps,
+                                                                     args.epochs)
     export(ckpt, args.work, args.layers, args.out)
 
 
