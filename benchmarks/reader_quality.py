@@ -4,8 +4,10 @@
 
 For each SQuAD file: its paragraphs in their own collection (as `factbot eval FILE` builds it,
 same name, so an index built by `factbot eval` is reused), then for every question one search
-(k=8, as `FactBot.ask`) and two answers from the same hits: the answerer without the reader
-(FACTBOT_READER=off) and with it (on). Both are judged by `factbot.evaluate.judge.judge_answer`,
+(k=8, as `FactBot.ask`) and three answers from the same hits: the answerer without the reader
+(FACTBOT_READER=off), with the reader giving only the phrase from the reranker's sentence
+(`reader_on_span_only`), and as `ask` with FACTBOT_READER=on (`reader_on`: the reader's answer
+logit fused with the reranker's score picks the sentence, factbot/models/reader_fusion.json). Both are judged by `factbot.evaluate.judge.judge_answer`,
 the function `factbot eval` uses: first citation holds a gold answer, answer token-F1
 (abstentions score 0), abstentions. Retrieval dominates the cost; this halves it against two
 `factbot eval` runs and keeps the comparison exact (the same hits for both).
@@ -45,39 +47,28 @@ def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
     ds = load_dataset(path)
     bot = FactBot.open(home=home, collection=squad_collection(ds), reader=False)
     index_contexts(bot, ds, progress=sys.stderr.isatty())
-    from factbot.ask import reading
-    from factbot.ask.answerer import with_marker
-    from factbot.text.matching import language
-    from factbot.types import Answer, Citation
-
     off = Answerer(bot.embedder)
     reader = load()
+    # the reader gives the phrase; the reranker alone picks the sentence (the mode before fusion)
+    span_only = Answerer(bot.embedder, reader=reader, context_of=bot.previous_text, fusion=False)
+    # as `ask` with FACTBOT_READER=on: the reader's answer logit joins the reranker's pick
+    # (factbot/models/reader_fusion.json), then gives the phrase
+    on = Answerer(bot.embedder, reader=reader, context_of=bot.previous_text)
     items = [i for i in ds.items if i.kind is Kind.QUESTION]
     if sample and sample < len(items):   # spread over the whole file: every article, not the first few
         items = [items[int(k * len(items) / sample)] for k in range(sample)]
-    variants = ("reader_off", "reader_on", "reader_on_span_first")
+    variants = ("reader_off", "reader_on_span_only", "reader_on")
+    answerers = {"reader_off": off, "reader_on_span_only": span_only, "reader_on": on}
     judged: dict[str, list] = {v: [] for v in variants}
     kinds: dict[str, int] = {}
     t0 = time.perf_counter()
     for n, item in enumerate(items, 1):
         hits = bot.retriever.search(item.text, k=8)   # as FactBot.ask
-        a_off = off.answer(item.text, hits)
-        judged["reader_off"].append(judge_answer(item, a_off))
-        if a_off.abstained:   # the abstention model decides in both modes
-            judged["reader_on"].append(judged["reader_off"][-1])
-            judged["reader_on_span_first"].append(judged["reader_off"][-1])
-        else:
-            choice = off.pick(item.text, hits)
-            p, value = choice.probability, choice.value
-            hit, lang = hits[choice.index], language(item.text)
-            span = reader.read(item.text, [hit.text], [bot.previous_text(hit)])[0].span
-            for name, first in (("reader_on", True), ("reader_on_span_first", False)):
-                text, kind = reading.phrase(hit, span, value, lang, value_first=first)
-                if first:
-                    kinds[kind] = kinds.get(kind, 0) + 1
-                a = Answer(item.text, with_marker(text), abstained=False, confidence=p,
-                           citations=(Citation.from_hit(1, hit),), answer_kind=kind)
-                judged[name].append(judge_answer(item, a))
+        for v in variants:
+            a = answerers[v].answer(item.text, hits)
+            judged[v].append(judge_answer(item, a))
+            if v == "reader_on" and not a.abstained:
+                kinds[a.answer_kind] = kinds.get(a.answer_kind, 0) + 1
         if n % 25 == 0:
             print(f"{path.name}: {n}/{len(items)} ({time.perf_counter() - t0:.0f} s) "
                   + json.dumps({v: figures(judged[v]) for v in variants}), file=sys.stderr, flush=True)

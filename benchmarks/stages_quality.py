@@ -78,7 +78,8 @@ def stage_reader(b: Bench) -> None:
         hits = bot.search(q, k=8)
         work.append((q, [h.text for h in hits], [bot.previous_text(h) for h in hits]))
     batches = [inputs.build(reader.tokenizer, [q] * len(t), t, c) for q, t, c in work]
-    feeds = [{"inputs_embeds": reader.e5file.word_rows(x.ids), "attention_mask": x.mask} for x in batches]
+    feeds = [{"inputs_embeds": reader.e5file.word_rows(x.ids), "attention_mask": x.mask,
+              "sentence_mask": inputs.sentence_mask(x)} for x in batches]
     pairs = sum(len(t) for _, t, _ in work)
 
     def bare() -> float:

@@ -39,7 +39,7 @@ LAYERS = 6          # of e5's 12: half the cost at run time and in training (mea
 FROZEN = 3          # lowest layers kept as e5 made them: no backward through them (~1.5x faster steps)
 BATCH = 32
 LR = 6e-5
-HEAD_LR = 3e-4
+HEAD_LR = 1e-3     # the heads start from nothing (3e-4 left the <s>-pooled answer head at the base rate)
 EPOCHS = 1
 SHIPPED = HERE.parent / "factbot" / "reader" / "reader.int8.onnx"
 
@@ -102,7 +102,7 @@ def collate(f: E5File, rows: list[dict]):
 
 def loss_of(model: Reader, batch) -> tuple[torch.Tensor, dict]:
     emb, mask, smask, is_qa, label, start, end = batch
-    ans, s_log, e_log, stance = model(emb, mask)
+    ans, s_log, e_log, stance = model(emb, mask, smask.float())
     s_log = s_log.masked_fill(~smask, -1e4)
     e_log = e_log.masked_fill(~smask, -1e4)
     parts = {}
@@ -121,7 +121,8 @@ def loss_of(model: Reader, batch) -> tuple[torch.Tensor, dict]:
     return total, {k: float(v.detach()) for k, v in parts.items()}
 
 
-def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_steps: int = 0) -> Path:
+def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_steps: int = 0,
+          steps_planned: int = 0, epochs: int = EPOCHS) -> Path:
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
@@ -153,8 +154,15 @@ def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_st
     opt = torch.optim.AdamW([{"params": body_params, "lr": LR}, {"params": head_params, "lr": HEAD_LR}],
                             weight_decay=0.01)
     rng = random.Random(SEED)
-    plan = [g for _ in range(EPOCHS) for g in batches(rows, rng)]
+    plan = [g for _ in range(epochs) for g in batches(rows, rng)]
+    if steps_planned:   # a shorter run whose learning rate still decays to 0 at its end
+        plan = plan[:steps_planned]
     steps = len(plan)
+    qa = [r["label"] for r in rows if r["task"] == "qa"]
+    pos = float(np.mean(qa))
+    base = -(pos * np.log(pos) + (1 - pos) * np.log(1 - pos))
+    print(f"{steps} steps of {BATCH}; answer positives {pos:.3f} of {len(qa)} qa pairs: "
+          f"base-rate answer loss {base:.3f}", flush=True)
     warm = max(1, steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
@@ -195,8 +203,8 @@ class _Exported(nn.Module):
         super().__init__()
         self.reader = reader
 
-    def forward(self, inputs_embeds, attention_mask):
-        ans, start, end, stance = self.reader(inputs_embeds, attention_mask)
+    def forward(self, inputs_embeds, attention_mask, sentence_mask):
+        ans, start, end, stance = self.reader(inputs_embeds, attention_mask, sentence_mask)
         return ans, start, end, stance
 
 
@@ -210,11 +218,13 @@ def export(ckpt: Path, work: Path, layers: int, out: Path = SHIPPED) -> Path:
     fp32 = work / "reader.fp32.onnx"
     emb = torch.zeros(2, 16, f.config.hidden)
     mask = torch.ones(2, 16)
-    torch.onnx.export(_Exported(model), (emb, mask), str(fp32), dynamo=False, opset_version=17,
-                      input_names=["inputs_embeds", "attention_mask"],
+    smask = torch.zeros(2, 16)
+    smask[:, 4:9] = 1
+    torch.onnx.export(_Exported(model), (emb, mask, smask), str(fp32), dynamo=False, opset_version=17,
+                      input_names=["inputs_embeds", "attention_mask", "sentence_mask"],
                       output_names=["answer", "start", "end", "stance"],
                       dynamic_axes={"inputs_embeds": {0: "n", 1: "t"}, "attention_mask": {0: "n", 1: "t"},
-                                    "answer": {0: "n"}, "start": {0: "n", 1: "t"}, "end": {0: "n", 1: "t"},
+                                    "sentence_mask": {0: "n", 1: "t"}, "answer": {0: "n"}, "start": {0: "n", 1: "t"}, "end": {0: "n", 1: "t"},
                                     "stance": {0: "n"}})
     out.parent.mkdir(parents=True, exist_ok=True)
     quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
@@ -230,12 +240,16 @@ def main() -> None:
     ap.add_argument("--max-minutes", type=float, default=0, help="stop training after this long (0: no cap)")
     ap.add_argument("--max-steps", type=int, default=0,
                     help="stop after N steps, the schedule unchanged (reproduces a run stopped by --max-minutes)")
+    ap.add_argument("--steps", type=int, default=0,
+                    help="train the first N batches of the epoch, the schedule fitted to N (0: the whole epoch)")
+    ap.add_argument("--epochs", type=int, default=EPOCHS, help=f"passes over the pairs (default {EPOCHS})")
     ap.add_argument("--export-only", action="store_true", help="export WORK/reader.pt without training")
     ap.add_argument("--out", type=Path, default=SHIPPED, help="the int8 ONNX file to write")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     ckpt = args.work / "reader.pt" if args.export_only else train(args.work, args.layers, args.limit,
-                                                                     args.max_minutes, args.max_steps)
+                                                                     args.max_minutes, args.max_steps, args.steps,
+                                                                     args.epochs)
     export(ckpt, args.work, args.layers, args.out)
 
 

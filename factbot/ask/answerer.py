@@ -46,6 +46,7 @@ class Choice:
     probability: float
     index: int
     value: object = None
+    span: object = None   # the reader's answer span in the chosen sentence, when the reader read it
 
 
 def with_marker(text: str, n: int = 1) -> str:
@@ -55,12 +56,17 @@ def with_marker(text: str, n: int = 1) -> str:
 class Answerer(AnswerBackend):
     def __init__(self, embedder=None, llm=None, model: AbstainModel | None = None,
                  llm_timeout: float = DEFAULT_LLM_TIMEOUT, reranker: RerankModel | None = None,
-                 reader=None, context_of: Callable[[Hit], str] | None = None) -> None:
+                 reader=None, context_of: Callable[[Hit], str] | None = None,
+                 fusion: "reading.Fusion | bool | None" = None) -> None:
         self.embedder = embedder  # kept for interface symmetry with Verifier; answers never embed
         self.llm = llm
         # the trained reader (factbot.reader.model.Reader) decides when given; `context_of` gives
         # a hit's previous sentence, the context the reader was trained with
         self.reader, self.context_of = reader, context_of
+        # with the reader: the weight of its answer logit beside the reranker's score in picking
+        # the sentence (None: factbot/models/reader_fusion.json, fitted by scripts/fit_reader_fusion.py;
+        # False, or no such file: the reranker alone picks and the reader gives only the phrase)
+        self.fusion = (reading.load_fusion() if fusion is None else fusion) if reader is not None else None
         self.model = model or load_model()
         self.reranker = reranker or rerank.load_model()
         self.llm_timeout = llm_timeout
@@ -85,8 +91,8 @@ class Answerer(AnswerBackend):
                           context=nearest[:min(CONTEXT, k)])
         hit = hits[i]
         if self.reader is not None:
-            context = self.context_of(hit) if self.context_of else ""
-            span = self.reader.read(question, [hit.text], [context])[0].span
+            span = choice.span if choice.span is not None or self.fusion else \
+                self.reader.read(question, [hit.text], [self._context(hit)])[0].span
             text, kind = reading.phrase(hit, span, value, lang)
         else:
             text, kind = (value.display, "value") if value else (hit.text, "sentence")
@@ -94,20 +100,38 @@ class Answerer(AnswerBackend):
                       citations=(Citation.from_hit(1, hit),), answer_kind=kind)
 
 
+    def _context(self, hit: Hit) -> str:
+        return self.context_of(hit) if self.context_of else ""
+
     def pick(self, question: str, hits: Sequence[Hit]) -> Choice:
-        """The sentence to answer from and how likely it is right: see `choose`."""
-        return choose(question, hits, question_type(question), language(question), self.model, self.reranker)
+        """The sentence to answer from and how likely it is right: see `choose`. With the reader
+        and a fusion weight, the reader reads the candidates first and its answer logits join the
+        reranker's scores (`reading.fused`)."""
+        readings = None
+        if self.reader is not None and self.fusion:
+            n = min(CANDIDATES, len(hits))
+            readings = self.reader.read(question, [h.text for h in hits[:n]], [self._context(h) for h in hits[:n]])
+        return choose(question, hits, question_type(question), language(question), self.model, self.reranker,
+                      readings=readings, fusion=self.fusion)
 
 
 def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: AbstainModel,
-           reranker: RerankModel) -> Choice:
+           reranker: RerankModel, readings: Sequence | None = None,
+           fusion: "reading.Fusion | None" = None) -> Choice:
     """The sentence the reranker ranks first among the first CANDIDATES hits (ties keep
-    retrieval order), its extracted value and the probability that answering from it is right."""
+    retrieval order), its extracted value and the probability that answering from it is right.
+    With the reader's `readings` of those hits and a `fusion`, the sentence ranked first by the
+    fused score (reranker logit + weight x reader answer logit) instead; the abstention model
+    still judges the chosen sentence by its own features and the reranker's scores."""
     n = min(CANDIDATES, len(hits))
     values = [extract(question, hits[i].text, qtype, lang) if qtype.typed else None for i in range(n)]
     scores = [reranker.score(rerank.features(question, hits, j, qtype, values[j], n)) for j in range(n)]
-    i = rerank.best(scores)
-    return Choice(model.probability(features(question, hits, i, qtype, values[i], scores)), i, values[i])
+    if readings is not None and fusion is not None:
+        i = rerank.best(fusion.scores(scores, readings, cross=language(hits[0].text) != lang if n else False))
+        span = readings[i].span
+    else:
+        i, span = rerank.best(scores), None
+    return Choice(model.probability(features(question, hits, i, qtype, values[i], scores)), i, values[i], span)
 
 
 def answer_with_llm(llm, question: str, hits: Sequence[Hit], offline: Answer,

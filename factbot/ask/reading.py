@@ -1,10 +1,9 @@
-"""The answer phrase from the reader (factbot/reader, FACTBOT_READER=on).
+"""The reader in `ask` (factbot/reader, FACTBOT_READER=on): the pick and the answer phrase.
 
-The feature reranker still picks the answering sentence and the abstention model still decides
-whether to answer: on TyDi dev paragraphs the reader trained here (one short epoch on 2 cores)
-picked the answering sentence less often than they do (README, "The reader"). What it does
-better is the phrase: its span head finds the answer inside the chosen sentence, where the rules
-give only typed values (counts, dates, names they know) or the whole sentence.
+The pick (`Fusion`): the reader reads the candidate sentences and its answer logit joins the
+feature reranker's score, with a weight fitted on TyDi dev questions outside the benchmark
+samples (scripts/fit_reader_fusion.py, factbot/models/reader_fusion.json). The abstention
+model still decides whether to answer from the chosen sentence (README, "The reader").
 
 The answer (`phrase`): a typed value the rules found in the sentence (count, date, person,
 place: "value", in the question's language, carried across languages as without the reader),
@@ -14,8 +13,16 @@ With `value_first=False` the span wins over a value except across languages.
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
 from factbot.ask.values import Extracted
-from factbot.reader.model import Span
+from factbot.assets import MODELS_DIR
+from factbot.reader.model import Reading, Span
 from factbot.text.matching import language
 from factbot.types import Hit
 
@@ -39,3 +46,35 @@ def phrase(hit: Hit, span: Span | None, value: Extracted | None, lang: str,
     if span is not None and span.text.strip():
         return span.text, "span"
     return (value.display, "value") if value is not None else (hit.text, "sentence")
+
+
+FUSION_PATH = MODELS_DIR / "reader_fusion.json"
+
+
+def answer_logit(r: Reading) -> float:
+    p = min(max(r.answers, 1e-9), 1.0 - 1e-9)
+    return math.log(p / (1.0 - p))
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """Picking the sentence with the reader: score = reranker logit + weight x reader answer
+    logit, with `cross_weight` for a question in the other language than the sentences (the
+    reader saw few such pairs in training). Fitted by scripts/fit_reader_fusion.py on TyDi dev
+    questions outside the benchmark samples; a weight of 0 leaves the reranker's pick."""
+
+    weight: float
+    cross_weight: float
+
+    def scores(self, rerank_scores: Sequence[float], readings: Sequence[Reading], cross: bool = False) -> list[float]:
+        w = self.cross_weight if cross else self.weight
+        return [s + w * answer_logit(r) for s, r in zip(rerank_scores, readings)]
+
+
+@lru_cache(maxsize=2)
+def load_fusion(path: Path = FUSION_PATH) -> Fusion | None:
+    """The shipped fusion weights; None when the file is missing (the reranker alone picks)."""
+    if not Path(path).exists():
+        return None
+    d = json.loads(Path(path).read_text(encoding="utf-8"))
+    return Fusion(float(d["weight"]), float(d["cross_weight"]))

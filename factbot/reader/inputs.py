@@ -52,3 +52,11 @@ def build(tok: E5Tokenizer, queries: list[str], sentences: list[str], contexts: 
         ids[i, : len(row)] = row
         mask[i, : len(row)] = 1.0
     return Batch(ids, mask, np.array(spans, dtype=np.int64).reshape(-1, 2), tuple(offs))
+
+
+def sentence_mask(batch: Batch) -> np.ndarray:
+    """(n, t) float32, 1 on the candidate sentence's tokens: the answer head pools over them."""
+    m = np.zeros(batch.mask.shape, dtype=np.float32)
+    for i, (first, last) in enumerate(batch.sentence):
+        m[i, first:last] = 1.0
+    return m

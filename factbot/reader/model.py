@@ -120,7 +120,8 @@ class Reader:
 
     def run(self, batch: inputs.Batch) -> dict[str, np.ndarray]:
         """Raw outputs for one built batch (what benchmarks compare with bare onnxruntime)."""
-        feeds = {"inputs_embeds": self.e5file.word_rows(batch.ids), "attention_mask": batch.mask}
+        feeds = {"inputs_embeds": self.e5file.word_rows(batch.ids), "attention_mask": batch.mask,
+                 "sentence_mask": inputs.sentence_mask(batch)}
         with self._lock:  # one session, callers from several threads (the web app)
             answer, start, end, stance = self.session.run(None, feeds)
         return {"answer": answer, "start": start, "end": end, "stance": stance}

@@ -1,0 +1,135 @@
+"""Fit how much the reader's answer logit counts beside the reranker's score in picking the
+sentence `ask` answers from (factbot/models/reader_fusion.json, used only with FACTBOT_READER=on).
+
+    .venv/bin/python scripts/fit_reader_fusion.py --home DIR [--per-file 300] [--write]
+
+Data: TyDi ar-dev and en-dev questions *outside* the samples benchmarks/reader_quality.py
+measures (`--sample 150` there: every int(k * n / 150)-th question), `--per-file` of them spread
+over the rest of each file; each one searched (k=8, as `FactBot.ask`) in its file's own
+collection, as that benchmark does. For every candidate: the reranker's logit, the reader's
+answer logit, the shipped abstention model's probability were it chosen, and whether it holds a
+gold answer. The weight w of score = rerank + w * reader is the one of a grid that maximises
+the share of questions answered (not abstained) from a sentence holding the gold, the first
+citation figure of `factbot eval`; ties go to the smaller w. Deterministic: no sampling, no seed.
+
+Across languages (English question, Arabic sentences) there is no dev data outside XQuAD, which
+is the measurement: `cross_weight` stays 0 there (the reranker alone picks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATASETS = ROOT.parent / "shared" / "datasets"
+FILES = ("tydiqa/tydiqa-goldp-ar-dev.json", "tydiqa/tydiqa-goldp-en-dev.json")
+BENCH_SAMPLE = 150     # the benchmark's sample of each file, left out here
+GRID = tuple(round(x, 2) for x in np.arange(0.0, 3.01, 0.05))
+
+
+def held_out(n: int, sample: int = BENCH_SAMPLE) -> set[int]:
+    """The positions benchmarks/reader_quality.py --sample `sample` measures."""
+    return {int(k * n / sample) for k in range(sample)} if sample < n else set(range(n))
+
+
+def collect(path: Path, home: Path, per_file: int, reader) -> list[dict]:
+    from factbot.ask.abstain import features, load_model
+    from factbot.ask import rerank
+    from factbot.ask.extract import extract
+    from factbot.ask.questions import question_type
+    from factbot.ask.reading import answer_logit
+    from factbot.evaluate.datasets import Kind, load_dataset
+    from factbot.evaluate.harness import index_contexts, squad_collection
+    from factbot.evaluate.judge import contains_any
+    from factbot.pipeline import FactBot
+    from factbot.text.matching import language
+
+    ds = load_dataset(path)
+    bot = FactBot.open(home=home, collection=squad_collection(ds), reader=False)
+    index_contexts(bot, ds)
+    items = [i for i in ds.items if i.kind is Kind.QUESTION]
+    skip = held_out(len(items))
+    rest = [it for k, it in enumerate(items) if k not in skip]
+    if per_file < len(rest):
+        rest = [rest[int(k * len(rest) / per_file)] for k in range(per_file)]
+    model, reranker = load_model(), rerank.load_model()
+    out = []
+    for item in rest:
+        q = item.text
+        hits = bot.retriever.search(q, k=8)
+        n = min(rerank.CANDIDATES, len(hits))
+        if not n:
+            continue
+        qtype, lang = question_type(q), language(q)
+        values = [extract(q, hits[i].text, qtype, lang) if qtype.typed else None for i in range(n)]
+        scores = [reranker.score(rerank.features(q, hits, j, qtype, values[j], n)) for j in range(n)]
+        p = [model.probability(features(q, hits, j, qtype, values[j], scores)) for j in range(n)]
+        readings = reader.read(q, [h.text for h in hits[:n]], [bot.previous_text(h) for h in hits[:n]])
+        out.append({"rerank": scores, "reader": [answer_logit(r) for r in readings],
+                    "answers": [x >= model.threshold for x in p],
+                    "gold": [contains_any(h.text, item.evidence_any) for h in hits[:n]]})
+    return out
+
+
+def first_citation(rows: list[dict], w: float) -> float:
+    """Share of questions answered from a sentence holding the gold when picking by rerank + w * reader."""
+    from factbot.ask.rerank import best
+
+    good = 0
+    for r in rows:
+        i = best([s + w * x for s, x in zip(r["rerank"], r["reader"])])
+        good += bool(r["answers"][i] and r["gold"][i])
+    return good / max(1, len(rows))
+
+
+def fit(rows: list[dict], grid=GRID) -> tuple[float, dict[float, float]]:
+    curve = {w: first_citation(rows, w) for w in grid}
+    top = max(curve.values())
+    return min(w for w, v in curve.items() if v == top), curve
+
+
+def main() -> None:
+    from factbot.reader.model import SHIPPED, Reader
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--home", type=Path, required=True, help="index folder (the benchmark's, to reuse its indexes)")
+    ap.add_argument("--per-file", type=int, default=300)
+    ap.add_argument("--model", type=Path, default=SHIPPED, help="the reader file the weights are for")
+    ap.add_argument("--write", action="store_true", help="write factbot/models/reader_fusion.json")
+    args = ap.parse_args()
+    t0 = time.time()
+    reader = Reader(args.model).warm()
+    rows, per = [], {}
+    for rel in FILES:
+        got = collect(DATASETS / rel, args.home, args.per_file, reader)
+        per[Path(rel).stem] = got
+        rows += got
+        print(f"{rel}: {len(got)} questions ({time.time() - t0:.0f} s)", file=sys.stderr, flush=True)
+    w, curve = fit(rows)
+    report = {"weight": w, "cross_weight": 0.0,
+              "fitted_on": {k: len(v) for k, v in per.items()},
+              "first_citation_reranker_alone": {k: round(first_citation(v, 0.0), 3) for k, v in per.items()},
+              "first_citation_fused": {k: round(first_citation(v, w), 3) for k, v in per.items()},
+              "curve": {str(k): round(v, 4) for k, v in curve.items()},
+              "reader_sha256": hashlib.sha256(Path(args.model).read_bytes()).hexdigest(),
+              "fitted_by": "scripts/fit_reader_fusion.py"}
+    print(json.dumps({k: v for k, v in report.items() if k != "curve"}, indent=1))
+    if args.write:
+        from factbot.ask.reading import FUSION_PATH
+
+        FUSION_PATH.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {FUSION_PATH}", file=sys.stderr)
+    print(f"took {time.time() - t0:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
