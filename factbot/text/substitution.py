@@ -1,0 +1,136 @@
+"""A claim that restates a sentence but for one span: what the claim puts in that slot, and what the sentence does.
+
+"The current Dutch Prime Minister is Roger Goodell, in office since 2010." against "The
+current Dutch Prime Minister is Mark Rutte, in office since 2010.": the words either side
+agree, so the claim's "Roger Goodell" fills the sentence's "Mark Rutte" slot. Found by aligning
+the two word sequences (longest matching blocks, `difflib`), in either language and without
+knowing any name: a substitution is one replaced stretch, at most MAX_SPAN words on each side,
+between matching words (or the sentence's ends), in a claim whose other words are all matched, and
+some of whose replaced words the sentence states nowhere.
+
+Whether the slot holds a name is read per word, by rules about each script (`name_like`):
+Latin script by capitals (factbot.text.names), Arabic, which writes none, by how rare the word
+is in Arabic text (`models/arabic_common_words.json`, fitted by scripts/fit_names.py on ARCD
+and TyDi Arabic *train* passages): names are the open class, and a word Arabic Wikipedia text
+uses in several articles is a common word, not a name. A place or nationality the lexicon
+knows fills a name's slot too ("developed by Han" / "the Silicon Knights empire").
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from factbot.assets import MODELS_DIR
+from factbot.text.matching import is_stopword, normalize, stem
+from factbot.text.names import _is_name_word, _known_value, _proclitic_free, is_arabic
+
+# At most this many words replaced on either side: a name or a short description, not a
+# reworded clause.
+MAX_SPAN = 8
+# The claim's other words matched, in order, by the sentence: at least MIN_MATCHED of them and
+# no fewer than the words replaced. (A paraphrase that rewords several places is no
+# substitution: the claim's unmatched words must all be in the one stretch.)
+MIN_MATCHED = 3
+# A sentence restates the claim when it matches this share of the claim's words in order.
+RESTATES_SHARE = 0.9
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_LATIN_NAME = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+
+
+@dataclass(frozen=True)
+class Substitution:
+    claim: str  # the claim's span, as written there
+    evidence: str  # the sentence's span in the same slot, as written there
+    claim_name: bool  # the claim's span holds a name word
+    evidence_name: bool  # the sentence's span holds one
+
+    @property
+    def of_names(self) -> bool:
+        """A name put where the sentence has another name (or a place): a different one."""
+        return self.claim_name and self.evidence_name
+
+
+@lru_cache(maxsize=1)  # read once from the shipped file
+def arabic_common_words() -> frozenset[str]:
+    data = json.loads((MODELS_DIR / "arabic_common_words.json").read_text(encoding="utf-8"))
+    return frozenset(data["words"])
+
+
+def arabic_form(word: str) -> str:
+    """The form an Arabic word is counted under: normalised, without proclitics (و، ب، ال...)."""
+    return _proclitic_free(word)
+
+
+def name_like(word: str) -> bool:
+    """Could this word (as written) be part of a name? Latin: capitalised and not a word English
+    writes in lower case; Arabic: not a common word of Arabic text; either: a known place."""
+    if word[:1].isdigit():
+        return False
+    if is_arabic(word):
+        if is_stopword(normalize(word)):
+            return False
+        if _known_value(word):
+            return True
+        return arabic_form(word) not in arabic_common_words()
+    return any(_is_name_word(w) or (w[:1].isupper() and _known_value(w)) for w in _LATIN_NAME.findall(word))
+
+
+def _words(text: str) -> list[tuple[str, str, int, int]]:
+    """(as written, matching form, start, end) of each word or number."""
+    return [(m.group(0), stem(normalize(m.group(0))), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _content(forms) -> set[str]:
+    return {f for f in forms if not is_stopword(f)}
+
+
+@lru_cache(maxsize=32768)  # the same claim meets the same retrieved sentences in several passes
+def substitution(claim: str, evidence: str) -> Substitution | None:
+    """The one span the claim replaces in a sentence it otherwise restates, or None."""
+    cw, ew = _words(claim), _words(evidence)
+    if len(cw) < MIN_MATCHED + 1:
+        return None
+    cf, ef = [w[1] for w in cw], [w[1] for w in ew]
+    ops = difflib.SequenceMatcher(None, cf, ef, autojunk=False).get_opcodes()
+    matched = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal")
+    if matched < MIN_MATCHED:
+        return None
+    # the claim's words the sentence does not match: all of them in one replaced stretch
+    changed = [(k, op) for k, op in enumerate(ops) if op[0] in ("replace", "delete") and _content(cf[op[1]:op[2]])]
+    if len(changed) != 1 or changed[0][1][0] != "replace":
+        return None
+    k, (_, i1, i2, j1, j2) = changed[0]
+    if i2 - i1 > MAX_SPAN or j2 - j1 > MAX_SPAN or matched < i2 - i1:
+        return None
+    # between matching words or the ends of both: the same slot
+    before = ops[k - 1] if k else None
+    after = ops[k + 1] if k + 1 < len(ops) else None
+    if not ((before and before[0] == "equal") or (i1 == 0 and j1 == 0)):
+        return None
+    if not ((after and after[0] == "equal") or (i2 == len(cf) and j2 == len(ef))):
+        return None
+    mine, theirs = _content(cf[i1:i2]), _content(ef[j1:j2])
+    if not theirs or not mine - set(ef):
+        return None  # words moved, not replaced (the sentence's own may recur in the claim)
+    c_span = claim[cw[i1][2]:cw[i2 - 1][3]]
+    e_span = evidence[ew[j1][2]:ew[j2 - 1][3]]
+    return Substitution(c_span, e_span, any(name_like(w[0]) for w in cw[i1:i2]),
+                        any(name_like(w[0]) for w in ew[j1:j2]))
+
+
+@lru_cache(maxsize=32768)
+def restates(claim: str, evidence: str) -> bool:
+    """Does the sentence say the claim, in order: RESTATES_SHARE of its words matched, every
+    name-like word among them, and no span replaced (`substitution`)?"""
+    cw, ew = _words(claim), _words(evidence)
+    if not cw:
+        return False
+    ops = difflib.SequenceMatcher(None, [w[1] for w in cw], [w[1] for w in ew], autojunk=False).get_opcodes()
+    unmatched = [cw[i] for tag, i1, i2, _, _ in ops if tag in ("replace", "delete") for i in range(i1, i2)]
+    return (len(cw) - len(unmatched) >= RESTATES_SHARE * len(cw) and not any(name_like(w[0]) for w in unmatched)
+            and substitution(claim, evidence) is None)
