@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from factbot.assets import MODELS_DIR
 from factbot.text.matching import is_stopword, normalize, stem
-from factbot.text.names import _is_name_word, _known_value, _proclitic_free, is_arabic
+from factbot.text.names import _is_name_word, _known_value, is_arabic
 
 # At most this many words replaced on either side: a name or a short description, not a
 # reworded clause.
@@ -35,6 +35,12 @@ MAX_SPAN = 8
 # no fewer than the words replaced. (A paraphrase that rewords several places is no
 # substitution: the claim's unmatched words must all be in the one stretch.)
 MIN_MATCHED = 3
+# Spans anchored on one side only (the sentence's start or end on the other) differ by at
+# most this many words.
+ONE_SIDED_EXTRA = 2
+# A word and the same word with up to this many more letters (an inflection the light stemmer
+# leaves on: "نوقش" / "نوقشت") are one word.
+INFLECTION = 2
 # A sentence restates the claim when it matches this share of the claim's words in order.
 RESTATES_SHARE = 0.9
 
@@ -62,8 +68,9 @@ def arabic_common_words() -> frozenset[str]:
 
 
 def arabic_form(word: str) -> str:
-    """The form an Arabic word is counted under: normalised, without proclitics (و، ب، ال...)."""
-    return _proclitic_free(word)
+    """The form an Arabic word is counted under: its light stem (`matching.stem`: proclitics
+    and one suffix off), so "محادثات" and "المحادثة" count as one word."""
+    return stem(normalize(word))
 
 
 def name_like(word: str) -> bool:
@@ -80,23 +87,40 @@ def name_like(word: str) -> bool:
     return any(_is_name_word(w) or (w[:1].isupper() and _known_value(w)) for w in _LATIN_NAME.findall(word))
 
 
-def _words(text: str) -> list[tuple[str, str, int, int]]:
+@lru_cache(maxsize=32768)  # each retrieved sentence meets every claim
+def _words(text: str) -> tuple[tuple[str, str, int, int], ...]:
     """(as written, matching form, start, end) of each word or number."""
-    return [(m.group(0), stem(normalize(m.group(0))), m.start(), m.end()) for m in _WORD.finditer(text)]
+    return tuple((m.group(0), stem(normalize(m.group(0))), m.start(), m.end()) for m in _WORD.finditer(text))
+
+
+@lru_cache(maxsize=32768)
+def _alignment(claim: str, evidence: str):
+    """The two texts' words and the opcodes aligning their forms; None when they share fewer
+    than MIN_MATCHED forms (no substitution, no restatement: the common case, kept cheap)."""
+    cw, ew = _words(claim), _words(evidence)
+    cf, ef = [w[1] for w in cw], [w[1] for w in ew]
+    if len(set(cf) & set(ef)) < MIN_MATCHED:
+        return None
+    return cw, ew, difflib.SequenceMatcher(None, cf, ef, autojunk=False).get_opcodes()
 
 
 def _content(forms) -> set[str]:
     return {f for f in forms if not is_stopword(f)}
 
 
+def _inflected(a: str, b: str) -> bool:
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 3 and len(long_) - len(short) <= INFLECTION and (long_.startswith(short) or long_.endswith(short))
+
+
 @lru_cache(maxsize=32768)  # the same claim meets the same retrieved sentences in several passes
 def substitution(claim: str, evidence: str) -> Substitution | None:
     """The one span the claim replaces in a sentence it otherwise restates, or None."""
-    cw, ew = _words(claim), _words(evidence)
-    if len(cw) < MIN_MATCHED + 1:
+    aligned = _alignment(claim, evidence)
+    if aligned is None or len(aligned[0]) < MIN_MATCHED + 1:
         return None
+    cw, ew, ops = aligned
     cf, ef = [w[1] for w in cw], [w[1] for w in ew]
-    ops = difflib.SequenceMatcher(None, cf, ef, autojunk=False).get_opcodes()
     matched = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal")
     if matched < MIN_MATCHED:
         return None
@@ -114,9 +138,15 @@ def substitution(claim: str, evidence: str) -> Substitution | None:
         return None
     if not ((after and after[0] == "equal") or (i2 == len(cf) and j2 == len(ef))):
         return None
+    # Anchored by matching words on one side only (the other is both ends): the sentence's span
+    # may be a clause the claim leaves out ("But as the war grew, X faced..." / "Y faced...").
+    one_sided = not (before and before[0] == "equal" and after and after[0] == "equal")
+    if one_sided and j2 - j1 > i2 - i1 + ONE_SIDED_EXTRA:
+        return None
     mine, theirs = _content(cf[i1:i2]), _content(ef[j1:j2])
-    if not theirs or not mine - set(ef):
-        return None  # words moved, not replaced (the sentence's own may recur in the claim)
+    unstated = {m for m in mine - set(ef) if not any(_inflected(m, t) for t in theirs)}
+    if not theirs or not unstated:
+        return None  # words moved or inflected, not replaced (the sentence's own may recur in the claim)
     c_span = claim[cw[i1][2]:cw[i2 - 1][3]]
     e_span = evidence[ew[j1][2]:ew[j2 - 1][3]]
     return Substitution(c_span, e_span, any(name_like(w[0]) for w in cw[i1:i2]),
@@ -127,10 +157,10 @@ def substitution(claim: str, evidence: str) -> Substitution | None:
 def restates(claim: str, evidence: str) -> bool:
     """Does the sentence say the claim, in order: RESTATES_SHARE of its words matched, every
     name-like word among them, and no span replaced (`substitution`)?"""
-    cw, ew = _words(claim), _words(evidence)
-    if not cw:
+    aligned = _alignment(claim, evidence)
+    if aligned is None or not aligned[0]:
         return False
-    ops = difflib.SequenceMatcher(None, [w[1] for w in cw], [w[1] for w in ew], autojunk=False).get_opcodes()
+    cw, _, ops = aligned
     unmatched = [cw[i] for tag, i1, i2, _, _ in ops if tag in ("replace", "delete") for i in range(i1, i2)]
     return (len(cw) - len(unmatched) >= RESTATES_SHARE * len(cw) and not any(name_like(w[0]) for w in unmatched)
             and substitution(claim, evidence) is None)
