@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from factbot.assets import MODELS_DIR
 from factbot.text.matching import is_stopword, normalize, stem
-from factbot.text.names import _is_name_word, _known_value, is_arabic
+from factbot.text.names import _is_name_word, _known_value, is_arabic, key
 
 # At most this many words replaced on either side: a name or a short description, not a
 # reworded clause.
@@ -44,7 +44,8 @@ INFLECTION = 2
 # A sentence restates the claim when it matches this share of the claim's words in order.
 RESTATES_SHARE = 0.9
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# a word with its Arabic vowel marks (which \w does not match: "عُثمان" is one word)
+_WORD = re.compile(r"(?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670])+", re.UNICODE)
 _LATIN_NAME = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
 
 
@@ -108,6 +109,12 @@ def _content(forms) -> set[str]:
     return {f for f in forms if not is_stopword(f)}
 
 
+def _same_name(a: str, b: str) -> bool:
+    """Two words with one consonant key of at least two consonants: one name in two spellings."""
+    k = key(a)
+    return len(k) >= 2 and k == key(b)
+
+
 def _inflected(a: str, b: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     return len(short) >= 3 and len(long_) - len(short) <= INFLECTION and (long_.startswith(short) or long_.endswith(short))
@@ -143,10 +150,26 @@ def substitution(claim: str, evidence: str) -> Substitution | None:
     one_sided = not (before and before[0] == "equal" and after and after[0] == "equal")
     if one_sided and j2 - j1 > i2 - i1 + ONE_SIDED_EXTRA:
         return None
+    # the same name in another spelling at either edge ("سابرينا" / "صابرين") is no replacement,
+    # nor a function word there ("who is 39", "أيضًا" the claim left out)
+    while i1 < i2 and j1 < j2 and _same_name(cw[i1][0], ew[j1][0]):
+        i1, j1 = i1 + 1, j1 + 1
+    while i1 < i2 and j1 < j2 and _same_name(cw[i2 - 1][0], ew[j2 - 1][0]):
+        i2, j2 = i2 - 1, j2 - 1
+    while i1 < i2 and is_stopword(cf[i1]):
+        i1 += 1
+    while i1 < i2 and is_stopword(cf[i2 - 1]):
+        i2 -= 1
+    while j1 < j2 and is_stopword(ef[j1]):
+        j1 += 1
+    while j1 < j2 and is_stopword(ef[j2 - 1]):
+        j2 -= 1
+    if i1 == i2 or j1 == j2:
+        return None
     mine, theirs = _content(cf[i1:i2]), _content(ef[j1:j2])
     unstated = {m for m in mine - set(ef) if not any(_inflected(m, t) for t in theirs)}
     if not theirs or not unstated:
-        return None  # words moved or inflected, not replaced (the sentence's own may recur in the claim)
+        return None  # words moved or inflected, not replaced
     c_span = claim[cw[i1][2]:cw[i2 - 1][3]]
     e_span = evidence[ew[j1][2]:ew[j2 - 1][3]]
     return Substitution(c_span, e_span, any(name_like(w[0]) for w in cw[i1:i2]),
