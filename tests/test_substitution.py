@@ -73,3 +73,13 @@ def test_the_arabic_common_words_are_fitted_from_train_articles_only():
     shipped = json.loads((ROOT / "factbot" / "models" / "arabic_common_words.json").read_text(encoding="utf-8"))
     assert fit.arabic_common_words(fit.arabic_articles(fit.ARABIC)) == shipped["words"]
     assert shipped["min_articles"] == fit.MIN_ARTICLES and DATASETS.is_dir()
+
+
+def test_arabic_kinship_words_make_a_name_of_common_words():
+    # عمر and سفيان are common words of Arabic text; بن and أبو make them names, and a nasab
+    # matched only on its بن is one replaced name, not two
+    s = substitution("خلفه سليمان ثم الخليفة الزاهد رسول الله الذي يعد من أفضل الخلفاء سيرة",
+                     "خلفه سليمان ثم الخليفة الزاهد عمر بن عبد العزيز، الذي يعد من أفضل الخلفاء سيرة")
+    assert (s.claim, s.evidence, s.claim_name, s.evidence_name) == ("رسول الله", "عمر بن عبد العزيز", False, True)
+    s = substitution("يوسف بن تاشفين (21 أغسطس 1963) ملك المغرب", "محمد بن الحسن (21 أغسطس 1963) ملك المغرب")
+    assert (s.claim, s.evidence, s.of_names) == ("يوسف بن تاشفين", "محمد بن الحسن", True)

@@ -109,6 +109,34 @@ def _content(forms) -> set[str]:
     return {f for f in forms if not is_stopword(f)}
 
 
+# Arabic names are built with kinship words: a nasab "عمر بن عبد العزيز" (son of), a kunya
+# "أبو سفيان" (father of), a theophoric "عبد الله" (servant of); the word after one is a name
+# however common it is as a word (عمر, سفيان). Matching forms (normalised, light stem), and the
+# Latin transliterations factbot.text.names joins names by.
+_KINSHIP = frozenset({"بن", "ابن", "بنت", "ابو", "ابي", "ابا", "عبد", "bin", "ibn", "bint", "abu"})
+
+
+def _holds_name(words, i: int, j: int) -> bool:
+    """Does words[i:j] hold a name: a name-like word, or a word a kinship word begins
+    (inside the span or just before it: "بن [حجر]")?"""
+    return (any(name_like(w[0]) for w in words[i:j])
+            or any(words[k][1] in _KINSHIP for k in range(max(0, i - 1), j - 1)))
+
+
+def _across_kinship(ops, forms):
+    """The opcodes with two replaced stretches joined when only kinship words match between
+    them: "الحجاج بن يوسف" for "محمد بن الحسن" is one name for another, not two."""
+    out = []
+    for op in ops:
+        if (op[0] != "equal" and len(out) >= 2 and out[-1][0] == "equal" and out[-2][0] != "equal"
+                and all(f in _KINSHIP for f in forms[out[-1][1]:out[-1][2]])):
+            first = out[-2]
+            out[-2:] = [("replace", first[1], op[2], first[3], op[4])]
+        else:
+            out.append(op)
+    return out
+
+
 def _same_name(a: str, b: str) -> bool:
     """Two words with one consonant key of at least two consonants: one name in two spellings."""
     k = key(a)
@@ -132,6 +160,7 @@ def substitution(claim: str, evidence: str) -> Substitution | None:
     if matched < MIN_MATCHED:
         return None
     # the claim's words the sentence does not match: all of them in one replaced stretch
+    ops = _across_kinship(ops, cf)
     changed = [(k, op) for k, op in enumerate(ops) if op[0] in ("replace", "delete") and _content(cf[op[1]:op[2]])]
     if len(changed) != 1 or changed[0][1][0] != "replace":
         return None
@@ -172,8 +201,7 @@ def substitution(claim: str, evidence: str) -> Substitution | None:
         return None  # words moved or inflected, not replaced
     c_span = claim[cw[i1][2]:cw[i2 - 1][3]]
     e_span = evidence[ew[j1][2]:ew[j2 - 1][3]]
-    return Substitution(c_span, e_span, any(name_like(w[0]) for w in cw[i1:i2]),
-                        any(name_like(w[0]) for w in ew[j1:j2]))
+    return Substitution(c_span, e_span, _holds_name(cw, i1, i2), _holds_name(ew, j1, j2))
 
 
 @lru_cache(maxsize=32768)
