@@ -87,3 +87,30 @@ def test_a_second_document_leaves_the_first_ones_answers(two_articles, nano_bot)
         alone, beside = nano_bot.ask(question), two_articles.ask(question)
         assert not beside.abstained and beside.answer == alone.answer
         assert beside.citations[0].doc_id == "us-iraq-coalition-talks.ar"
+
+
+# Names by mechanism, not by list: a sentence restated with one name replaced by another
+# (factbot.text.substitution). The Arabic claim has no capitals to find its name by.
+SUDANI_MET = "اجتمع رئيس الوزراء العراقي محمد شياع السوداني ومسؤولون رفيعو المستوى من القوات المسلحة"
+
+
+def test_an_arabic_sentence_with_another_prime_minister_is_refuted_naming_both(nano_bot):
+    v = nano_bot.check(SUDANI_MET.replace("محمد شياع السوداني", "حيدر العبادي"))
+    assert v.verdict is Label.REFUTED, v.reason
+    assert v.reason.startswith("يقول الادعاء حيدر العبادي، بينما يقول المقال محمد شياع السوداني [")
+
+
+def test_the_arabic_sentence_with_its_own_prime_minister_is_supported(nano_bot):
+    assert nano_bot.check(SUDANI_MET).verdict is Label.SUPPORTED
+
+
+def test_another_captain_in_the_sentence_is_refuted_naming_both(two_articles):
+    v = two_articles.check("The Lisbon Gulls beat the Cardiff Rovers 3-1, and their captain, Priya Anand, scored twice.")
+    assert v.verdict is Label.REFUTED
+    assert v.reason.startswith("the claim says Priya Anand; the article says Elena Marsh [")
+
+
+def test_the_sentence_and_its_clause_with_the_right_captain_are_supported(two_articles):
+    for claim in ("The Lisbon Gulls beat the Cardiff Rovers 3-1, and their captain, Elena Marsh, scored twice.",
+                  "their captain, Elena Marsh, scored twice"):
+        assert two_articles.check(claim).verdict is Label.SUPPORTED, claim

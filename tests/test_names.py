@@ -81,3 +81,13 @@ def test_xquad_parallel_answers_match_across_scripts():
     crossed = sum(found(n, pairs[(k + 1) % len(pairs)][1]) for k, (n, _) in enumerate(pairs))
     assert len(pairs) == 70
     assert matched >= 52 and crossed <= 8, (matched, crossed)
+
+
+def test_a_hyphenated_name_is_found_part_by_part():
+    # evidence words are letter runs, so "Louis-Sébastien" there is two words: keyed so here too
+    sentence = "The parachute was invented by Louis-Sébastien Lenormand in France."
+    [name] = names_in("Louis-Sébastien Lenormand invented the parachute")
+    assert name.keys == (key("Louis"), key("Sébastien"), key("Lenormand"))
+    assert found(name, sentence) and unfound("Louis-Sébastien Lenormand invented it", [sentence]) == ()
+    [name] = names_in("Prime Minister Haider al-Abadi")  # the article al- stays on its word
+    assert name.keys == (key("Haider"), key("al-Abadi"))

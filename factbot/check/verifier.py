@@ -25,6 +25,7 @@ from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features
 from factbot.text import facts
 from factbot.text.analysis import Analysis, analyse, as_analysis
 from factbot.text.names import NameInEvidence, read_names
+from factbot.text.substitution import Substitution, restates, substitution
 from factbot.types import LABEL_OF, Evidence, Hit, Label, Stance, Verdict, VerifierBackend
 
 # A sentence is about the claim's subject when the model gives "unrelated" less than even
@@ -96,6 +97,10 @@ class Comparison:
     covered: frozenset[int] | None = None
     n_terms: int = 0
     names: tuple[NameInEvidence, ...] = ()  # the claim's names, as this sentence has them
+    # The one span the claim replaces in this sentence, which it otherwise restates
+    # (`factbot.text.substitution`), and whether the sentence restates the claim word for word.
+    substitution: Substitution | None = None
+    restates: bool = False
 
     def p(self, stance: Stance) -> float:
         # the model's third class is ANS's "other": unrelated and neutral alike
@@ -213,6 +218,26 @@ def aggregate(comparisons: Sequence[Comparison], required: Sequence[str], lang: 
         i = max(model_refuting, key=lambda j: comparisons[j].p(Stance.REFUTES))
         return Aggregate(Label.REFUTED, comparisons[i].p(Stance.REFUTES), text["model"].format(n=i + 1),
                          *_settle(comparisons, stances, set(model_refuting)))
+
+    # A sentence the claim restates but for one span, which holds a name on either side
+    # ("the current Dutch Prime Minister is Roger Goodell" / "... is Mark Rutte"): the claim
+    # put another one in the sentence's slot. A name for a name refutes, naming both; else the
+    # claim's span is what the article does not say. Unless a relevant sentence restates the
+    # claim word for word (its words are in another sentence too).
+    swapped = [i for i in relevant if comparisons[i].substitution is not None
+               and (comparisons[i].substitution.claim_name or comparisons[i].substitution.evidence_name)]
+    if swapped and not any(comparisons[i].restates for i in relevant):
+        named = [i for i in swapped if comparisons[i].substitution.of_names]
+        i = max(named or swapped, key=lambda j: (1.0 - comparisons[j].p(Stance.NEUTRAL), comparisons[j].similarity))
+        s = comparisons[i].substitution
+        if named:
+            stances[i] = Stance.REFUTES
+            confidence = 0.6 + 0.4 * (1.0 - comparisons[i].p(Stance.NEUTRAL))
+            return Aggregate(Label.REFUTED, round(confidence, 6), text["says"].format(c=s.claim, e=s.evidence, n=i + 1),
+                             *_settle(comparisons, stances, {i}))
+        stances = [Stance.NEUTRAL if st is Stance.SUPPORTS else st for st in stances]
+        return Aggregate(Label.NOT_ENOUGH_INFO, round(max(comparisons[i].p(Stance.NEUTRAL), 0.5), 6),
+                         text["silent_value"].format(v=s.claim), *_settle(comparisons, stances, set()))
 
     # Every name the claim asserts must be in a relevant sentence, in the claim's role: a
     # sentence naming another one in that role refutes, naming both; no such sentence leaves
@@ -349,7 +374,8 @@ class Verifier(VerifierBackend):
             stance = Stance.NEUTRAL
         return Comparison(c.text, e.text, stance, probs, float(similarity), relevant,
                           conflicts, f.comparison.matches + capital_matches(c, e, f.comparison),
-                          covered, n_terms, read_names(c.text, e.text))
+                          covered, n_terms, read_names(c.text, e.text), substitution(c.text, e.text),
+                          restates(c.text, e.text))
 
     def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict:
         """compare each retrieved sentence → aggregate. Evidence [n] follows the order of `hits`."""

@@ -114,6 +114,15 @@ class Name:
     keys: tuple[str, ...]  # consonant keys of its decisive words (particles, short ones left out)
 
 
+def _parts(word: str) -> list[str]:
+    """A hyphenated name's parts, each keyed on its own as evidence words are: "Louis-Sébastien"
+    is LS SBSTN (the article al-/el- stays on its word: `key` drops it)."""
+    head = re.match(r"^(al|el|ul)[-'’]", word, re.I)
+    rest = word[head.end():] if head else word
+    parts = [p for p in re.split(r"-", rest) if p]
+    return [(head.group(0) + parts[0]) if head and parts else p for p in parts[:1]] + parts[1:] if parts else [word]
+
+
 def _is_name_word(word: str) -> bool:
     base = re.sub(r"^(al|el|Al|El)[-'’]", "", word)
     if not base[:1].isupper() or base.isupper() and len(base) <= 5:  # "US", "ISIS": acronyms
@@ -135,7 +144,7 @@ def names_in(text: str) -> tuple[Name, ...]:
             run.pop()
         if run:
             ks = tuple(k for m in run if m.group(0).lower() not in _PARTICLES
-                       for k in [key(m.group(0))] if len(k) >= MIN_KEY)
+                       for part in _parts(m.group(0)) for k in [key(part)] if len(k) >= MIN_KEY)
             out.append(Name(text[run[0].start():run[-1].end()], run[0].start(), run[-1].end(), ks))
         run.clear()
 
