@@ -53,6 +53,7 @@ XQUAD_EN = ROOT.parent / "shared" / "datasets" / "xquad" / "xquad-dev-en.json"
 GRID_LEXICAL = (0.0, 0.02, 0.05)
 GRID_DOCUMENT = (0.0, 0.02, 0.05)
 GRID_PREVIOUS = (0.0, 0.1)
+BEYOND_THE_EDGE = ((0.075, 0.0, 0.0), (0.1, 0.0, 0.0), (0.1, 0.0, 0.1))  # past lexical 0.05, the best
 
 
 def sparse(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -154,7 +155,7 @@ def main() -> int:
     shipped = (F.LEXICAL_WEIGHT, F.DOCUMENT_WEIGHT, F.PREVIOUS_WEIGHT)
     line(f"ARCD weights {shipped}", [c.ranks(*shipped) for c in sets])
     results = []
-    for lw, dw, pw in itertools.product(GRID_LEXICAL, GRID_DOCUMENT, GRID_PREVIOUS):
+    for lw, dw, pw in list(itertools.product(GRID_LEXICAL, GRID_DOCUMENT, GRID_PREVIOUS)) + list(BEYOND_THE_EDGE):
         mark = " <- (en, en)" if (lw, dw, pw) == F.PAIR_WEIGHTS[("en", "en")] else ""
         results.append(((lw, dw, pw), line(f"lexical={lw} document={dw} previous={pw}{mark}",
                                            [c.ranks(lw, dw, pw) for c in sets])))
