@@ -53,7 +53,7 @@ EN_PREVIOUS_WEIGHT = 0.0
 # English is not fitted (no such set here): it takes the English-over-Arabic weights.
 PAIR_WEIGHTS = {
     ("ar", "ar"): (LEXICAL_WEIGHT, DOCUMENT_WEIGHT, PREVIOUS_WEIGHT),  # ARCD train
-    ("en", "en"): (EN_LEXICAL_WEIGHT, EN_DOCUMENT_WEIGHT, EN_PREVIOUS_WEIGHT),  # TyDi en train
+    ("en", "en"): (EN_LEXICAL_WEIGHT, EN_DOCUMENT_WEIGHT, EN_PREVIOUS_WEIGHT),  # TyDi en train, XQuAD en even
     ("en", "ar"): (CROSS_LEXICAL_WEIGHT, CROSS_DOCUMENT_WEIGHT, PREVIOUS_WEIGHT),  # XQuAD dev, even articles
     ("ar", "en"): (CROSS_LEXICAL_WEIGHT, CROSS_DOCUMENT_WEIGHT, PREVIOUS_WEIGHT),  # as en over ar
 }

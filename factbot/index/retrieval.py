@@ -16,7 +16,8 @@ the Nile. It is 6,650 km long."). A sentence in another language than the query'
 smaller CROSS_* lexical and document weights, an English sentence for an English query the
 EN_* ones (`pair_weights`, `PAIR_WEIGHTS`). The Arabic constants were fitted on ARCD *train*
 with `benchmarks/tune_retrieval.py` (see benchmarks/README.md for the figures on ARCD test),
-the English ones on TyDi en *train* with `benchmarks/tune_english.py`, the cross-language ones
+the English ones on TyDi en *train* and XQuAD dev en (even articles) with
+`benchmarks/tune_english.py`, the cross-language ones
 with `benchmarks/corpora.py cross-weights`.
 The scoring itself is pure and lives in `factbot.index.fusion`.
 """
