@@ -5,7 +5,8 @@ sentence's score make its rank score (`factbot.index.retrieval` gathers the numb
     own(s)   = cos(q, s) - floor + LEXICAL_WEIGHT * (words(s) + trigrams(s)) / 2
                                  + DOCUMENT_WEIGHT * document(s)
 
-with the CROSS_* weights for a sentence in another language than the query's.
+with the weights of the (question language, sentence language) pair (`PAIR_WEIGHTS`): the
+previous-sentence weight is the one of the sentence scored.
 """
 
 from __future__ import annotations
@@ -34,6 +35,28 @@ PREVIOUS_WEIGHT = 0.2
 # alone 0.543, (0.01, 0.02) 0.583, on a plateau (0.01..0.02 x 0..0.02: 0.578..0.583).
 CROSS_LEXICAL_WEIGHT = 0.01
 CROSS_DOCUMENT_WEIGHT = 0.02
+# English questions over English text: the ARCD weights cost recall there. Fitted by a grid
+# (lexical 0/0.02/0.05 x document 0/0.02/0.05 x previous 0/0.1; `benchmarks/tune_english.py`)
+# on two sets, each counting once: TyDi GoldP en *train* (3,632 information-seeking questions,
+# open retrieval over its 3,696 passages) and XQuAD dev en's even-numbered articles (229
+# questions over its 80 paragraphs; the odd ones are the measuring set). Recall@1 TyDi / XQuAD:
+# ARCD weights (0.1, 0.1, 0.2) 0.465 / 0.795, dense alone 0.561 / 0.734, (0.05, 0, 0) 0.550 /
+# 0.777 (best mean, 0.664; next (0.02, 0, 0), (0.02, 0, 0.1) and, past the grid, (0.075, 0, 0):
+# 0.659; (0.1, 0, 0) 0.654). The two pull apart:
+# TyDi's questions were written without the passage and share few words with it (its best is
+# (0, 0.02, 0): 0.561 / 0.747), XQuAD's (SQuAD's) were written from the paragraph and BM25 finds
+# them. Every previous-sentence weight lowers TyDi's recall@1 (e.g. 0.550 -> 0.543 at 0.1).
+EN_LEXICAL_WEIGHT = 0.05
+EN_DOCUMENT_WEIGHT = 0.0
+EN_PREVIOUS_WEIGHT = 0.0
+# (question language, sentence language) -> (lexical, document, previous) weight. Arabic over
+# English is not fitted (no such set here): it takes the English-over-Arabic weights.
+PAIR_WEIGHTS = {
+    ("ar", "ar"): (LEXICAL_WEIGHT, DOCUMENT_WEIGHT, PREVIOUS_WEIGHT),  # ARCD train
+    ("en", "en"): (EN_LEXICAL_WEIGHT, EN_DOCUMENT_WEIGHT, EN_PREVIOUS_WEIGHT),  # TyDi en train, XQuAD en even
+    ("en", "ar"): (CROSS_LEXICAL_WEIGHT, CROSS_DOCUMENT_WEIGHT, PREVIOUS_WEIGHT),  # XQuAD dev, even articles
+    ("ar", "en"): (CROSS_LEXICAL_WEIGHT, CROSS_DOCUMENT_WEIGHT, PREVIOUS_WEIGHT),  # as en over ar
+}
 
 
 def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K, weights: Sequence[float] | None = None) -> dict[str, float]:
@@ -60,12 +83,15 @@ def lexical_evidence(words: np.ndarray, trigrams: np.ndarray, document: np.ndarr
     return lexical_weight * (words + trigrams) / 2 + document_weight * document
 
 
-def pair_weights(query_lang: str, sentence_langs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(lexical, document) weight of each sentence: the same-language weights where its language
-    is the query's, the cross-language ones elsewhere."""
-    same = sentence_langs == query_lang
-    return (np.where(same, LEXICAL_WEIGHT, CROSS_LEXICAL_WEIGHT),
-            np.where(same, DOCUMENT_WEIGHT, CROSS_DOCUMENT_WEIGHT))
+def pair_weights(query_lang: str, sentence_langs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lexical, document, previous) weight of each sentence, by `PAIR_WEIGHTS` of (the query's
+    language, the sentence's); a pair it lacks takes the Arabic (ARCD) weights within a
+    language and the cross-language ones across."""
+    out = np.zeros((len(sentence_langs), 3))
+    for lang in set(sentence_langs.tolist()):
+        fallback = PAIR_WEIGHTS[("ar", "ar")] if lang == query_lang else PAIR_WEIGHTS[("en", "ar")]
+        out[sentence_langs == lang] = PAIR_WEIGHTS.get((query_lang, lang), fallback)
+    return out[:, 0], out[:, 1], out[:, 2]
 
 
 def candidates(dense: Sequence[int], evidence: np.ndarray, following: np.ndarray, depth: int = CANDIDATES) -> list[int]:
@@ -82,14 +108,18 @@ def candidates(dense: Sequence[int], evidence: np.ndarray, following: np.ndarray
 
 
 def hybrid_scores(positions: Sequence[int], cosine: Mapping[int, float], evidence: np.ndarray,
-                  previous: np.ndarray, floor: float, previous_weight: float = PREVIOUS_WEIGHT) -> dict[int, float]:
-    """score(i) = own(i) + previous_weight * max(0, own(previous(i))), with
-    own(i) = cosine(i) - floor + evidence(i). `cosine` must hold every position and its previous."""
+                  previous: np.ndarray, floor: float,
+                  previous_weight: float | np.ndarray = PREVIOUS_WEIGHT) -> dict[int, float]:
+    """score(i) = own(i) + previous_weight(i) * max(0, own(previous(i))), with
+    own(i) = cosine(i) - floor + evidence(i); `previous_weight` is one number or one per sentence
+    (`pair_weights`). `cosine` must hold every position and its previous."""
     def own(i: int) -> float:
-        return cosine[i] - floor + float(evidence[i])
+        return float(cosine[i]) - floor + float(evidence[i])
 
+    per_sentence = isinstance(previous_weight, np.ndarray)
     out = {}
     for i in positions:
         p = int(previous[i])
-        out[i] = own(i) + (previous_weight * max(0.0, own(p)) if p >= 0 else 0.0)
+        w = float(previous_weight[i]) if per_sentence else previous_weight
+        out[i] = own(i) + (w * max(0.0, own(p)) if p >= 0 and w else 0.0)
     return out

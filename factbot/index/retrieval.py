@@ -13,9 +13,12 @@ query (so each lies in 0..1 and a query with no lexical match is ranked by meani
 `floor` is the cosine of the last dense candidate. The previous-sentence term lets an
 answer inherit the relevance of the sentence before it that names the subject ("... called
 the Nile. It is 6,650 km long."). A sentence in another language than the query's gets the
-smaller CROSS_* lexical and document weights (`pair_weights`). The same-language constants
-were fitted on ARCD *train* with `benchmarks/tune_retrieval.py` (see benchmarks/README.md for
-the figures on ARCD test), the cross-language ones with `benchmarks/corpora.py cross-weights`.
+smaller CROSS_* lexical and document weights, an English sentence for an English query the
+EN_* ones (`pair_weights`, `PAIR_WEIGHTS`). The Arabic constants were fitted on ARCD *train*
+with `benchmarks/tune_retrieval.py` (see benchmarks/README.md for the figures on ARCD test),
+the English ones on TyDi en *train* and XQuAD dev en (even articles) with
+`benchmarks/tune_english.py`, the cross-language ones
+with `benchmarks/corpora.py cross-weights`.
 The scoring itself is pure and lives in `factbot.index.fusion`.
 """
 
@@ -32,7 +35,7 @@ from factbot.index import snapshot
 from factbot.index.embeddings import Embedder
 # The fusion's math and constants, imported here under the names this module always offered.
 from factbot.index.fusion import (CANDIDATES, CROSS_DOCUMENT_WEIGHT, CROSS_LEXICAL_WEIGHT,  # noqa: F401
-                                  DOCUMENT_WEIGHT, LEXICAL_WEIGHT, PREVIOUS_WEIGHT, RRF_K, candidates,
+                                  DOCUMENT_WEIGHT, LEXICAL_WEIGHT, PAIR_WEIGHTS, PREVIOUS_WEIGHT, RRF_K, candidates,
                                   hybrid_scores, lexical_evidence, normalised, pair_weights, rrf)
 from factbot.index.generation import current
 from factbot.index.lexical import Bm25
@@ -77,6 +80,7 @@ class SearchMode(str, enum.Enum):
 class LexicalScores:
     words: np.ndarray  # raw word BM25 per citable sentence (what Hit.lexical reports)
     evidence: np.ndarray  # lexical_evidence(): the lexical part of the fused score
+    previous_weight: np.ndarray | float = PREVIOUS_WEIGHT  # of each sentence (pair_weights)
 
 
 def _bm25(corpus: list[list[str]], k1: float, b: float) -> Bm25:
@@ -167,9 +171,10 @@ class CorpusIndex:
         keep = self.keep(doc_id, lang)
         if keep is not None:
             words, trigrams, document = (np.where(keep, a, 0.0) for a in (words, trigrams, document))
-        weights = pair_weights(language(query), self.lang_of) if n else (LEXICAL_WEIGHT, DOCUMENT_WEIGHT)
+        lw, dw, pw = pair_weights(language(query), self.lang_of) if n else (LEXICAL_WEIGHT, DOCUMENT_WEIGHT,
+                                                                            PREVIOUS_WEIGHT)
         return LexicalScores(words, lexical_evidence(normalised(words), normalised(trigrams), normalised(document),
-                                                     *weights))
+                                                     lw, dw), pw)
 
     def rank(self, query: str, n: int, doc_id: str | None = None) -> list[Scored]:
         """The n best sentences by the lexical part alone, each with its lexical evidence."""
@@ -271,7 +276,8 @@ class HybridRetriever:
             positions = candidates(list(cosine), lexical.evidence, index.following)
             needed = set(positions) | {int(index.previous[i]) for i in positions if index.previous[i] >= 0}
             self._add_cosines(cosine, needed, qvec, index)
-            scores = hybrid_scores(positions, cosine, lexical.evidence, index.previous, floor)
+            scores = hybrid_scores(positions, cosine, lexical.evidence, index.previous, floor,
+                                   lexical.previous_weight)
         self._add_cosines(cosine, set(scores), qvec, index)
         ranked = sorted(scores, key=lambda i: (-scores[i], -cosine.get(i, 0.0), index.sentences[i].sentence_id))
         hits = (Hit(s.doc_id, s.sentence_id, s.start, s.end, s.text, scores[i], cosine.get(i, 0.0),
