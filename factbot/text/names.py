@@ -94,7 +94,7 @@ def english_common_words() -> frozenset[str]:
     return frozenset(data["words"])
 
 
-def _known_value(word: str) -> bool:
+def known_value(word: str) -> bool:
     """A place, nationality, month or weekday the lexicon knows: compared as a value elsewhere.
     Persons the lexicon lists stay names here: this rule, not the list, decides about them."""
     from factbot.text.slots import value_tokens
@@ -123,14 +123,16 @@ def _parts(word: str) -> list[str]:
     return [(head.group(0) + parts[0]) if head and parts else p for p in parts[:1]] + parts[1:] if parts else [word]
 
 
-def _is_name_word(word: str) -> bool:
+def is_name_word(word: str) -> bool:
+    """A Latin-script word that is part of a name: capitalised, not an acronym, not a word English
+    also writes in lower case, and not a value the lexicon compares (places, months...)."""
     base = re.sub(r"^(al|el|Al|El)[-'’]", "", word)
     if not base[:1].isupper() or base.isupper() and len(base) <= 5:  # "US", "ISIS": acronyms
         return False
     lower = base.lower().replace("’", "'")
     if lower in english_common_words() or lower.split("-")[0] in english_common_words():
         return False
-    return not _known_value(base)
+    return not known_value(base)
 
 
 @lru_cache(maxsize=8192)  # role_holder asks it of the claim and the sentence for each name
@@ -154,7 +156,7 @@ def names_in(text: str) -> tuple[Name, ...]:
         gap = text[prev_end:m.start()]
         if run and (gap.strip() or "\n" in gap):  # punctuation between words ends a name
             close()
-        if _is_name_word(w) or (run and w.lower() in _PARTICLES):
+        if is_name_word(w) or (run and w.lower() in _PARTICLES):
             run.append(m)
         else:
             close()

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from factbot.assets import MODELS_DIR
 from factbot.text.matching import is_stopword, normalize, stem
-from factbot.text.names import _is_name_word, _known_value, is_arabic, key
+from factbot.text.names import is_arabic, is_name_word, key, known_value
 
 # At most this many words replaced on either side: a name or a short description, not a
 # reworded clause.
@@ -82,10 +82,10 @@ def name_like(word: str) -> bool:
     if is_arabic(word):
         if is_stopword(normalize(word)):
             return False
-        if _known_value(word):
+        if known_value(word):
             return True
         return arabic_form(word) not in arabic_common_words()
-    return any(_is_name_word(w) or (w[:1].isupper() and _known_value(w)) for w in _LATIN_NAME.findall(word))
+    return any(is_name_word(w) or (w[:1].isupper() and known_value(w)) for w in _LATIN_NAME.findall(word))
 
 
 @lru_cache(maxsize=32768)  # each retrieved sentence meets every claim
