@@ -119,8 +119,12 @@ def _parts(word: str) -> list[str]:
     is LS SBSTN (the article al-/el- stays on its word: `key` drops it)."""
     head = re.match(r"^(al|el|ul)[-'’]", word, re.I)
     rest = word[head.end():] if head else word
-    parts = [p for p in re.split(r"-", rest) if p]
-    return [(head.group(0) + parts[0]) if head and parts else p for p in parts[:1]] + parts[1:] if parts else [word]
+    parts = [p for p in rest.split("-") if p]
+    if not parts:
+        return [word]
+    if head:
+        parts[0] = head.group(0) + parts[0]
+    return parts
 
 
 def is_name_word(word: str) -> bool:

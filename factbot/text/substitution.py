@@ -90,7 +90,9 @@ def name_like(word: str) -> bool:
 
 @lru_cache(maxsize=32768)  # each retrieved sentence meets every claim
 def _words(text: str) -> tuple[tuple[str, str, int, int], ...]:
-    """(as written, matching form, start, end) of each word or number."""
+    """(as written, matching form, start, end) of each word or number. Not `matching.tokens`:
+    that reads normalised text, and a quoted span needs offsets into the text as written (with
+    Arabic vowel marks inside their word)."""
     return tuple((m.group(0), stem(normalize(m.group(0))), m.start(), m.end()) for m in _WORD.finditer(text))
 
 
@@ -148,6 +150,15 @@ def _inflected(a: str, b: str) -> bool:
     return len(short) >= 3 and len(long_) - len(short) <= INFLECTION and (long_.startswith(short) or long_.endswith(short))
 
 
+def _without_edge_stopwords(forms, i: int, j: int) -> tuple[int, int]:
+    """forms[i:j] narrowed past the function words at either edge."""
+    while i < j and is_stopword(forms[i]):
+        i += 1
+    while i < j and is_stopword(forms[j - 1]):
+        j -= 1
+    return i, j
+
+
 @lru_cache(maxsize=32768)  # the same claim meets the same retrieved sentences in several passes
 def substitution(claim: str, evidence: str) -> Substitution | None:
     """The one span the claim replaces in a sentence it otherwise restates, or None."""
@@ -185,14 +196,8 @@ def substitution(claim: str, evidence: str) -> Substitution | None:
         i1, j1 = i1 + 1, j1 + 1
     while i1 < i2 and j1 < j2 and _same_name(cw[i2 - 1][0], ew[j2 - 1][0]):
         i2, j2 = i2 - 1, j2 - 1
-    while i1 < i2 and is_stopword(cf[i1]):
-        i1 += 1
-    while i1 < i2 and is_stopword(cf[i2 - 1]):
-        i2 -= 1
-    while j1 < j2 and is_stopword(ef[j1]):
-        j1 += 1
-    while j1 < j2 and is_stopword(ef[j2 - 1]):
-        j2 -= 1
+    i1, i2 = _without_edge_stopwords(cf, i1, i2)
+    j1, j2 = _without_edge_stopwords(ef, j1, j2)
     if i1 == i2 or j1 == j2:
         return None
     mine, theirs = _content(cf[i1:i2]), _content(ef[j1:j2])
