@@ -1,6 +1,7 @@
 """Quality with and without the reader, side by side, from one retrieval per question.
 
     .venv/bin/python benchmarks/reader_quality.py FILE.json [FILE.json ...] [--home DIR] [--sample N]
+    .venv/bin/python benchmarks/reader_quality.py FILE.json [FILE.json ...] --gold-sentence [--sample N]
 
 For each SQuAD file: its paragraphs in their own collection (as `factbot eval FILE` builds it,
 same name, so an index built by `factbot eval` is reused), then for every question one search
@@ -11,6 +12,11 @@ logit fused with the reranker's score picks the sentence, factbot/models/reader_
 the function `factbot eval` uses: first citation holds a gold answer, answer token-F1
 (abstentions score 0), abstentions. Retrieval dominates the cost; this halves it against two
 `factbot eval` runs and keeps the comparison exact (the same hits for both).
+
+With `--gold-sentence`, no retrieval: the reader reads each question's gold sentence (the one
+holding its first answer whole, cut by factbot's splitter, with the sentence before it as
+context, as at run time) and the figure is its span's token-F1 beside the whole sentence's.
+It separates the reader's comprehension from retrieval and the pick.
 """
 
 from __future__ import annotations
@@ -76,15 +82,56 @@ def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
             "answer_kind_on": kinds}
 
 
+def gold_sentence(path: Path, sample: int | None = None) -> dict:
+    """Span token-F1 of the reader given the gold sentence, beside the whole sentence's."""
+    import numpy as np
+
+    from factbot.evaluate.datasets import clean_question
+    from factbot.evaluate.judge import best_token_f1
+    from factbot.reader.model import load
+    from factbot.text.matching import split_sentences
+
+    reader = load()
+    rows = []   # (question, sentence, previous sentence, gold answers)
+    for art in json.loads(path.read_text(encoding="utf-8"))["data"]:
+        for para in art["paragraphs"]:
+            ctx, spans = para["context"], split_sentences(para["context"])
+            for qa in para["qas"]:
+                if not qa.get("answers"):
+                    continue
+                a0 = int(qa["answers"][0]["answer_start"])
+                a1 = a0 + len(qa["answers"][0]["text"])
+                gi = next((i for i, s in enumerate(spans) if s.start <= a0 and a1 <= s.end), None)
+                if gi is None:   # the answer crosses a sentence boundary
+                    continue
+                prev = ctx[spans[gi - 1].start:spans[gi - 1].end] if gi else ""
+                rows.append((clean_question(qa["question"]), ctx[spans[gi].start:spans[gi].end], prev,
+                             [x["text"] for x in qa["answers"]]))
+    if sample and sample < len(rows):
+        rows = [rows[int(k * len(rows) / sample)] for k in range(sample)]
+    span_f1, sentence_f1 = [], []
+    for q, sent, prev, golds in rows:
+        r = reader.read(q, [sent], [prev])[0]
+        span_f1.append(best_token_f1(r.span.text if r.span else "", golds))
+        sentence_f1.append(best_token_f1(sent, golds))
+    return {"file": path.name, "questions": len(rows), "span_token_f1": round(float(np.mean(span_f1)), 3),
+            "span_no_overlap": round(float(np.mean([f == 0 for f in span_f1])), 3),
+            "span_exact": round(float(np.mean([f == 1 for f in span_f1])), 3),
+            "sentence_token_f1": round(float(np.mean(sentence_f1)), 3)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", type=Path, nargs="+")
     ap.add_argument("--sample", type=int, help="only N questions of each file, spread evenly over it")
     ap.add_argument("--home", type=Path, default=os.environ.get("FACTBOT_HOME") or None,
                     help="the index folder (env FACTBOT_HOME; default: your user data folder)")
+    ap.add_argument("--gold-sentence", action="store_true",
+                    help="no retrieval: the reader's span F1 given each question's gold sentence")
     args = ap.parse_args()
     for f in args.files:
-        print(json.dumps(compare(f, args.home, args.sample), ensure_ascii=False), flush=True)
+        out = gold_sentence(f, args.sample) if args.gold_sentence else compare(f, args.home, args.sample)
+        print(json.dumps(out, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

@@ -223,3 +223,24 @@ def test_shipped_fusion_weights_belong_to_the_shipped_reader():
     assert d["reader_sha256"] == hashlib.sha256(SHIPPED.read_bytes()).hexdigest()
     f = load_fusion()
     assert f.weight == d["weight"] >= 0 and f.cross_weight == d["cross_weight"] >= 0
+
+
+@needs_model
+def test_gold_sentence_benchmark_reads_the_answering_sentence_only(tmp_path):
+    """benchmarks/reader_quality.py --gold-sentence: each question meets the sentence holding its
+    answer; a question whose answer crosses a sentence boundary is left out, not scored 0."""
+    from benchmarks.reader_quality import gold_sentence
+
+    anthem = CONCERT.index("Maria Okafor")
+    crossing = CONCERT.index("4,000 people")   # "4,000 people. Maria": across the first full stop
+    qas = [{"id": "1", "question": "Who sang the national anthem?",
+            "answers": [{"text": "Maria Okafor", "answer_start": anthem}]},
+           {"id": "2", "question": "Who came?",
+            "answers": [{"text": CONCERT[crossing:anthem + 5], "answer_start": crossing}]}]
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps({"data": [{"title": "t", "paragraphs": [{"context": CONCERT, "qas": qas}]}]}),
+                    encoding="utf-8")
+    out = gold_sentence(path)
+    assert out["questions"] == 1
+    assert out["span_token_f1"] == 1.0 and out["span_exact"] == 1.0, out
+    assert out["sentence_token_f1"] < 0.5, out
