@@ -16,6 +16,7 @@ from factbot.text import facts, slots
 from factbot.text.actions import opposites
 from factbot.text.analysis import Analysis, as_analysis, stated_as
 from factbot.text.glossary import term_set
+from factbot.text.lexicon import SINGLE, lookup
 from factbot.text.matching import terms
 from factbot.text.names import words_found
 
@@ -142,13 +143,31 @@ def same_slot(k: facts.Conflict, claim: str | Analysis, evidence: str | Analysis
     return True
 
 
+# Prepositions that put what follows them at a place: "held in Washington", "في واشنطن". A
+# city after one is where something happens, not the government it stands for.
+_LOCATIVE = frozenset({"in", "at", "inside", "في", "داخل"})
+
+
+def _as_state(claim: Analysis, city: str) -> bool:
+    """Does the claim name `city` as its government ("Washington said", "agreed with
+    Washington"), not as a place ("in Washington", "بواشنطن")? Yes unless every mention of it
+    follows a locative preposition or carries the proclitic ب (at, in)."""
+    toks = claim.tokens
+    spots = [i for i, t in enumerate(toks) if lookup(SINGLE, t) == city]
+    return not spots or any(not (i and toks[i - 1] in _LOCATIVE) and not (toks[i].startswith("ب") and
+                                                                          lookup(SINGLE, toks[i][1:]) == city)
+                            for i in spots)
+
+
 def capital_matches(claim: str | Analysis, evidence: str | Analysis,
                     comp: facts.Comparison) -> tuple[facts.Match, ...]:
-    """"Washington said" is confirmed by "قالت الولايات المتحدة" (the city speaks for the state)."""
+    """"Washington said" is confirmed by "قالت الولايات المتحدة" (the city speaks for the state);
+    "held in Washington" is not (there the city is a place)."""
     c, e = as_analysis(claim), as_analysis(evidence)
     have = {m.key for m in comp.matches}
     return tuple(facts.Match("place", city, f"entity:{city}") for city, state in facts.CAPITAL_OF.items()
-                 if city in c.entity_names and f"entity:{city}" not in have and state in e.entity_names)
+                 if city in c.entity_names and f"entity:{city}" not in have and state in e.entity_names
+                 and _as_state(c, city))
 
 
 def _when(claim: Analysis, value: str) -> str:
