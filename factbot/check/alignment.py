@@ -109,6 +109,22 @@ def _states_enough(c: Analysis, e: Analysis) -> bool:
     return n == 0 or (len(covered_terms(c, e)) + 1) / n >= ACTION_COVERAGE
 
 
+# Entity kinds that name what a claim is about; a country ("the United States") is named by
+# most sentences of a news collection, so it tells no subject apart.
+_SUBJECT_ENTITIES = frozenset({"person", "org", "city"})
+
+
+def _same_subject(c: Analysis, e: Analysis, near: frozenset[str]) -> bool:
+    """The words around a date say what it is the date of ("formed in 2014"); the rest of the
+    claim says of what ("the coalition"). "The NFL was formed in 1920" dates a founding, but not
+    the coalition's: when the claim has content beyond the date's slot, the sentence must state
+    some of it, or one of the claim's names."""
+    others = [alts for alts in c.content_terms if not alts & near]
+    if not others or any(alts & e.terms for alts in others) or words_found(c.text, e.text):
+        return True
+    return any(kind in _SUBJECT_ENTITIES and name in e.entity_names for kind, name in c.facts.entities)
+
+
 def same_slot(k: facts.Conflict, claim: str | Analysis, evidence: str | Analysis) -> bool:
     """Do the claim's and the article's values in conflict `k` fill the same slot?"""
     c, e = as_analysis(claim), as_analysis(evidence)
@@ -134,7 +150,7 @@ def same_slot(k: facts.Conflict, claim: str | Analysis, evidence: str | Analysis
         else:
             d = _digits(k.evidence)
             near = _near(e, lambda t: t == d)
-        return any(alts & near for alts in c.content_terms)
+        return any(alts & near for alts in c.content_terms) and _same_subject(c, e, near)
     if k.kind in ("negation", "action"):
         # the article must state what the claim denies or reverses: the sentence's opposite
         # verb (or the denial) stands in for the claim's verb, so "deployed" meets
