@@ -258,7 +258,33 @@ class FactBot:
 
         hits = evidence_from_pools(self.retriever.languages(),
                                    lambda lang, n: self.retriever.search(claim, k=n, doc_id=doc, lang=lang), DEFAULT_CANDIDATES)
-        return self.verifier.verify(claim, hits)
+        return self.verifier.verify(claim, hits + self._glossed_evidence(claim, hits, doc))
+
+    def _glossed_evidence(self, claim: str, hits: Sequence[Hit], doc: str | None) -> list[Hit]:
+        """The sentences in another language than the claim's that share its content terms as
+        the glossary translates them (searched by words alone), each with the claim's cosine.
+        A short English claim ("The coalition was formed in 2016") is near hundreds of English
+        sentences by meaning, and beside 120 Arabic paragraphs its Arabic sentence ("التحالف
+        الذي تم تشكيله في عام 2014") is not among the Arabic pool's nearest either; it shares the
+        claim's words in translation (تحالف، تشكيل). Nothing for a claim the glossary does not
+        translate (Arabic claims: it is English to Arabic) or an index of one language."""
+        from factbot.text.analysis import analyse
+        from factbot.text.matching import language, strip_for_embedding
+
+        read = analyse(claim)
+        glossed = [t for alts in read.content_terms for t in sorted(alts) if language(t) != read.lang]
+        others = [lang for lang in self.retriever.languages() if lang != read.lang]
+        if not glossed or not others:
+            return []
+        seen = {sid for h in hits for sid in (h.sentence_id, *h.duplicates)}
+        extra = [h for lang in others
+                 for h in self.retriever.search(" ".join(glossed), k=GLOSSED_EVIDENCE, doc_id=doc, lang=lang,
+                                                mode="lexical") if h.sentence_id not in seen]
+        if not extra:
+            return []
+        query = self.embedder.query(strip_for_embedding(claim))
+        vectors = self.retriever.store.vectors([h.sentence_id for h in extra])
+        return [replace(h, dense=float(vectors[h.sentence_id] @ query)) for h in extra if h.sentence_id in vectors]
 
     def as_retriever(self, k: int = DEFAULT_K, doc: str | None = None):
         """This bot's search as a LangChain retriever (`langchain_core` `BaseRetriever`): each
@@ -275,6 +301,10 @@ class FactBot:
         cosine = float(self.embedder.passage(evidence) @ self.embedder.query(claim))
         hit = Hit("evidence", "evidence-0", 0, len(evidence), evidence, cosine, cosine, 0.0)
         return self.verifier.verify_pair(claim, hit)
+
+
+# Sentences a claim's glossed content terms add from each pool in another language (`_glossed_evidence`).
+GLOSSED_EVIDENCE = 3
 
 
 def check_worthy(text: str) -> list[str]:

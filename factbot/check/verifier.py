@@ -336,6 +336,11 @@ def _supported(comparisons: Sequence[Comparison], stances: list[Stance], relevan
                      *_settle(comparisons, stances, set(shown)))
 
 
+def _states_content(c: Comparison) -> bool:
+    """Does the sentence state any of the claim's content terms (unmeasured or none: yes)?"""
+    return c.covered is None or c.n_terms == 0 or bool(c.covered)
+
+
 def _names_verdict(comparisons: Sequence[Comparison], relevant: list[int]
                    ) -> tuple[list[tuple[int, str, str]], list[str]]:
     """(sentence, claim's name, the sentence's name in its role) for each name no relevant
@@ -343,7 +348,11 @@ def _names_verdict(comparisons: Sequence[Comparison], relevant: list[int]
     rivals, missing = [], []
     claim_names = comparisons[0].names if comparisons else ()
     for j, n in enumerate(claim_names):
-        held = any(comparisons[i].names[j].found and not comparisons[i].names[j].rival for i in relevant)
+        # held where a sentence states the name *and* some of what the claim says of it: a name
+        # in a sentence about something else (another article's, or another event of this one)
+        # does not hold it in the claim's role
+        held = any(comparisons[i].names[j].found and not comparisons[i].names[j].rival and _states_content(comparisons[i])
+                   for i in relevant)
         if held:
             continue
         theirs = [(i, n.name, comparisons[i].names[j].rival) for i in relevant if comparisons[i].names[j].rival]
