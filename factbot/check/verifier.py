@@ -19,11 +19,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from factbot.check.alignment import capital_matches, covered_terms, quoted, same_slot, slot_conflicts
+from factbot.check.alignment import capital_matches, content_terms, covered_terms, quoted, same_slot, slot_conflicts
 from factbot.check.reasons import REASONS, display
 from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
 from factbot.text import facts
 from factbot.text.analysis import Analysis, analyse, as_analysis
+from factbot.text.matching import terms
 from factbot.text.names import NameInEvidence, is_arabic, key, read_names
 from factbot.text.substitution import Substitution, restates, substitution
 from factbot.types import LABEL_OF, Evidence, Hit, Label, Stance, Verdict, VerifierBackend
@@ -336,9 +337,14 @@ def _supported(comparisons: Sequence[Comparison], stances: list[Stance], relevan
                      *_settle(comparisons, stances, set(shown)))
 
 
-def _states_content(c: Comparison) -> bool:
-    """Does the sentence state any of the claim's content terms (unmeasured or none: yes)?"""
-    return c.covered is None or c.n_terms == 0 or bool(c.covered)
+def _states_content(c: Comparison, name: str) -> bool:
+    """Does the sentence state any of the claim's content terms besides the words of `name`
+    (unmeasured coverage, or no such term: yes)?"""
+    if c.covered is None:
+        return True
+    own = set(terms(name))
+    others = {i for i, alts in enumerate(content_terms(c.claim)) if not alts & own}
+    return not others or bool(c.covered & others)
 
 
 def _names_verdict(comparisons: Sequence[Comparison], relevant: list[int]
@@ -351,7 +357,7 @@ def _names_verdict(comparisons: Sequence[Comparison], relevant: list[int]
         # held where a sentence states the name *and* some of what the claim says of it: a name
         # in a sentence about something else (another article's, or another event of this one)
         # does not hold it in the claim's role
-        held = any(comparisons[i].names[j].found and not comparisons[i].names[j].rival and _states_content(comparisons[i])
+        held = any(comparisons[i].names[j].found and not comparisons[i].names[j].rival and _states_content(comparisons[i], n.name)
                    for i in relevant)
         if held:
             continue
