@@ -269,7 +269,10 @@ class FactBot:
         claim's words in translation (تحالف، تشكيل). Nothing for a claim the glossary does not
         translate (Arabic claims: it is English to Arabic) or an index of one language. The
         translated words are ranked by the lexical index alone (no embedding of them: they are
-        no sentence), and only sentences in another language can hold them."""
+        no sentence), and only sentences in another language can hold them; a sentence joins
+        the evidence when it states most of the claim's content (`states_most`), not one word
+        of it ("قوات" for "troops")."""
+        from factbot.check.alignment import states_most
         from factbot.text.analysis import analyse
         from factbot.text.matching import language, strip_for_embedding
 
@@ -280,10 +283,10 @@ class FactBot:
         index = self.retriever.index()
         seen = {sid for h in hits for sid in (h.sentence_id, *h.duplicates)}
         extra = []
-        for scored in index.rank(" ".join(glossed), GLOSSED_EVIDENCE + len(seen), doc_id=doc):
+        for scored in index.rank(" ".join(glossed), GLOSSED_POOL, doc_id=doc):
             s = index.by_id[scored.sentence_id]
             same = set(index.group.get(s.sentence_id, (s.sentence_id,)))
-            if same & seen or language(s.text) == read.lang:
+            if same & seen or language(s.text) == read.lang or not states_most(read, s.text):
                 continue
             seen |= same
             extra.append(Hit(s.doc_id, s.sentence_id, s.start, s.end, s.text, scored.score,
@@ -313,8 +316,10 @@ class FactBot:
         return self.verifier.verify_pair(claim, hit)
 
 
-# Sentences a claim's glossed content terms add from each pool in another language (`_glossed_evidence`).
+# Sentences a claim's glossed content terms add from the other languages (`_glossed_evidence`),
+# read from this many of the lexical index's best.
 GLOSSED_EVIDENCE = 3
+GLOSSED_POOL = 24
 
 
 def check_worthy(text: str) -> list[str]:

@@ -78,7 +78,8 @@ def test_a_name_is_held_only_by_a_sentence_about_the_claim(verifier):
     # the second sentence names her but says nothing of the prize (her name is all it shares):
     # the name is not held, though the first sentence states the rest of the claim
     claim = "Priya Anand won the Booker Prize for her novel."
-    hits = [Hit("d", "s0", 0, 10, "The Booker Prize for the novel was won by a debut writer from Leeds.", 0.86, dense=0.86),
+    prize = "The Booker Prize for the novel was won by a debut writer from Leeds."
+    hits = [Hit("d", "s0", 0, 10, prize, 0.86, dense=0.86),
             Hit("d", "s1", 0, 10, "Priya Anand opened a cafe on the high street.", 0.82, dense=0.82)]
     v = verifier.verify(claim, hits)
     assert (v.verdict, v.reason) == (Label.NOT_ENOUGH_INFO, "the article does not say (Priya Anand)")

@@ -50,6 +50,18 @@ def covered_terms(claim: str | Analysis, evidence: str | Analysis) -> frozenset[
     return frozenset(i for i, alts in enumerate(c.content_terms) if alts & es)
 
 
+# A sentence states most of a claim when it states this share of its content terms (the share
+# at which the verifier deems a sentence relevant on its words alone: RELEVANT_COVERAGE there).
+MOST_TERMS = 0.6
+
+
+def states_most(claim: str | Analysis, evidence: str | Analysis) -> bool:
+    """Does `evidence` state at least MOST_TERMS of the claim's content terms (and some)?"""
+    c = as_analysis(claim)
+    n = len(c.content_terms)
+    return n > 0 and len(covered_terms(c, evidence)) / n >= MOST_TERMS
+
+
 # Longest quote of the article a negation reason shows when the denied word itself is not there.
 AFFIRMED_WORDS = 12
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from factbot.check.alignment import capital_matches, content_terms, covered_terms, quoted, same_slot, slot_conflicts
+from factbot.check.alignment import (MOST_TERMS, capital_matches, content_terms, covered_terms, quoted, same_slot,
+                                    slot_conflicts)
 from factbot.check.reasons import REASONS, display
 from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
 from factbot.text import facts
@@ -37,7 +38,7 @@ RELEVANT_NEUTRAL_MAX = 0.5
 RELEVANT_SIMILARITY = 0.80
 # The model alone (no named conflict) refutes only when sure and the sentence is clearly a
 # rewording of the claim (same language, most claim terms present): ANS-style antonym swaps.
-RELEVANT_COVERAGE = 0.6
+RELEVANT_COVERAGE = MOST_TERMS  # 0.6: the share `alignment.states_most` calls most of a claim
 MODEL_REFUTE_MIN = 0.80
 MODEL_REFUTE_COVERAGE = 0.5
 # Supported needs the model to lean to "supports", or every stated value to be confirmed.
@@ -357,8 +358,8 @@ def _names_verdict(comparisons: Sequence[Comparison], relevant: list[int]
         # held where a sentence states the name *and* some of what the claim says of it: a name
         # in a sentence about something else (another article's, or another event of this one)
         # does not hold it in the claim's role
-        held = any(comparisons[i].names[j].found and not comparisons[i].names[j].rival and _states_content(comparisons[i], n.name)
-                   for i in relevant)
+        held = any(comparisons[i].names[j].found and not comparisons[i].names[j].rival
+                   and _states_content(comparisons[i], n.name) for i in relevant)
         if held:
             continue
         theirs = [(i, n.name, comparisons[i].names[j].rival) for i in relevant if comparisons[i].names[j].rival]
