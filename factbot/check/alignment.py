@@ -16,6 +16,7 @@ from factbot.text import facts, slots
 from factbot.text.actions import opposites
 from factbot.text.analysis import Analysis, as_analysis, stated_as
 from factbot.text.glossary import term_set
+from factbot.text.lexicon import SINGLE, lookup
 from factbot.text.matching import terms
 from factbot.text.names import words_found
 
@@ -47,6 +48,18 @@ def covered_terms(claim: str | Analysis, evidence: str | Analysis) -> frozenset[
     c, e = as_analysis(claim), as_analysis(evidence)
     es = e.terms | frozenset(t for w in words_found(c.text, e.text) for t in terms(w))
     return frozenset(i for i, alts in enumerate(c.content_terms) if alts & es)
+
+
+# A sentence states most of a claim when it states this share of its content terms (the share
+# at which the verifier deems a sentence relevant on its words alone: RELEVANT_COVERAGE there).
+MOST_TERMS = 0.6
+
+
+def states_most(claim: str | Analysis, evidence: str | Analysis) -> bool:
+    """Does `evidence` state at least MOST_TERMS of the claim's content terms (and some)?"""
+    c = as_analysis(claim)
+    n = len(c.content_terms)
+    return n > 0 and len(covered_terms(c, evidence)) / n >= MOST_TERMS
 
 
 # Longest quote of the article a negation reason shows when the denied word itself is not there.
@@ -108,6 +121,22 @@ def _states_enough(c: Analysis, e: Analysis) -> bool:
     return n == 0 or (len(covered_terms(c, e)) + 1) / n >= ACTION_COVERAGE
 
 
+# Entity kinds that name what a claim is about; a country ("the United States") is named by
+# most sentences of a news collection, so it tells no subject apart.
+_SUBJECT_ENTITIES = frozenset({"person", "org", "city"})
+
+
+def _same_subject(c: Analysis, e: Analysis, near: frozenset[str]) -> bool:
+    """The words around a date say what it is the date of ("formed in 2014"); the rest of the
+    claim says of what ("the coalition"). "The NFL was formed in 1920" dates a founding, but not
+    the coalition's: when the claim has content beyond the date's slot, the sentence must state
+    some of it, or one of the claim's names."""
+    others = [alts for alts in c.content_terms if not alts & near]
+    if not others or any(alts & e.terms for alts in others) or words_found(c.text, e.text):
+        return True
+    return any(kind in _SUBJECT_ENTITIES and name in e.entity_names for kind, name in c.facts.entities)
+
+
 def same_slot(k: facts.Conflict, claim: str | Analysis, evidence: str | Analysis) -> bool:
     """Do the claim's and the article's values in conflict `k` fill the same slot?"""
     c, e = as_analysis(claim), as_analysis(evidence)
@@ -133,7 +162,7 @@ def same_slot(k: facts.Conflict, claim: str | Analysis, evidence: str | Analysis
         else:
             d = _digits(k.evidence)
             near = _near(e, lambda t: t == d)
-        return any(alts & near for alts in c.content_terms)
+        return any(alts & near for alts in c.content_terms) and _same_subject(c, e, near)
     if k.kind in ("negation", "action"):
         # the article must state what the claim denies or reverses: the sentence's opposite
         # verb (or the denial) stands in for the claim's verb, so "deployed" meets
@@ -142,13 +171,31 @@ def same_slot(k: facts.Conflict, claim: str | Analysis, evidence: str | Analysis
     return True
 
 
+# Prepositions that put what follows them at a place: "held in Washington", "في واشنطن". A
+# city after one is where something happens, not the government it stands for.
+_LOCATIVE = frozenset({"in", "at", "inside", "في", "داخل"})
+
+
+def _as_state(claim: Analysis, city: str) -> bool:
+    """Does the claim name `city` as its government ("Washington said", "agreed with
+    Washington"), not as a place ("in Washington", "بواشنطن")? Yes unless every mention of it
+    follows a locative preposition or carries the proclitic ب (at, in)."""
+    toks = claim.tokens
+    spots = [i for i, t in enumerate(toks) if lookup(SINGLE, t) == city]
+    return not spots or any(not (i and toks[i - 1] in _LOCATIVE) and not (toks[i].startswith("ب") and
+                                                                          lookup(SINGLE, toks[i][1:]) == city)
+                            for i in spots)
+
+
 def capital_matches(claim: str | Analysis, evidence: str | Analysis,
                     comp: facts.Comparison) -> tuple[facts.Match, ...]:
-    """"Washington said" is confirmed by "قالت الولايات المتحدة" (the city speaks for the state)."""
+    """"Washington said" is confirmed by "قالت الولايات المتحدة" (the city speaks for the state);
+    "held in Washington" is not (there the city is a place)."""
     c, e = as_analysis(claim), as_analysis(evidence)
     have = {m.key for m in comp.matches}
     return tuple(facts.Match("place", city, f"entity:{city}") for city, state in facts.CAPITAL_OF.items()
-                 if city in c.entity_names and f"entity:{city}" not in have and state in e.entity_names)
+                 if city in c.entity_names and f"entity:{city}" not in have and state in e.entity_names
+                 and _as_state(c, city))
 
 
 def _when(claim: Analysis, value: str) -> str:

@@ -19,12 +19,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from factbot.check.alignment import capital_matches, covered_terms, quoted, same_slot, slot_conflicts
+from factbot.check.alignment import (MOST_TERMS, capital_matches, content_terms, covered_terms, quoted, same_slot,
+                                    slot_conflicts)
 from factbot.check.reasons import REASONS, display
 from factbot.check.stance import CLASSES, StanceModel, load_model, pair_features, pair_proba
 from factbot.text import facts
 from factbot.text.analysis import Analysis, analyse, as_analysis
-from factbot.text.names import NameInEvidence, read_names
+from factbot.text.matching import terms
+from factbot.text.names import NameInEvidence, is_arabic, key, read_names
 from factbot.text.substitution import Substitution, restates, substitution
 from factbot.types import LABEL_OF, Evidence, Hit, Label, Stance, Verdict, VerifierBackend
 
@@ -36,7 +38,7 @@ RELEVANT_NEUTRAL_MAX = 0.5
 RELEVANT_SIMILARITY = 0.80
 # The model alone (no named conflict) refutes only when sure and the sentence is clearly a
 # rewording of the claim (same language, most claim terms present): ANS-style antonym swaps.
-RELEVANT_COVERAGE = 0.6
+RELEVANT_COVERAGE = MOST_TERMS  # 0.6: the share `alignment.states_most` calls most of a claim
 MODEL_REFUTE_MIN = 0.80
 MODEL_REFUTE_COVERAGE = 0.5
 # Supported needs the model to lean to "supports", or every stated value to be confirmed.
@@ -66,6 +68,32 @@ RESTATES_COVERAGE = 0.6
 # العراق") says nothing of the troops in Syria, so neither value refutes.
 _WHERE = frozenset({"place"})
 _HOW_MANY_OR_WHEN = frozenset({"number", "year", "month", "date"})
+
+
+# Values said of something: a count, a date, a place or a person's name in a sentence is said of
+# the claim's subject only when the sentence also states some of the claim's content (one of
+# its content terms, or a name the claim gives). "A 1,200-plane airborne assault" counts no
+# attacks on US forces, and "Bones ... aired until March 28, 2017" does not date the Soleimani
+# strike: such a sentence neither confirms nor contradicts the claim's values. (Acts, denials
+# and the slot helpers' conflicts have coverage rules of their own in `alignment`.)
+SUBJECT_KINDS = frozenset({"number", "year", "month", "weekday", "date", "ordinal", "place", "person", "org"})
+
+
+# An Arabic term and a sentence's word state one thing when their consonant keys (`names.key`:
+# long vowels and hamza dropped) agree on at least this many consonants: the noun and its verb,
+# "اجتماع" (a meeting) and "اجتمع" (met), share a root that the light stemmer keeps apart.
+ROOT_CONSONANTS = 3
+
+
+def _states_subject(claim: Analysis, evidence: Analysis, covered: frozenset[int],
+                    names: Sequence[NameInEvidence]) -> bool:
+    """Does the sentence state any of the claim's content: one of its content terms (in either
+    script, or an Arabic word of the same root), or one of its names? True of a claim that has
+    none."""
+    if not claim.content_terms or covered or any(n.found for n in names):
+        return True
+    roots = {k for w, _ in evidence.words if is_arabic(w) for k in [key(w)] if len(k) >= ROOT_CONSONANTS}
+    return any(key(a) in roots for alts in claim.content_terms for a in alts if is_arabic(a))
 
 
 def _of_one_subject(conflicts: Sequence[facts.Conflict], comparison: facts.Comparison,
@@ -282,6 +310,10 @@ def _supported(comparisons: Sequence[Comparison], stances: list[Stance], relevan
     if not (supporters or helpers):
         return None
     cited = set(supporters) | set(helpers)
+    # The claim's content must come from the sentences that support it: a sentence cited
+    # below only for a place it names ("Iran") states that place, not the rest of the claim.
+    if _coverage([comparisons[i] for i in sorted(cited)]) < SUPPORT_COVERAGE:
+        return None
     # A value no cited sentence gives (the place, when another sentence gave the number):
     # cite the most relevant sentence that gives it.
     for key in required:
@@ -289,8 +321,6 @@ def _supported(comparisons: Sequence[Comparison], stances: list[Stance], relevan
             givers = [i for i in relevant if any(m.key == key for m in comparisons[i].matches)]
             cited.add(max(givers, key=lambda i: 1.0 - comparisons[i].p(Stance.NEUTRAL)))
     cited = sorted(cited)
-    if _coverage([comparisons[i] for i in cited]) < SUPPORT_COVERAGE:
-        return None
     # Shown as supporting (and cited in the reason): the cited sentences that bear on the
     # claim when they alone still give every value and enough of its terms; else all of
     # them (two sentences may each state part of the claim).
@@ -308,6 +338,16 @@ def _supported(comparisons: Sequence[Comparison], stances: list[Stance], relevan
                      *_settle(comparisons, stances, set(shown)))
 
 
+def _states_content(c: Comparison, name: str) -> bool:
+    """Does the sentence state any of the claim's content terms besides the words of `name`
+    (unmeasured coverage, or no such term: yes)?"""
+    if c.covered is None:
+        return True
+    own = set(terms(name))
+    others = {i for i, alts in enumerate(content_terms(c.claim)) if not alts & own}
+    return not others or bool(c.covered & others)
+
+
 def _names_verdict(comparisons: Sequence[Comparison], relevant: list[int]
                    ) -> tuple[list[tuple[int, str, str]], list[str]]:
     """(sentence, claim's name, the sentence's name in its role) for each name no relevant
@@ -315,7 +355,11 @@ def _names_verdict(comparisons: Sequence[Comparison], relevant: list[int]
     rivals, missing = [], []
     claim_names = comparisons[0].names if comparisons else ()
     for j, n in enumerate(claim_names):
-        held = any(comparisons[i].names[j].found and not comparisons[i].names[j].rival for i in relevant)
+        # held where a sentence states the name *and* some of what the claim says of it: a name
+        # in a sentence about something else (another article's, or another event of this one)
+        # does not hold it in the claim's role
+        held = any(comparisons[i].names[j].found and not comparisons[i].names[j].rival
+                   and _states_content(comparisons[i], n.name) for i in relevant)
         if held:
             continue
         theirs = [(i, n.name, comparisons[i].names[j].rival) for i in relevant if comparisons[i].names[j].rival]
@@ -355,13 +399,18 @@ class Verifier(VerifierBackend):
                           + [k for k in slot_conflicts(c, e, f.comparison)
                              if not any(j.kind == k.kind for j in f.comparison.conflicts)])
         conflicts = tuple(quoted(k, c, e) for k in _of_one_subject(conflicts, f.comparison, c))
+        matches = f.comparison.matches + capital_matches(c, e, f.comparison)
+        names = read_names(c.text, e.text)
+        if not _states_subject(c, e, covered, names):
+            conflicts = tuple(k for k in conflicts if k.kind not in SUBJECT_KINDS)
+            matches = tuple(m for m in matches if m.kind not in SUBJECT_KINDS)
         relevant = relevant or any(k.kind in SELF_RELEVANT_KINDS for k in conflicts)
         refuting = [k for k in conflicts if k.kind in REFUTING_KINDS]
         claim_coverage = f["claim_coverage"]
         # A sentence that repeats a value the claim states (its number, weekday, date) is no
         # contradiction without a named conflict: ANS taught the model that short rewordings
         # often contradict, which a shortened true claim must not inherit.
-        confirms_value = any(not m.key.startswith("entity:") for m in f.comparison.matches)
+        confirms_value = any(not m.key.startswith("entity:") for m in matches)
         cross_lingual = bool(f["cross_lingual"])
         if relevant and refuting:
             stance = Stance.REFUTES
@@ -372,10 +421,8 @@ class Verifier(VerifierBackend):
             stance = Stance.SUPPORTS
         else:
             stance = Stance.NEUTRAL
-        return Comparison(c.text, e.text, stance, probs, float(similarity), relevant,
-                          conflicts, f.comparison.matches + capital_matches(c, e, f.comparison),
-                          covered, n_terms, read_names(c.text, e.text), substitution(c.text, e.text),
-                          restates(c.text, e.text))
+        return Comparison(c.text, e.text, stance, probs, float(similarity), relevant, conflicts, matches,
+                          covered, n_terms, names, substitution(c.text, e.text), restates(c.text, e.text))
 
     def verify(self, claim: str, hits: Sequence[Hit]) -> Verdict:
         """compare each retrieved sentence → aggregate. Evidence [n] follows the order of `hits`."""
