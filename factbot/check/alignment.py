@@ -181,10 +181,14 @@ def _as_state(claim: Analysis, city: str) -> bool:
     Washington"), not as a place ("in Washington", "بواشنطن")? Yes unless every mention of it
     follows a locative preposition or carries the proclitic ب (at, in)."""
     toks = claim.tokens
+
+    def as_place(i: int) -> bool:
+        after_preposition = i > 0 and toks[i - 1] in _LOCATIVE
+        with_proclitic = toks[i].startswith("ب") and lookup(SINGLE, toks[i][1:]) == city
+        return after_preposition or with_proclitic
+
     spots = [i for i, t in enumerate(toks) if lookup(SINGLE, t) == city]
-    return not spots or any(not (i and toks[i - 1] in _LOCATIVE) and not (toks[i].startswith("ب") and
-                                                                          lookup(SINGLE, toks[i][1:]) == city)
-                            for i in spots)
+    return not spots or not all(as_place(i) for i in spots)
 
 
 def capital_matches(claim: str | Analysis, evidence: str | Analysis,
