@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import pytest
 
 from factbot.index.pools import answer_from_pools, evidence_from_pools
@@ -27,16 +29,33 @@ def pools_of(answers):
     return lambda lang: [hit(lang or "all", lang or "all")], lambda hits: answers[hits[0].text]
 
 
-def test_the_whole_index_answer_stands_and_a_pool_answers_only_for_a_refusal():
-    search, answer = pools_of({"all": Answer("q", "40,000", False, 0.55), "ar": Answer("q", "2500", False, 0.9),
-                               "en": Answer("q", "-", True, 0.9)})
-    assert answer_from_pools(("en", "ar"), search, answer).answer == "40,000"  # another language changes no answer
+def test_the_answer_most_likely_right_wins_and_the_whole_index_keeps_ties():
+    search, answer = pools_of({"all": Answer("q", "12,000", False, 0.55), "ar": Answer("q", "2500", False, 0.9),
+                               "en": Answer("q", "12,000", False, 0.55)})
+    assert answer_from_pools(("en", "ar"), search, answer).answer == "2500"  # the article's answer beats a distractor's
+    search, answer = pools_of({"all": Answer("q", "40,000", False, 0.7), "ar": Answer("q", "2500", False, 0.7),
+                               "en": Answer("q", "-", True, 0.99)})
+    assert answer_from_pools(("en", "ar"), search, answer).answer == "40,000"  # a tie: the whole index
+    search, answer = pools_of({"all": Answer("q", "40,000", False, 0.8), "ar": Answer("q", "2500", False, 0.6),
+                               "en": Answer("q", "-", True, 0.99)})
+    assert answer_from_pools(("en", "ar"), search, answer).answer == "40,000"  # a refusal's confidence is no rival
     search, answer = pools_of({"all": Answer("q", "not said", True, 0.9), "ar": Answer("q", "2500", False, 0.62),
                                "en": Answer("q", "12,000", False, 0.58)})
     assert answer_from_pools(("en", "ar"), search, answer).answer == "2500"  # the pool most likely right
     search, answer = pools_of({"all": Answer("q", "not said", True, 0.9), "ar": Answer("q", "-", True, 0.6),
                                "en": Answer("q", "-", True, 0.95)})
     assert answer_from_pools(("en", "ar"), search, answer).answer == "not said"
+
+
+def test_a_pool_holds_whole_documents_by_their_language():
+    from factbot.index.retrieval import document_languages
+    from factbot.types import Sentence
+
+    sents = [Sentence("art.ar", "a1", 0, 30, "قال المتحدث إن التحالف تشكل عام 2014"),
+             Sentence("art.ar", "a2", 31, 40, "Operation Inherent Resolve"),
+             Sentence("run.en", "e1", 0, 20, "About 12,000 runners finished.")]
+    langs = np.array(["ar", "en", "en"], dtype=object)
+    assert document_languages(sents, langs).tolist() == ["ar", "ar", "en"]
 
 
 def test_a_chat_model_is_asked_once_from_the_chosen_pool():

@@ -1,15 +1,21 @@
-"""Candidate pools per language: an index holding articles in several languages is also
-searched once per language, so that an English document cannot crowd the Arabic article's
-sentences out of an English question's candidates (the embedder ranks text in the question's
-language higher, related or not) and turn its answer into a refusal: a pool's answer is
-chosen against competitors of its own language.
+"""Candidate pools per language: an index holding documents in several languages is also
+searched once per language (a pool: the sentences of the documents in that language, see
+`retrieval.document_languages`), so that an English document cannot crowd the Arabic
+article's sentences out of an English question's candidates (the embedder ranks text in the
+question's language higher, related or not) and turn its answer into a refusal or a wrong
+citation: a pool's answer is chosen against competitors of its own language.
 
-    ask:   the whole index's answer; when it abstains, the answer of the language pool the
-           abstention model gives the highest probability, if one answers
+    ask:   the answers of the whole index and of each language pool compete by the abstention
+           model's probability that they are right (`Answer.confidence` of an answer given);
+           the highest wins, a tie goes to the whole index; a refusal only when all refuse
     check: the evidence of the whole index, then each language pool's best few sentences
 
 With one language in the index nothing changes: one plain search. An answer the whole index
-gives is never replaced, so documents in another language change no answer already given.
+gives can be replaced: beside 120 English paragraphs an English question about the Arabic
+article may be answered from an English sentence (its words and its language rank it first)
+with a lower probability than the Arabic pool's answer from the article's own sentence; the
+abstention model's probability is the one measure the answers share, and the whole index
+keeps every tie, so a pool replaces it only with an answer the model finds more likely right.
 """
 
 from __future__ import annotations
@@ -32,13 +38,12 @@ def answer_from_pools(languages: Sequence[str], search: Callable[[str | None], l
     if len(languages) < 2:
         return finish(hits)
     first = choose(hits)
-    if not first.abstained:
-        return first if finish is choose else finish(hits)
-    pools = [(choose(h), h) for h in (search(lang) for lang in languages)]
-    answered = [(a, h) for a, h in pools if not a.abstained]
-    if not answered:
-        return first if finish is choose else finish(hits)
-    best, best_hits = max(answered, key=lambda ah: ah[0].confidence)
+    best, best_hits = first, hits
+    for lang in languages:
+        pool_hits = search(lang)
+        got = choose(pool_hits)
+        if not got.abstained and (best.abstained or got.confidence > best.confidence):
+            best, best_hits = got, pool_hits
     return best if finish is choose else finish(best_hits)
 
 

@@ -25,7 +25,7 @@ The scoring itself is pure and lives in `factbot.index.fusion`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -91,6 +91,19 @@ def _scores(model: Bm25 | None, query: list[str], size: int) -> np.ndarray:
     return model.scores(query) if model is not None else np.zeros(size)
 
 
+def document_languages(sentences: Sequence[Sentence], lang_of: np.ndarray) -> np.ndarray:
+    """Each sentence's document language: the language most of its document's characters are
+    in (ties: the first sentence's). A sentence's own language is a guess from its letters (a
+    line of English names in an Arabic article reads "en"); a document's is what a reader
+    would say it is written in."""
+    chars: dict[str, dict[str, int]] = {}
+    for s, lang in zip(sentences, lang_of):
+        per = chars.setdefault(s.doc_id, {})
+        per[lang] = per.get(lang, 0) + len(s.text)
+    doc_lang = {d: max(per, key=per.get) for d, per in chars.items()}
+    return np.array([doc_lang[s.doc_id] for s in sentences], dtype=object)
+
+
 @dataclass
 class CorpusIndex:
     """The corpus in memory for search: BM25 over the citable sentences of the store (words and
@@ -112,6 +125,7 @@ class CorpusIndex:
     vectors: np.ndarray | None = None  # row i: the stored vector of sentences[i] (exact dense search)
     centroids: np.ndarray | None = None  # row j: normalised mean sentence vector of doc_ids[j]
     lang_of: np.ndarray | None = None  # each citable sentence's language ("ar" / "en")
+    doc_lang_of: np.ndarray | None = None  # the language of each citable sentence's document
 
     @classmethod
     def build(cls, sentences: list[Sentence], signature: tuple) -> "CorpusIndex":
@@ -133,6 +147,7 @@ class CorpusIndex:
         index = cls(citable, by_id, signature, {sid: tuple(m) for m in groups.values() for sid in m},
                     {s.sentence_id: i for i, s in enumerate(citable)}, previous, following, doc_of, doc_ids)
         index.lang_of = np.array([language(s.text) for s in citable], dtype=object)
+        index.doc_lang_of = document_languages(citable, index.lang_of)
         if citable:
             word_lists = [terms(s.text) for s in citable]
             index.words = _bm25(word_lists, BM25_K1, BM25_B)
@@ -149,16 +164,18 @@ class CorpusIndex:
         return self.doc_of == (self.doc_ids.index(doc_id) if doc_id in self.doc_ids else -1)
 
     def languages(self) -> tuple[str, ...]:
-        """The languages of the citable sentences, most sentences first."""
-        values, counts = np.unique(self.lang_of, return_counts=True) if len(self.sentences) else ([], [])
+        """The languages of the documents, most citable sentences first."""
+        values, counts = np.unique(self.doc_lang_of, return_counts=True) if len(self.sentences) else ([], [])
         return tuple(str(v) for _, v in sorted(zip(-np.asarray(counts), values)))
 
     def keep(self, doc_id: str | None = None, lang: str | None = None) -> np.ndarray | None:
-        """Which citable sentences a search may return: of `doc_id` and in `lang` (None: all)."""
+        """Which citable sentences a search may return: of `doc_id` and of a document in `lang`
+        (None: all). A language pool holds whole documents: an English name quoted in the
+        Arabic article stays in the Arabic pool, beside the sentences it is read with."""
         if not doc_id and not lang:
             return None
         mask = self.in_document(doc_id) if doc_id else np.ones(len(self.sentences), dtype=bool)
-        return mask & (self.lang_of == lang) if lang else mask
+        return mask & (self.doc_lang_of == lang) if lang else mask
 
     def scores(self, query: str, doc_id: str | None = None, lang: str | None = None) -> LexicalScores:
         """Word BM25 and the lexical evidence of every citable sentence (zero outside `doc_id`
@@ -304,7 +321,7 @@ class HybridRetriever:
         if index.vectors is None:
             got = self.store.nearest(qvec, CANDIDATES * (LANG_OVERFETCH if lang else 1), doc_id)
             out = {index.position[g.sentence_id]: g.score for g in got if g.sentence_id in index.position
-                   and (not lang or index.lang_of[index.position[g.sentence_id]] == lang)}
+                   and (not lang or index.doc_lang_of[index.position[g.sentence_id]] == lang)}
             return dict(list(out.items())[:CANDIDATES])
         mask = index.keep(doc_id, lang)
         keep = np.flatnonzero(mask) if mask is not None else None
