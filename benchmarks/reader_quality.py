@@ -86,7 +86,7 @@ def gold_sentence(path: Path, sample: int | None = None) -> dict:
     """Span token-F1 of the reader given the gold sentence, beside the whole sentence's."""
     import numpy as np
 
-    from factbot.evaluate.datasets import clean_question
+    from factbot.evaluate.datasets import answer_sentence, clean_question
     from factbot.evaluate.judge import best_token_f1
     from factbot.reader.model import load
     from factbot.text.matching import split_sentences
@@ -99,9 +99,7 @@ def gold_sentence(path: Path, sample: int | None = None) -> dict:
             for qa in para["qas"]:
                 if not qa.get("answers"):
                     continue
-                a0 = int(qa["answers"][0]["answer_start"])
-                a1 = a0 + len(qa["answers"][0]["text"])
-                gi = next((i for i, s in enumerate(spans) if s.start <= a0 and a1 <= s.end), None)
+                gi = answer_sentence(spans, int(qa["answers"][0]["answer_start"]), qa["answers"][0]["text"])
                 if gi is None:   # the answer crosses a sentence boundary
                     continue
                 prev = ctx[spans[gi - 1].start:spans[gi - 1].end] if gi else ""

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from factbot.check.evidence import claim_evidence
 from factbot.config import load_embedder
 from factbot.defaults import DEFAULT_CANDIDATES, DEFAULT_COLLECTION, DEFAULT_EMBEDDER, DEFAULT_K
 from factbot.index.embeddings import Embedder
@@ -254,50 +255,7 @@ class FactBot:
         return ParagraphVerdict(verdicts, summarize(verdicts))
 
     def _check_one(self, claim: str, doc: str | None) -> Verdict:
-        from factbot.index.pools import evidence_from_pools
-
-        hits = evidence_from_pools(self.retriever.languages(),
-                                   lambda lang, n: self.retriever.search(claim, k=n, doc_id=doc, lang=lang), DEFAULT_CANDIDATES)
-        return self.verifier.verify(claim, hits + self._glossed_evidence(claim, hits, doc))
-
-    def _glossed_evidence(self, claim: str, hits: Sequence[Hit], doc: str | None) -> list[Hit]:
-        """The sentences in another language than the claim's that share its content terms as
-        the glossary translates them (ranked by words alone), each with the claim's cosine.
-        A short English claim ("The coalition was formed in 2016") is near hundreds of English
-        sentences by meaning, and beside 120 Arabic paragraphs its Arabic sentence ("التحالف
-        الذي تم تشكيله في عام 2014") is not among the Arabic pool's nearest either; it shares the
-        claim's words in translation (تحالف، تشكيل). Nothing for a claim the glossary does not
-        translate (Arabic claims: it is English to Arabic) or an index of one language. The
-        translated words are ranked by the lexical index alone (no embedding of them: they are
-        no sentence), and only sentences in another language can hold them; a sentence joins
-        the evidence when it states most of the claim's content (`states_most`), not one word
-        of it ("قوات" for "troops")."""
-        from factbot.check.alignment import states_most
-        from factbot.text.analysis import analyse
-        from factbot.text.matching import language, strip_for_embedding
-
-        read = analyse(claim)
-        glossed = [t for alts in read.content_terms for t in sorted(alts) if language(t) != read.lang]
-        if not glossed or all(lang == read.lang for lang in self.retriever.languages()):
-            return []
-        index = self.retriever.index()
-        seen = {sid for h in hits for sid in (h.sentence_id, *h.duplicates)}
-        extra = []
-        for scored in index.rank(" ".join(glossed), GLOSSED_POOL, doc_id=doc):
-            s = index.by_id[scored.sentence_id]
-            same = set(index.group.get(s.sentence_id, (s.sentence_id,)))
-            if same & seen or language(s.text) == read.lang or not states_most(read, s.text):
-                continue
-            seen |= same
-            extra.append(Hit(s.doc_id, s.sentence_id, s.start, s.end, s.text, scored.score,
-                             duplicates=tuple(sorted(same - {s.sentence_id}))))
-            if len(extra) == GLOSSED_EVIDENCE:
-                break
-        if not extra:
-            return []
-        query = self.embedder.query(strip_for_embedding(claim))  # cached: the search embedded it
-        vectors = self.retriever.store.vectors([h.sentence_id for h in extra])
-        return [replace(h, dense=float(vectors[h.sentence_id] @ query)) for h in extra if h.sentence_id in vectors]
+        return self.verifier.verify(claim, claim_evidence(claim, self.retriever, self.embedder, doc))
 
     def as_retriever(self, k: int = DEFAULT_K, doc: str | None = None):
         """This bot's search as a LangChain retriever (`langchain_core` `BaseRetriever`): each
@@ -314,12 +272,6 @@ class FactBot:
         cosine = float(self.embedder.passage(evidence) @ self.embedder.query(claim))
         hit = Hit("evidence", "evidence-0", 0, len(evidence), evidence, cosine, cosine, 0.0)
         return self.verifier.verify_pair(claim, hit)
-
-
-# Sentences a claim's glossed content terms add from the other languages (`_glossed_evidence`),
-# read from this many of the lexical index's best.
-GLOSSED_EVIDENCE = 3
-GLOSSED_POOL = 24
 
 
 def check_worthy(text: str) -> list[str]:

@@ -88,6 +88,8 @@ def read_squad(path: Path, lang: str) -> list[Paragraph]:
 def qa_pairs(paragraphs: list[Paragraph], rng: random.Random) -> list[Pair]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    from factbot.evaluate.datasets import answer_sentence
+
     pairs: list[Pair] = []
     by_lang: dict[str, list[tuple[int, int]]] = {}
     for pi, p in enumerate(paragraphs):
@@ -112,7 +114,7 @@ def qa_pairs(paragraphs: list[Paragraph], rng: random.Random) -> list[Pair]:
         spans = p._spans  # type: ignore[attr-defined]
         for qi, (q, a0, atext) in enumerate(p.questions):
             a1 = a0 + len(atext)
-            gold = next((si for si, s in enumerate(spans) if s.start <= a0 and a1 <= s.end), None)
+            gold = answer_sentence(spans, a0, atext)
             if gold is None:
                 continue   # the answer crosses a sentence boundary: no single answering sentence
             s = spans[gold]

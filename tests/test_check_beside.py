@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from factbot.check.alignment import capital_matches
+from factbot.check.evidence import glossed_evidence
 from factbot.check.verifier import Verifier
 from factbot.text import facts
 from factbot.text.analysis import analyse
@@ -101,15 +102,19 @@ def beside_english(tmp_path_factory):
 
 def test_an_english_claim_takes_the_arabic_sentences_its_glossed_terms_find(beside_english):
     bot = beside_english
-    got = bot._glossed_evidence("The coalition was formed in 2016.", [], None)
+
+    def glossed(claim, hits):
+        return glossed_evidence(claim, hits, bot.retriever, bot.embedder)
+
+    got = glossed("The coalition was formed in 2016.", [])
     assert got and all(h.doc_id == "us-iraq-coalition-talks.ar" for h in got)
     assert any("تم تشكيله في عام 2014" in h.text for h in got)
     query = bot.embedder.query("The coalition was formed in 2016.")
     for h in got:  # the claim's cosine, as every retrieved hit carries it
         assert h.dense == pytest.approx(float(bot.embedder.passage(h.text) @ query), abs=1e-3)
     # nothing twice, nothing for an Arabic claim (the glossary translates English)
-    assert not {h.sentence_id for h in bot._glossed_evidence("The coalition was formed in 2016.", got, None)} & {
+    assert not {h.sentence_id for h in glossed("The coalition was formed in 2016.", got)} & {
         h.sentence_id for h in got}
-    assert bot._glossed_evidence("تم تشكيل التحالف في عام 2016", [], None) == []
+    assert glossed("تم تشكيل التحالف في عام 2016", []) == []
     v = bot.check("The coalition was formed in 2016.")
     assert (v.verdict, v.reason.split(" [")[0]) == (Label.REFUTED, "the claim says 2016; the article says 2014")

@@ -227,3 +227,15 @@ def test_bundled_evalsets_load_without_problems():
     for name, n in (("questions.jsonl", 50), ("claims.jsonl", 54)):
         ds = load_dataset(ROOT / "evalsets" / name)
         assert (len(ds.items), ds.problems, ds.notes) == (n, (), ())  # counts from evalsets/README.md
+
+
+def test_answer_sentence_is_the_one_span_holding_the_whole_answer():
+    from factbot.evaluate.datasets import answer_sentence
+    from factbot.text.matching import split_sentences
+
+    ctx = "The club was formed in 1981. About 12,000 runners finished."
+    spans = split_sentences(ctx)
+    assert answer_sentence(spans, ctx.index("1981"), "1981") == 0
+    assert answer_sentence(spans, ctx.index("12,000"), "12,000 runners") == 1
+    # "1981. About" crosses the boundary: no single answering sentence
+    assert answer_sentence(spans, ctx.index("1981"), "1981. About") is None

@@ -300,6 +300,13 @@ def _parse_squad(text: str, path: Path):
     return lines, items, problems, [], contexts
 
 
+def answer_sentence(spans, start: int, answer: str) -> int | None:
+    """The index of the sentence span (`.start`, `.end`) holding the whole answer found at
+    `start`; None when the answer crosses a sentence boundary (no single answering sentence)."""
+    end = start + len(answer)
+    return next((i for i, s in enumerate(spans) if s.start <= start and end <= s.end), None)
+
+
 def clean_question(q: str) -> str:
     """ARCD questions carry list dashes and stray trailing fragments ("- متى …؟ ال"): drop them."""
     q = q.strip().lstrip("-–— ").strip()
