@@ -62,3 +62,11 @@ def test_the_shipped_file_holds_both_models_and_stays_readable_as_one():
     assert models.same == load_model() == AbstainModel.from_dict(d)  # older readers read the top level
     assert models.cross is not None and models.cross.names == FEATURE_NAMES
     assert 0.0 < models.cross.threshold < models.same.threshold < 1.0
+
+
+def test_the_cross_lingual_model_is_off_unless_switched_on(monkeypatch):
+    from factbot.ask import abstain
+
+    assert Answerer(None).model.cross is None   # shipped off (abstain.CROSS_LINGUAL)
+    monkeypatch.setattr(abstain, "CROSS_LINGUAL", True)
+    assert Answerer(None).model.cross == load_models().cross is not None

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from factbot.ask import reading, rerank
+from factbot.ask import abstain, reading, rerank
 from factbot.ask.abstain import AbstainModel, AbstainModels, judge, load_models
 from factbot.ask.extract import extract
 from factbot.ask.questions import QType, question_type
@@ -68,7 +68,7 @@ class Answerer(AnswerBackend):
         # the sentence (None: factbot/models/reader_fusion.json, fitted by scripts/fit_reader_fusion.py;
         # False, or no such file: the reranker alone picks and the reader gives only the phrase)
         self.fusion = (reading.load_fusion() if fusion is None else fusion) if reader is not None else None
-        self.model = AbstainModels(model) if isinstance(model, AbstainModel) else (model or load_models())
+        self.model = AbstainModels(model) if isinstance(model, AbstainModel) else (model or load_models(cross=abstain.CROSS_LINGUAL))
         self.reranker = reranker or rerank.load_model()
         self.llm_timeout = llm_timeout
 
