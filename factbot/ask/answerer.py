@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from factbot.ask import reading, rerank
-from factbot.ask.abstain import AbstainModel, features, load_model
+from factbot.ask import abstain, reading, rerank
+from factbot.ask.abstain import AbstainModel, AbstainModels, judge, load_models
 from factbot.ask.extract import extract
 from factbot.ask.questions import QType, question_type
 from factbot.ask.rerank import CANDIDATES, RerankModel
@@ -47,6 +47,7 @@ class Choice:
     index: int
     value: object = None
     span: object = None   # the reader's answer span in the chosen sentence, when the reader read it
+    threshold: float = 0.5  # the abstention threshold of the question's and the sentence's language pair
 
 
 def with_marker(text: str, n: int = 1) -> str:
@@ -54,7 +55,7 @@ def with_marker(text: str, n: int = 1) -> str:
 
 
 class Answerer(AnswerBackend):
-    def __init__(self, embedder=None, llm=None, model: AbstainModel | None = None,
+    def __init__(self, embedder=None, llm=None, model: "AbstainModels | AbstainModel | None" = None,
                  llm_timeout: float = DEFAULT_LLM_TIMEOUT, reranker: RerankModel | None = None,
                  reader=None, context_of: Callable[[Hit], str] | None = None,
                  fusion: "reading.Fusion | bool | None" = None) -> None:
@@ -67,7 +68,7 @@ class Answerer(AnswerBackend):
         # the sentence (None: factbot/models/reader_fusion.json, fitted by scripts/fit_reader_fusion.py;
         # False, or no such file: the reranker alone picks and the reader gives only the phrase)
         self.fusion = (reading.load_fusion() if fusion is None else fusion) if reader is not None else None
-        self.model = model or load_model()
+        self.model = AbstainModels(model) if isinstance(model, AbstainModel) else (model or load_models(cross=abstain.CROSS_LINGUAL))
         self.reranker = reranker or rerank.load_model()
         self.llm_timeout = llm_timeout
 
@@ -83,7 +84,7 @@ class Answerer(AnswerBackend):
             return Answer(question, NO_ARTICLE[lang], abstained=True, confidence=1.0)
         choice = self.pick(question, hits)
         p, i, value = choice.probability, choice.index, choice.value
-        if p < self.model.threshold:
+        if p < choice.threshold:
             # confidence of an abstention: the probability that the chosen answer would be wrong;
             # the context opens with the sentence it would have answered from
             nearest = (hits[i], *(h for j, h in enumerate(hits) if j != i))
@@ -115,7 +116,7 @@ class Answerer(AnswerBackend):
                       readings=readings, fusion=self.fusion)
 
 
-def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: AbstainModel,
+def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: "AbstainModels | AbstainModel",
            reranker: RerankModel, readings: Sequence | None = None,
            fusion: "reading.Fusion | None" = None) -> Choice:
     """The sentence the reranker ranks first among the first CANDIDATES hits (ties keep
@@ -131,7 +132,8 @@ def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: A
         span = readings[i].span
     else:
         i, span = rerank.best(scores), None
-    return Choice(model.probability(features(question, hits, i, qtype, values[i], scores)), i, values[i], span)
+    p, threshold = judge(model, question, hits, i, qtype, values[i], scores)
+    return Choice(p, i, values[i], span, threshold)
 
 
 def answer_with_llm(llm, question: str, hits: Sequence[Hit], offline: Answer,
