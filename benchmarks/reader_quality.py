@@ -82,8 +82,11 @@ def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
             "answer_kind_on": kinds}
 
 
-def gold_sentence(path: Path, sample: int | None = None) -> dict:
-    """Span token-F1 of the reader given the gold sentence, beside the whole sentence's."""
+def gold_sentence(path: Path, sample: int | None = None, reader_path: Path | None = None,
+                  held_out: bool = False) -> dict:
+    """Span token-F1 of the reader given the gold sentence, beside the whole sentence's.
+    `reader_path`: another reader file (e.g. a training run's) instead of the shipped one;
+    `held_out`: only the odd-numbered articles (XQuAD's even ones are fitted on)."""
     import numpy as np
 
     from factbot.evaluate.datasets import clean_question
@@ -91,9 +94,11 @@ def gold_sentence(path: Path, sample: int | None = None) -> dict:
     from factbot.reader.model import load
     from factbot.text.matching import split_sentences
 
-    reader = load()
+    reader = load(str(reader_path)) if reader_path else load()
     rows = []   # (question, sentence, previous sentence, gold answers)
-    for art in json.loads(path.read_text(encoding="utf-8"))["data"]:
+    for ai, art in enumerate(json.loads(path.read_text(encoding="utf-8"))["data"]):
+        if held_out and ai % 2 == 0:
+            continue
         for para in art["paragraphs"]:
             ctx, spans = para["context"], split_sentences(para["context"])
             for qa in para["qas"]:
@@ -114,7 +119,8 @@ def gold_sentence(path: Path, sample: int | None = None) -> dict:
         r = reader.read(q, [sent], [prev])[0]
         span_f1.append(best_token_f1(r.span.text if r.span else "", golds))
         sentence_f1.append(best_token_f1(sent, golds))
-    return {"file": path.name, "questions": len(rows), "span_token_f1": round(float(np.mean(span_f1)), 3),
+    return {"file": path.name, **({"articles": "odd only"} if held_out else {}),
+            "questions": len(rows), "span_token_f1": round(float(np.mean(span_f1)), 3),
             "span_no_overlap": round(float(np.mean([f == 0 for f in span_f1])), 3),
             "span_exact": round(float(np.mean([f == 1 for f in span_f1])), 3),
             "sentence_token_f1": round(float(np.mean(sentence_f1)), 3)}
@@ -128,9 +134,12 @@ def main() -> None:
                     help="the index folder (env FACTBOT_HOME; default: your user data folder)")
     ap.add_argument("--gold-sentence", action="store_true",
                     help="no retrieval: the reader's span F1 given each question's gold sentence")
+    ap.add_argument("--reader", type=Path, help="with --gold-sentence: this reader file instead of the shipped one")
+    ap.add_argument("--held-out", action="store_true",
+                    help="with --gold-sentence: odd-numbered articles only (those no fit reads: XQuAD)")
     args = ap.parse_args()
     for f in args.files:
-        out = gold_sentence(f, args.sample) if args.gold_sentence else compare(f, args.home, args.sample)
+        out = gold_sentence(f, args.sample, args.reader, args.held_out) if args.gold_sentence else compare(f, args.home, args.sample)
         print(json.dumps(out, ensure_ascii=False), flush=True)
 
 
