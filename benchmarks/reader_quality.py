@@ -42,7 +42,7 @@ def figures(js: list) -> dict:
             "answer_contains_gold": round(float(np.mean([bool(j.correct) for j in js])), 3)}
 
 
-def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
+def compare(path: Path, home: Path | None, sample: int | None = None, held_out: bool = False) -> dict:
     from factbot.ask.answerer import Answerer
     from factbot.evaluate.datasets import Kind, load_dataset
     from factbot.evaluate.harness import index_contexts, squad_collection
@@ -51,6 +51,10 @@ def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
     from factbot.reader.model import load
 
     ds = load_dataset(path)
+    if held_out:   # XQuAD: the odd articles' questions only; the collection keeps every paragraph
+        from benchmarks.corpora import held_out as odd_articles
+
+        ds_asked = odd_articles(ds)
     bot = FactBot.open(home=home, collection=squad_collection(ds), reader=False)
     index_contexts(bot, ds, progress=sys.stderr.isatty())
     off = Answerer(bot.embedder)
@@ -60,7 +64,7 @@ def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
     # as `ask` with FACTBOT_READER=on: the reader's answer logit joins the reranker's pick
     # (factbot/models/reader_fusion.json), then gives the phrase
     on = Answerer(bot.embedder, reader=reader, context_of=bot.previous_text)
-    items = [i for i in ds.items if i.kind is Kind.QUESTION]
+    items = [i for i in (ds_asked if held_out else ds).items if i.kind is Kind.QUESTION]
     if sample and sample < len(items):   # spread over the whole file: every article, not the first few
         items = [items[int(k * len(items) / sample)] for k in range(sample)]
     variants = ("reader_off", "reader_on_span_only", "reader_on")
@@ -136,10 +140,11 @@ def main() -> None:
                     help="no retrieval: the reader's span F1 given each question's gold sentence")
     ap.add_argument("--reader", type=Path, help="with --gold-sentence: this reader file instead of the shipped one")
     ap.add_argument("--held-out", action="store_true",
-                    help="with --gold-sentence: odd-numbered articles only (those no fit reads: XQuAD)")
+                    help="odd-numbered articles' questions only (those no fit reads: XQuAD)")
     args = ap.parse_args()
     for f in args.files:
-        out = gold_sentence(f, args.sample, args.reader, args.held_out) if args.gold_sentence else compare(f, args.home, args.sample)
+        out = (gold_sentence(f, args.sample, args.reader, args.held_out) if args.gold_sentence
+               else compare(f, args.home, args.sample, args.held_out))
         print(json.dumps(out, ensure_ascii=False), flush=True)
 
 
