@@ -42,7 +42,7 @@ def figures(js: list) -> dict:
             "answer_contains_gold": round(float(np.mean([bool(j.correct) for j in js])), 3)}
 
 
-def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
+def compare(path: Path, home: Path | None, sample: int | None = None, held_out: bool = False) -> dict:
     from factbot.ask.answerer import Answerer
     from factbot.evaluate.datasets import Kind, load_dataset
     from factbot.evaluate.harness import index_contexts, squad_collection
@@ -51,6 +51,10 @@ def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
     from factbot.reader.model import load
 
     ds = load_dataset(path)
+    if held_out:   # XQuAD: the odd articles' questions only; the collection keeps every paragraph
+        from benchmarks.corpora import held_out as odd_articles
+
+        ds_asked = odd_articles(ds)
     bot = FactBot.open(home=home, collection=squad_collection(ds), reader=False)
     index_contexts(bot, ds, progress=sys.stderr.isatty())
     off = Answerer(bot.embedder)
@@ -60,7 +64,7 @@ def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
     # as `ask` with FACTBOT_READER=on: the reader's answer logit joins the reranker's pick
     # (factbot/models/reader_fusion.json), then gives the phrase
     on = Answerer(bot.embedder, reader=reader, context_of=bot.previous_text)
-    items = [i for i in ds.items if i.kind is Kind.QUESTION]
+    items = [i for i in (ds_asked if held_out else ds).items if i.kind is Kind.QUESTION]
     if sample and sample < len(items):   # spread over the whole file: every article, not the first few
         items = [items[int(k * len(items) / sample)] for k in range(sample)]
     variants = ("reader_off", "reader_on_span_only", "reader_on")
@@ -82,8 +86,11 @@ def compare(path: Path, home: Path | None, sample: int | None = None) -> dict:
             "answer_kind_on": kinds}
 
 
-def gold_sentence(path: Path, sample: int | None = None) -> dict:
-    """Span token-F1 of the reader given the gold sentence, beside the whole sentence's."""
+def gold_sentence(path: Path, sample: int | None = None, reader_path: Path | None = None,
+                  held_out: bool = False) -> dict:
+    """Span token-F1 of the reader given the gold sentence, beside the whole sentence's.
+    `reader_path`: another reader file (e.g. a training run's) instead of the shipped one;
+    `held_out`: only the odd-numbered articles (XQuAD's even ones are fitted on)."""
     import numpy as np
 
     from factbot.evaluate.datasets import answer_sentence, clean_question
@@ -91,9 +98,11 @@ def gold_sentence(path: Path, sample: int | None = None) -> dict:
     from factbot.reader.model import load
     from factbot.text.matching import split_sentences
 
-    reader = load()
+    reader = load(str(reader_path)) if reader_path else load()
     rows = []   # (question, sentence, previous sentence, gold answers)
-    for art in json.loads(path.read_text(encoding="utf-8"))["data"]:
+    for ai, art in enumerate(json.loads(path.read_text(encoding="utf-8"))["data"]):
+        if held_out and ai % 2 == 0:
+            continue
         for para in art["paragraphs"]:
             ctx, spans = para["context"], split_sentences(para["context"])
             for qa in para["qas"]:
@@ -112,7 +121,8 @@ def gold_sentence(path: Path, sample: int | None = None) -> dict:
         r = reader.read(q, [sent], [prev])[0]
         span_f1.append(best_token_f1(r.span.text if r.span else "", golds))
         sentence_f1.append(best_token_f1(sent, golds))
-    return {"file": path.name, "questions": len(rows), "span_token_f1": round(float(np.mean(span_f1)), 3),
+    return {"file": path.name, **({"articles": "odd only"} if held_out else {}),
+            "questions": len(rows), "span_token_f1": round(float(np.mean(span_f1)), 3),
             "span_no_overlap": round(float(np.mean([f == 0 for f in span_f1])), 3),
             "span_exact": round(float(np.mean([f == 1 for f in span_f1])), 3),
             "sentence_token_f1": round(float(np.mean(sentence_f1)), 3)}
@@ -126,9 +136,13 @@ def main() -> None:
                     help="the index folder (env FACTBOT_HOME; default: your user data folder)")
     ap.add_argument("--gold-sentence", action="store_true",
                     help="no retrieval: the reader's span F1 given each question's gold sentence")
+    ap.add_argument("--reader", type=Path, help="with --gold-sentence: this reader file instead of the shipped one")
+    ap.add_argument("--held-out", action="store_true",
+                    help="odd-numbered articles' questions only (those no fit reads: XQuAD)")
     args = ap.parse_args()
     for f in args.files:
-        out = gold_sentence(f, args.sample) if args.gold_sentence else compare(f, args.home, args.sample)
+        out = (gold_sentence(f, args.sample, args.reader, args.held_out) if args.gold_sentence
+               else compare(f, args.home, args.sample, args.held_out))
         print(json.dumps(out, ensure_ascii=False), flush=True)
 
 

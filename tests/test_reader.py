@@ -244,3 +244,37 @@ def test_gold_sentence_benchmark_reads_the_answering_sentence_only(tmp_path):
     assert out["questions"] == 1
     assert out["span_token_f1"] == 1.0 and out["span_exact"] == 1.0, out
     assert out["sentence_token_f1"] < 0.5, out
+
+
+@pytest.mark.parametrize(("phrase", "trimmed"), [
+    ("in 1917", "1917"),
+    ("في إنجلترا", "إنجلترا"),
+    ("عام 2000", "2000"),
+    ("by Victor Hugo", "Victor Hugo"),
+    ("in", "in"),                      # one word is kept: the span is never emptied
+    ("in-house team", "in-house team"),  # a lead word must be the whole word
+    ("The Who", "The Who"),            # written capitalised: a name may open with it
+    ("Victor Hugo", "Victor Hugo"),
+])
+def test_trim_lead_drops_the_words_an_answer_does_not_open_with(phrase, trimmed):
+    from factbot.reader.model import trim_lead
+
+    words = frozenset({"in", "by", "the", "في", "عام"})
+    assert phrase[trim_lead(phrase, 0, len(phrase), words):] == trimmed
+
+
+def test_lead_words_are_those_seen_before_answers_more_often_than_opening_them(tmp_path):
+    fit = load_script("fit_answer_bounds")
+    qas = [{"question": "q", "answers": [{"text": "1917", "answer_start": 3}]}] * 3 + \
+          [{"question": "q", "answers": [{"text": "in 1917", "answer_start": 0}]}]
+    context = "in 1917 the war"
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps({"data": [{"paragraphs": [{"context": context, "qas": qas}]}]}), encoding="utf-8")
+    assert fit.lead_words([path], min_seen=2) == ["in"]       # before 3 answers, opens 1
+    assert fit.lead_words([path], min_seen=4) == []           # seen too rarely
+
+
+def test_shipped_lead_words_are_fitted_from_data():
+    doc = json.loads((ROOT / "factbot" / "models" / "answer_lead_words.json").read_text(encoding="utf-8"))
+    assert doc["words"] == sorted(doc["words"]) and {"in", "في"} <= set(doc["words"])
+    assert "arcd/arcd-train.json" in doc["source"]

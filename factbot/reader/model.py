@@ -13,13 +13,16 @@ Trained and exported by scripts/train_reader.py.
 from __future__ import annotations
 
 import functools
+import json
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from factbot.assets import MODELS_DIR
 from factbot.reader import inputs
 from factbot.reader.e5file import E5File
 from factbot.reader.tokenizer import E5Tokenizer
@@ -68,6 +71,33 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and not text[end - 1].isalnum() and text[end - 1] not in "%)”»\"'":
         end -= 1
     return start, end
+
+
+LEAD_WORDS = MODELS_DIR / "answer_lead_words.json"
+_WORD = re.compile(r"\w+")
+_LEADING = re.compile(r"\S+\s+")
+
+
+@functools.lru_cache(maxsize=1)
+def lead_words() -> frozenset[str]:
+    """Words an answer does not open with ("in", "في", "عام"), fitted on train splits by
+    scripts/fit_answer_bounds.py; none when the file is missing."""
+    if not LEAD_WORDS.exists():
+        return frozenset()
+    return frozenset(json.loads(LEAD_WORDS.read_text(encoding="utf-8"))["words"])
+
+
+def trim_lead(text: str, start: int, end: int, words: frozenset[str] | None = None) -> int:
+    """The new start of text[start:end] past its leading lead words ("in 1917" -> "1917"),
+    keeping at least one word. Only a whole word that is one `\\w+` run, written in lower case,
+    counts: "in-house" and the "The" of "The Who" stay."""
+    words = lead_words() if words is None else words
+    while (m := _LEADING.match(text, start, end)) and m.end() < end:
+        runs = _WORD.findall(m.group().strip())
+        if len(runs) != 1 or runs[0] != m.group().strip() or runs[0] not in words:
+            break
+        start = m.end()
+    return start
 
 
 def best_span(start_logits: np.ndarray, end_logits: np.ndarray, first: int, last: int,
@@ -143,6 +173,7 @@ class Reader:
                     i, j, score = found
                     offs = batch.offsets[r]
                     a, b = _word_bounds(sent, offs[i - first][0], offs[j - first][1])
+                    a = trim_lead(sent, a, b)
                     if b > a:
                         span = Span(a, b, sent[a:b], score)
                 out.append(Reading(float(probs[r]), span, tuple(float(x) for x in stance[r])))
