@@ -1,9 +1,10 @@
 """Training pairs for the reader (scripts/train_reader.py), from the shared train splits only.
 
-QA pairs (task "qa"), from ARCD train, TyDi ar-train / en-train (all 3,696 English questions)
-and XQuAD dev's even-numbered articles, Arabic and English-over-Arabic (the only cross-language
-spans there are; XQuAD's English file is left out, TyDi en gives English; the odd articles are
-the measuring set, `benchmarks/reader_quality.py --held-out`, never read here): every paragraph is cut
+QA pairs (task "qa"), from ARCD train, TyDi ar-train / en-train (2,000 of its 3,696 English
+questions; with `--more-spans` all of them and XQuAD dev's even-numbered articles, Arabic and
+English-over-Arabic: the only cross-language spans there are; XQuAD's English file is left out,
+TyDi en gives English; the odd articles are the measuring set, `benchmarks/reader_quality.py
+--held-out`, never read here): every paragraph is cut
 with factbot's own sentence splitter (what retrieval will hand the reader at run time). The
 sentence holding the first gold answer span whole is the positive, with the span's offsets
 inside it; negatives are other sentences of the same paragraph (the hardest: same topic,
@@ -15,8 +16,7 @@ against evidence s1: agree / disagree / other), and generated from the QA senten
 sentence itself or its part after a comma supports; the sentence with a number or year
 changed, or a negation added, refutes; a sentence about another question is unrelated.
 
-Every choice is seeded. 21,826 pairs (2026-12-02; 14,246 before TyDi en was read whole and
-XQuAD's even articles added).
+Every choice is seeded. 14,246 pairs; 21,826 with `--more-spans`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,10 @@ QA_FILES = ("arcd/arcd-train.json", "tydiqa/tydiqa-goldp-ar-train.json", "tydiqa
 XQUAD_FILES = (("xquad/xquad-dev-ar.json", "ar"), ("xquad/xquad-dev-en-q-ar-ctx.json", "ar"))
 ANS_TRAIN = "ans/stance-train.csv"
 SAME_PARAGRAPH_NEGATIVES = 2
-EN_QUESTIONS = 10_000  # all of TyDi en-train's 3,696 (2000 before); still drawn, as the seeded draws after it depend on it
+EN_QUESTIONS = 2000  # of TyDi en-train's 3,696: with Arabic's 1,335 and ANS, ~13k pairs (the shipped reader's data)
+# `--more-spans` (build(more_spans=True)): all of TyDi en-train and XQuAD's even articles,
+# 21,826 pairs; readers trained on them read spans better but fail a test (README, "The reader")
+EN_QUESTIONS_MORE = 10_000
 GENERATED_STANCE = 250  # per language
 MINED_NEGATIVES = 1
 SEED = 15
@@ -208,7 +211,7 @@ def ans_pairs(path: Path) -> list[Pair]:
                 for r in csv.DictReader(fh)]
 
 
-def build(datasets: Path = DATASETS, seed: int = SEED) -> list[Pair]:
+def build(datasets: Path = DATASETS, seed: int = SEED, more_spans: bool = False) -> list[Pair]:
     rng = random.Random(seed)
     paragraphs: list[Paragraph] = []
     for rel in QA_FILES:
@@ -216,9 +219,9 @@ def build(datasets: Path = DATASETS, seed: int = SEED) -> list[Pair]:
     en = [i for i, p in enumerate(paragraphs) if p.lang == "en"]
     from fitting import fit_article
 
-    for rel, lang in XQUAD_FILES:
+    for rel, lang in XQUAD_FILES if more_spans else ():
         paragraphs += read_squad(datasets / rel, lang, fit_article)
-    keep = set(rng.sample(en, min(EN_QUESTIONS, len(en))))   # TyDi en: one question per passage
+    keep = set(rng.sample(en, min(EN_QUESTIONS_MORE if more_spans else EN_QUESTIONS, len(en))))   # TyDi en: one question per passage
     paragraphs = [p for i, p in enumerate(paragraphs) if p.lang != "en" or i in keep]
     qa = qa_pairs(paragraphs, rng)
     pairs = qa + ans_pairs(datasets / ANS_TRAIN) + stance_pairs(qa, rng, per_lang=GENERATED_STANCE)
@@ -232,8 +235,10 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, required=True, help="JSONL file of pairs to write")
+    ap.add_argument("--more-spans", action="store_true",
+                    help="all TyDi en-train questions and XQuAD's even articles (21,826 pairs)")
     args = ap.parse_args()
-    pairs = build()
+    pairs = build(more_spans=args.more_spans)
     with args.out.open("w", encoding="utf-8") as fh:
         for p in pairs:
             fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
