@@ -50,11 +50,10 @@ def compare(path: Path, home: Path | None, sample: int | None = None, held_out: 
     from factbot.pipeline import FactBot
     from factbot.reader.model import load
 
-    ds = load_dataset(path)
-    if held_out:   # XQuAD: the odd articles' questions only; the collection keeps every paragraph
-        from benchmarks.corpora import held_out as odd_articles
+    from benchmarks.corpora import held_out as odd_articles
 
-        ds_asked = odd_articles(ds)
+    ds = load_dataset(path)
+    asked = odd_articles(ds) if held_out else ds   # XQuAD's odd articles; the collection keeps every paragraph
     bot = FactBot.open(home=home, collection=squad_collection(ds), reader=False)
     index_contexts(bot, ds, progress=sys.stderr.isatty())
     off = Answerer(bot.embedder)
@@ -64,7 +63,7 @@ def compare(path: Path, home: Path | None, sample: int | None = None, held_out: 
     # as `ask` with FACTBOT_READER=on: the reader's answer logit joins the reranker's pick
     # (factbot/models/reader_fusion.json), then gives the phrase
     on = Answerer(bot.embedder, reader=reader, context_of=bot.previous_text)
-    items = [i for i in (ds_asked if held_out else ds).items if i.kind is Kind.QUESTION]
+    items = [i for i in asked.items if i.kind is Kind.QUESTION]
     if sample and sample < len(items):   # spread over the whole file: every article, not the first few
         items = [items[int(k * len(items) / sample)] for k in range(sample)]
     variants = ("reader_off", "reader_on_span_only", "reader_on")
