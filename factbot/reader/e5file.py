@@ -153,4 +153,6 @@ class E5File:
     def word_rows(self, ids: np.ndarray) -> np.ndarray:
         """Word embeddings of token `ids` (any shape) -> ids.shape + (hidden,) float32."""
         ids = np.asarray(ids)
-        return dequantise(self._word_blocks[ids.reshape(-1)]).reshape(*ids.shape, -1)
+        # each distinct token once (a batch repeats its query and its padding)
+        uniq, inverse = np.unique(ids.reshape(-1), return_inverse=True)
+        return dequantise(self._word_blocks[uniq])[inverse].reshape(*ids.shape, -1)

@@ -29,9 +29,12 @@ class Batch:
 def build(tok: E5Tokenizer, queries: list[str], sentences: list[str], contexts: list[str],
           max_tokens: int = MAX_TOKENS) -> Batch:
     v = tok.vocabulary
-    q_enc = tok.encode_batch(queries)
-    s_enc = tok.encode_batch(sentences)
-    c_enc = tok.encode_batch([c or "" for c in contexts])
+    # each distinct text once: `ask` reads 8 sentences for one query, and a sentence's context is
+    # often the sentence before it, itself a candidate
+    contexts = [c or "" for c in contexts]
+    texts = list(dict.fromkeys([*queries, *sentences, *contexts]))
+    enc = dict(zip(texts, tok.encode_batch(texts)))
+    q_enc, s_enc, c_enc = ([enc[t] for t in ts] for ts in (queries, sentences, contexts))
     rows, spans, offs = [], [], []
     for q, s, c in zip(q_enc, s_enc, c_enc):
         qi = list(q.ids[:MAX_QUERY])
