@@ -26,6 +26,7 @@ import json
 import random
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -97,7 +98,22 @@ def read_squad(path: Path, lang: str, keep_article=lambda i: True) -> list[Parag
     return out
 
 
-def qa_pairs(paragraphs: list[Paragraph], rng: random.Random) -> list[Pair]:
+def typed_sentences(question: str, sentences: Sequence[str], candidates: Sequence[int]) -> list[int]:
+    """The candidates holding a value of the kind `question` asks for (a time for "when", a count
+    for "how many", a person for "who"), found by factbot's own rules: the negatives that teach
+    that the right kind of value about something else does not answer."""
+    from factbot.ask.extract import extract_all
+    from factbot.ask.questions import question_type
+
+    qtype = question_type(question)
+    if not qtype.typed:
+        return []
+    return [si for si in candidates if extract_all(question, sentences[si], qtype)]
+
+
+def qa_pairs(paragraphs: list[Paragraph], rng: random.Random, typed_negatives: bool = False) -> list[Pair]:
+    """With `typed_negatives`, one of each question's same-paragraph negatives is, where there is
+    one, a sentence holding a value of the asked kind (`typed_sentences`)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from factbot.evaluate.datasets import answer_sentence
@@ -133,7 +149,12 @@ def qa_pairs(paragraphs: list[Paragraph], rng: random.Random) -> list[Pair]:
             pairs.append(Pair("qa", q, p.sentences[gold], ctx_of(p, gold), 1, (a0 - s.start, a1 - s.start),
                               p.lang, p.source))
             others = [si for si in range(len(spans)) if si != gold]
-            for si in rng.sample(others, min(SAME_PARAGRAPH_NEGATIVES, len(others))):
+            chosen = []
+            if typed_negatives and (typed := typed_sentences(q, p.sentences, others)):
+                chosen.append(rng.choice(typed))
+                others = [si for si in others if si != chosen[0]]
+            chosen += rng.sample(others, min(SAME_PARAGRAPH_NEGATIVES - len(chosen), len(others)))
+            for si in chosen:
                 pairs.append(Pair("qa", q, p.sentences[si], ctx_of(p, si), 0, None, p.lang, p.source))
             for opi, osi in mined[(pi, qi)]:
                 op = paragraphs[opi]
@@ -211,7 +232,8 @@ def ans_pairs(path: Path) -> list[Pair]:
                 for r in csv.DictReader(fh)]
 
 
-def build(datasets: Path = DATASETS, seed: int = SEED, more_spans: bool = False) -> list[Pair]:
+def build(datasets: Path = DATASETS, seed: int = SEED, more_spans: bool = False,
+          typed_negatives: bool = False) -> list[Pair]:
     rng = random.Random(seed)
     paragraphs: list[Paragraph] = []
     for rel in QA_FILES:
@@ -223,7 +245,7 @@ def build(datasets: Path = DATASETS, seed: int = SEED, more_spans: bool = False)
         paragraphs += read_squad(datasets / rel, lang, fit_article)
     keep = set(rng.sample(en, min(EN_QUESTIONS_MORE if more_spans else EN_QUESTIONS, len(en))))   # TyDi en: one question per passage
     paragraphs = [p for i, p in enumerate(paragraphs) if p.lang != "en" or i in keep]
-    qa = qa_pairs(paragraphs, rng)
+    qa = qa_pairs(paragraphs, rng, typed_negatives)
     pairs = qa + ans_pairs(datasets / ANS_TRAIN) + stance_pairs(qa, rng, per_lang=GENERATED_STANCE)
     rng.shuffle(pairs)
     return pairs
@@ -237,8 +259,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True, help="JSONL file of pairs to write")
     ap.add_argument("--more-spans", action="store_true",
                     help="all TyDi en-train questions and XQuAD's even articles (21,826 pairs)")
+    ap.add_argument("--typed-negatives", action="store_true",
+                    help="one same-paragraph negative per question holds a value of the asked kind")
     args = ap.parse_args()
-    pairs = build(more_spans=args.more_spans)
+    pairs = build(more_spans=args.more_spans, typed_negatives=args.typed_negatives)
     with args.out.open("w", encoding="utf-8") as fh:
         for p in pairs:
             fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")

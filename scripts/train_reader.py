@@ -122,7 +122,8 @@ def loss_of(model: Reader, batch) -> tuple[torch.Tensor, dict]:
 
 
 def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_steps: int = 0,
-          steps_planned: int = 0, epochs: int = EPOCHS, more_spans: bool = False) -> Path:
+          steps_planned: int = 0, epochs: int = EPOCHS, more_spans: bool = False,
+          typed_negatives: bool = False) -> Path:
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
@@ -132,7 +133,7 @@ def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_st
 
     pairs_path = work / "pairs.jsonl"
     if not pairs_path.exists():
-        pairs = reader_data.build(more_spans=more_spans)
+        pairs = reader_data.build(more_spans=more_spans, typed_negatives=typed_negatives)
         pairs_path.write_text("".join(json.dumps(reader_data.asdict(p), ensure_ascii=False) + "\n"
                                       for p in pairs), encoding="utf-8")
     pairs = [json.loads(line) for line in pairs_path.read_text(encoding="utf-8").splitlines()]
@@ -245,13 +246,16 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=EPOCHS, help=f"passes over the pairs (default {EPOCHS})")
     ap.add_argument("--more-spans", action="store_true",
                     help="train on scripts/reader_data.py --more-spans (not the shipped reader's data)")
+    ap.add_argument("--typed-negatives", action="store_true",
+                    help="one same-paragraph negative per question holds a value of the asked kind "
+                         "(scripts/reader_data.py --typed-negatives)")
     ap.add_argument("--export-only", action="store_true", help="export WORK/reader.pt without training")
     ap.add_argument("--out", type=Path, default=SHIPPED, help="the int8 ONNX file to write")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     ckpt = args.work / "reader.pt" if args.export_only else train(args.work, args.layers, args.limit,
                                                                      args.max_minutes, args.max_steps, args.steps,
-                                                                     args.epochs, args.more_spans)
+                                                                     args.epochs, args.more_spans, args.typed_negatives)
     export(ckpt, args.work, args.layers, args.out)
 
 
