@@ -180,7 +180,7 @@ def spread(items: list, n: int) -> list:
 
 
 # Fields each stage fills, set to null with the error when it fails (see run()).
-GUARDED = {"ask": ("ask_p50_ms", "ask_p95_ms"),
+GUARDED = {"ask": ("ask_p50_ms", "ask_p95_ms", "ask_mixed_p50_ms", "ask_mixed_p95_ms", "ask_mixed_vs_ask"),
            "check": ("check_p50_ms", "check_p95_ms", "search_claims_p50_ms", "search_claims_p95_ms"),
            "answers": ("arcd_answers",), "stance": ("ans_stance",),
            "app": ("app_ready_s", "cli_ask_cold_s", "python_e5_cold_s", "cli_ask_vs_e5", "app_ready_vs_e5",

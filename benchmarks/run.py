@@ -39,7 +39,8 @@ STAGES = ("ingest", "search", "ask", "check", "arcd", "answers", "reader", "stan
 # Long stages a run includes only when asked (--corpora or --only): a quick run stays quick.
 OPTIONAL_STAGES = ("corpora",)
 FIELDS = ("ingest_sentences_per_s", "embedder_sentences_per_s", "ingest_vs_embedder", "reingest_unchanged_s",
-          "search_p50_ms", "search_p95_ms", "ask_p50_ms", "ask_p95_ms", "check_p50_ms", "check_p95_ms",
+          "search_p50_ms", "search_p95_ms", "ask_p50_ms", "ask_p95_ms", "ask_mixed_p50_ms", "ask_mixed_p95_ms",
+          "ask_mixed_vs_ask", "check_p50_ms", "check_p95_ms",
           "search_claims_p50_ms", "search_claims_p95_ms", "arcd_retrieval", "arcd_answers",
           "reader_pairs_per_s", "onnxruntime_pairs_per_s", "reader_vs_onnxruntime", "ask_reader_p50_ms",
           "ask_reader_p95_ms", "arcd_answers_reader", "ans_stance", "scale_search_ms", "app_ready_s",

@@ -76,6 +76,36 @@ def stage_ask(b: Bench) -> None:
         b.null("ask_p50_ms", why), b.null("ask_p95_ms", why)
         return
     _question_latency(b, "ask", "ask")
+    _mixed_ask_latency(b)
+
+
+def _mixed_ask_latency(b: Bench) -> None:
+    """`ask` over the benchmark corpus with English paragraphs beside it (TyDi dev English
+    contexts, as many as the corpus has documents): an index of two languages, where `ask`
+    answers from the whole index and from each language's pool and lets them compete
+    (factbot/index/pools.py). Same questions as `ask`; `ask_mixed_vs_ask` is its p50 over
+    `ask_p50_ms` of this run."""
+    keys = ("ask_mixed_p50_ms", "ask_mixed_p95_ms", "ask_mixed_vs_ask")
+    path = b.datasets / "tydiqa" / "tydiqa-goldp-en-dev.json"
+    if not path.is_file():
+        for key in keys:
+            b.null(key, f"{path} is absent: no English paragraphs to mix in")
+        return
+    from factbot.evaluate.datasets import load_dataset
+    from factbot.pipeline import FactBot
+
+    docs = sorted(b.corpus_dir().glob("*.txt"))
+    english = b.work / "mixed-english"
+    english.mkdir(parents=True, exist_ok=True)
+    for c in load_dataset(path).contexts[:len(docs)]:
+        (english / f"{c.doc_id}-en.txt").write_text(c.text, encoding="utf-8")
+    log(f"ask: the corpus's {len(docs)} documents plus {len(docs)} English TyDi paragraphs, ingested")
+    bot = FactBot.open(home=b.work / "home-mixed", embedder=b.embedder, collection="bench-mixed")
+    bot.ingest([b.corpus_dir(), english])
+    qs = spread(b.queries(), b.sizes.warmup_queries + b.sizes.latency_queries)
+    log(f"ask: {len(qs)} questions through FactBot.ask(k=5) over two languages")
+    latency(b, lambda q: bot.ask(q, k=5), qs, "ask_mixed")
+    b.result["ask_mixed_vs_ask"] = ratio(b.result["ask_mixed_p50_ms"], b.result["ask_p50_ms"])
 
 
 def stage_check(b: Bench) -> None:
