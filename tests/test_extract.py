@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factbot.ask.extract import extract, extract_all
+from factbot.ask.extract import extract, extract_all, only_excluded
 from factbot.ask.questions import QType, asked_owners, asked_unit, excluded_terms, question_type
 from factbot.ask.values import words
 from factbot.text.glossary import question_terms, term_overlap
@@ -154,6 +154,15 @@ def test_a_value_said_of_an_excluded_group_is_no_answer():
     # the sentence negating the same word answers the negated question
     said = "يوجد حوالي 900 جندي غير أمريكي في العراق."
     assert extract("How many non-American troops are in Iraq?", said).display == "About 900"
+
+
+def test_a_sentence_whose_only_values_are_excluded_says_the_answer_is_not_there():
+    q = "How many non-American foreign troops are deployed in Iraq?"
+    assert only_excluded(q, TROOPS)                     # its one count is of the Americans
+    assert not only_excluded("How many troops are in Iraq?", TROOPS)   # that count answers
+    assert not only_excluded(q, THURSDAY)               # no count at all: silence, not exclusion
+    assert only_excluded("How many Iraqi soldiers were killed in the US strikes?", TROOPS)  # another country's
+    assert not only_excluded(q, "يوجد حوالي 900 جندي غير أمريكي و2500 جندي أمريكي في العراق.")
 
 
 @pytest.mark.parametrize("question, owners", [

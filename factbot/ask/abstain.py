@@ -200,12 +200,13 @@ def load_model(path: Path = MODEL_PATH) -> AbstainModel:
     return AbstainModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-# Whether `ask` judges cross-lingual answers by the cross-lingual model. It ships but is off: on
-# XQuAD's held-out articles it lifts English-over-Arabic first citation 0.421 -> 0.559, and it
-# lets one unanswerable English question of the held-out evalsets/ through (q-en-24, p 0.26
-# against its threshold 0.215), which tests/test_questions_quality.py forbids. `benchmarks.corpora
-# run --cross-abstain` measures it on.
-CROSS_LINGUAL = False
+# Whether `ask` judges cross-lingual answers by the cross-lingual model (on since 2026-12-07). On
+# XQuAD's held-out articles it lifts English-over-Arabic first citation 0.421 -> 0.559. It shipped
+# off while it let the held-out evalsets/ question q-en-24 ("How many non-American foreign troops
+# …?", p 0.26 against 0.215) through; a sentence whose only counts are of the group the question
+# leaves out is now refused whichever model judges (`answerer.choose`, `extract.only_excluded`).
+# `benchmarks.corpora run --no-cross-abstain` measures it off.
+CROSS_LINGUAL = True
 
 
 @lru_cache(maxsize=4)

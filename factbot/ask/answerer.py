@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from factbot.ask import abstain, reading, rerank
 from factbot.ask.abstain import AbstainModel, AbstainModels, judge, load_models
-from factbot.ask.extract import extract
+from factbot.ask.extract import extract, only_excluded
 from factbot.ask.questions import QType, question_type
 from factbot.ask.rerank import CANDIDATES, RerankModel
 from factbot.assets import load_prompt
@@ -133,6 +133,10 @@ def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: "
     else:
         i, span = rerank.best(scores), None
     p, threshold = judge(model, question, hits, i, qtype, values[i], scores)
+    if values[i] is None and qtype.typed and only_excluded(question, hits[i].text, qtype, lang):
+        # the picked sentence's only values of the asked kind are said of what the question
+        # leaves out: answering from it would give the sentence as an answer it contradicts
+        p = 0.0
     return Choice(p, i, values[i], span, threshold)
 
 

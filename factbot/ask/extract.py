@@ -209,6 +209,15 @@ def _extract_all(question: str, sentence: str, qtype: QType | None, lang: str | 
             and not _owned_by_another(question, sentence, e)]
 
 
+@lru_cache(maxsize=16384)
+def only_excluded(question: str, sentence: str, qtype: QType | None = None, lang: str | None = None) -> bool:
+    """Does the sentence hold values of the asked kind, every one of them said of a group the
+    question leaves out or counting another country's ("2500 جندي أمريكي" for "How many
+    non-American troops…?")? Such a sentence speaks of the asked measure and says it only of
+    what is not asked: it is evidence that the answer is not there, not a weak answer."""
+    return not extract_all(question, sentence, qtype, lang) and bool(_typed_values(question, sentence, qtype, lang))
+
+
 def _typed_values(question: str, sentence: str, qtype: QType | None, lang: str | None) -> list[Extracted]:
     qtype = qtype or question_type(question)
     lang = lang or language(question)
