@@ -111,9 +111,11 @@ def typed_sentences(question: str, sentences: Sequence[str], candidates: Sequenc
     return [si for si in candidates if extract_all(question, sentences[si], qtype)]
 
 
-def qa_pairs(paragraphs: list[Paragraph], rng: random.Random, typed_negatives: bool = False) -> list[Pair]:
+def qa_pairs(paragraphs: list[Paragraph], rng: random.Random, typed_negatives: bool = False,
+             mined_negatives: int = MINED_NEGATIVES) -> list[Pair]:
     """With `typed_negatives`, one of each question's same-paragraph negatives is, where there is
-    one, a sentence holding a value of the asked kind (`typed_sentences`)."""
+    one, a sentence holding a value of the asked kind (`typed_sentences`); `mined_negatives`
+    sentences of other paragraphs per question (open retrieval's competitors)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from factbot.evaluate.datasets import answer_sentence
@@ -133,7 +135,7 @@ def qa_pairs(paragraphs: list[Paragraph], rng: random.Random, typed_negatives: b
         for row, (pi, qi) in enumerate(qkeys):
             r = sims.getrow(row)
             order = r.indices[(-r.data).argsort()][:20]
-            mined[(pi, qi)] = [pool[j] for j in order if pool[j][0] != pi][:MINED_NEGATIVES]
+            mined[(pi, qi)] = [pool[j] for j in order if pool[j][0] != pi][:mined_negatives]
 
     def ctx_of(p: Paragraph, si: int) -> str:
         return p.sentences[si - 1] if si else ""
@@ -233,7 +235,7 @@ def ans_pairs(path: Path) -> list[Pair]:
 
 
 def build(datasets: Path = DATASETS, seed: int = SEED, more_spans: bool = False,
-          typed_negatives: bool = False) -> list[Pair]:
+          typed_negatives: bool = False, mined_negatives: int = MINED_NEGATIVES) -> list[Pair]:
     rng = random.Random(seed)
     paragraphs: list[Paragraph] = []
     for rel in QA_FILES:
@@ -245,7 +247,7 @@ def build(datasets: Path = DATASETS, seed: int = SEED, more_spans: bool = False,
         paragraphs += read_squad(datasets / rel, lang, fit_article)
     keep = set(rng.sample(en, min(EN_QUESTIONS_MORE if more_spans else EN_QUESTIONS, len(en))))   # TyDi en: one question per passage
     paragraphs = [p for i, p in enumerate(paragraphs) if p.lang != "en" or i in keep]
-    qa = qa_pairs(paragraphs, rng, typed_negatives)
+    qa = qa_pairs(paragraphs, rng, typed_negatives, mined_negatives)
     pairs = qa + ans_pairs(datasets / ANS_TRAIN) + stance_pairs(qa, rng, per_lang=GENERATED_STANCE)
     rng.shuffle(pairs)
     return pairs

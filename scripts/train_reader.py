@@ -69,7 +69,7 @@ def encode_all(tok: E5Tokenizer, pairs: list[dict]) -> list[dict]:
         for i, p in enumerate(chunk):
             n = int(b.mask[i].sum())
             out.append({"ids": b.ids[i, :n], "sent": b.sentence[i], "start": st[i], "end": en[i],
-                        "task": p["task"], "label": p["label"]})
+                        "task": p["task"], "label": p["label"], "query": p["query"]})
     return out
 
 
@@ -85,6 +85,34 @@ def batches(rows: list[dict], rng: random.Random):
     return groups
 
 
+def question_batches(rows: list[dict], rng: random.Random):
+    """Batches of whole questions (a question's QA pairs always together, so the listwise loss
+    sees its positive beside its negatives), stance pairs one by one; similar lengths batched
+    together, in a shuffled order."""
+    by_query: dict[str, list[int]] = {}
+    units = []
+    for i, r in enumerate(rows):
+        if r["task"] == "qa":
+            by_query.setdefault(r["query"], []).append(i)
+        else:
+            units.append([i])
+    units += list(by_query.values())
+    rng.shuffle(units)
+    groups = []
+    for k in range(0, len(units), BATCH * 20):
+        chunk = sorted(units[k:k + BATCH * 20], key=lambda u: max(len(rows[i]["ids"]) for i in u))
+        batch: list[int] = []
+        for u in chunk:
+            if batch and len(batch) + len(u) > BATCH:
+                groups.append(batch)
+                batch = []
+            batch = batch + u
+        if batch:
+            groups.append(batch)
+    rng.shuffle(groups)
+    return groups
+
+
 def collate(f: E5File, rows: list[dict]):
     t = max(len(r["ids"]) for r in rows)
     ids = np.full((len(rows), t), f.vocabulary.pad, dtype=np.int64)
@@ -94,14 +122,30 @@ def collate(f: E5File, rows: list[dict]):
         ids[i, :len(r["ids"])] = r["ids"]
         mask[i, :len(r["ids"])] = 1
         smask[i, r["sent"][0]:r["sent"][1]] = True
+    queries: dict[str, int] = {}
+    qid = [queries.setdefault(r["query"], len(queries)) if r["task"] == "qa" else -1 for r in rows]
     return (torch.from_numpy(f.word_rows(ids)), torch.from_numpy(mask), torch.from_numpy(smask),
             torch.tensor([r["task"] == "qa" for r in rows]),
             torch.tensor([r["label"] for r in rows]),
-            torch.tensor([int(r["start"]) for r in rows]), torch.tensor([int(r["end"]) for r in rows]))
+            torch.tensor([int(r["start"]) for r in rows]), torch.tensor([int(r["end"]) for r in rows]),
+            torch.tensor(qid))
 
 
-def loss_of(model: Reader, batch) -> tuple[torch.Tensor, dict]:
-    emb, mask, smask, is_qa, label, start, end = batch
+def listwise_loss(ans: torch.Tensor, label: torch.Tensor, qid: torch.Tensor) -> torch.Tensor | None:
+    """Mean over the batch's questions with one answering pair and at least one other of
+    -log softmax(answer logits of the question's pairs)[the answering one]: the head is taught
+    to rank a question's candidates, as `ask` uses it, not only to score each alone."""
+    losses = []
+    for q in torch.unique(qid[qid >= 0]):
+        rows = (qid == q).nonzero().flatten()
+        pos = (label[rows] == 1).nonzero().flatten()
+        if len(rows) > 1 and len(pos) == 1:
+            losses.append(-torch.log_softmax(ans[rows], dim=0)[pos[0]])
+    return torch.stack(losses).mean() if losses else None
+
+
+def loss_of(model: Reader, batch, listwise: bool = False) -> tuple[torch.Tensor, dict]:
+    emb, mask, smask, is_qa, label, start, end, qid = batch
     ans, s_log, e_log, stance = model(emb, mask, smask.float())
     s_log = s_log.masked_fill(~smask, -1e4)
     e_log = e_log.masked_fill(~smask, -1e4)
@@ -110,6 +154,9 @@ def loss_of(model: Reader, batch) -> tuple[torch.Tensor, dict]:
     if is_qa.any():
         parts["answer"] = nn.functional.binary_cross_entropy_with_logits(ans[is_qa], label[is_qa].float())
         total = total + parts["answer"]
+        if listwise and (ranked := listwise_loss(ans, label, qid)) is not None:
+            parts["rank"] = ranked
+            total = total + ranked
         has = is_qa & (start >= 0)
         if has.any():
             parts["span"] = (nn.functional.cross_entropy(s_log[has], start[has])
@@ -123,7 +170,7 @@ def loss_of(model: Reader, batch) -> tuple[torch.Tensor, dict]:
 
 def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_steps: int = 0,
           steps_planned: int = 0, epochs: int = EPOCHS, more_spans: bool = False,
-          typed_negatives: bool = False) -> Path:
+          typed_negatives: bool = False, mined_negatives: int | None = None, listwise: bool = False) -> Path:
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
@@ -133,7 +180,8 @@ def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_st
 
     pairs_path = work / "pairs.jsonl"
     if not pairs_path.exists():
-        pairs = reader_data.build(more_spans=more_spans, typed_negatives=typed_negatives)
+        pairs = reader_data.build(more_spans=more_spans, typed_negatives=typed_negatives,
+                                  mined_negatives=reader_data.MINED_NEGATIVES if mined_negatives is None else mined_negatives)
         pairs_path.write_text("".join(json.dumps(reader_data.asdict(p), ensure_ascii=False) + "\n"
                                       for p in pairs), encoding="utf-8")
     pairs = [json.loads(line) for line in pairs_path.read_text(encoding="utf-8").splitlines()]
@@ -155,7 +203,7 @@ def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_st
     opt = torch.optim.AdamW([{"params": body_params, "lr": LR}, {"params": head_params, "lr": HEAD_LR}],
                             weight_decay=0.01)
     rng = random.Random(SEED)
-    plan = [g for _ in range(epochs) for g in batches(rows, rng)]
+    plan = [g for _ in range(epochs) for g in (question_batches if listwise else batches)(rows, rng)]
     if steps_planned:   # a shorter run whose learning rate still decays to 0 at its end
         plan = plan[:steps_planned]
     steps = len(plan)
@@ -171,7 +219,7 @@ def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_st
     t0 = time.time()
     run: dict[str, float] = {}
     for step, group in enumerate(plan):
-        loss, parts = loss_of(model, collate(f, [rows[i] for i in group]))
+        loss, parts = loss_of(model, collate(f, [rows[i] for i in group]), listwise)
         opt.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -249,13 +297,20 @@ def main() -> None:
     ap.add_argument("--typed-negatives", action="store_true",
                     help="one same-paragraph negative per question holds a value of the asked kind "
                          "(scripts/reader_data.py --typed-negatives)")
+    ap.add_argument("--mined-negatives", type=int,
+                    help="sentences of other paragraphs per question, mined by TF-IDF (default "
+                         "scripts/reader_data.py's MINED_NEGATIVES, 1)")
+    ap.add_argument("--listwise", action="store_true",
+                    help="batches of whole questions and a softmax loss over each question's candidates "
+                         "beside the per-pair one")
     ap.add_argument("--export-only", action="store_true", help="export WORK/reader.pt without training")
     ap.add_argument("--out", type=Path, default=SHIPPED, help="the int8 ONNX file to write")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     ckpt = args.work / "reader.pt" if args.export_only else train(args.work, args.layers, args.limit,
                                                                      args.max_minutes, args.max_steps, args.steps,
-                                                                     args.epochs, args.more_spans, args.typed_negatives)
+                                                                     args.epochs, args.more_spans, args.typed_negatives,
+                                                                     args.mined_negatives, args.listwise)
     export(ckpt, args.work, args.layers, args.out)
 
 
