@@ -278,3 +278,47 @@ def test_shipped_lead_words_are_fitted_from_data():
     doc = json.loads((ROOT / "factbot" / "models" / "answer_lead_words.json").read_text(encoding="utf-8"))
     assert doc["words"] == sorted(doc["words"]) and {"in", "في"} <= set(doc["words"])
     assert "arcd/arcd-train.json" in doc["source"]
+
+
+def test_an_unsure_span_gives_the_sentence_a_sure_one_the_phrase():
+    from factbot.ask.reading import phrase
+    from factbot.reader.model import Span
+    from factbot.types import Hit
+
+    text = "Later the city orchestra played until midnight."
+    hit = Hit("doc", "s", 0, len(text), text, 0.01, 0.8, 0.0)
+    sure, unsure = Span(34, 47, "until midnight"[:13], 9.0, 0.62), Span(34, 47, "until midnigh", 2.0, 0.08)
+    assert phrase(hit, sure, None, "en", min_probability=0.15) == (sure.text, "span")
+    assert phrase(hit, unsure, None, "en", min_probability=0.15) == (text, "sentence")
+    assert phrase(hit, unsure, None, "en", min_probability=0.0) == (unsure.text, "span")
+
+
+def test_span_probability_is_the_best_spans_share():
+    from factbot.reader.model import best_span
+
+    start, end = np.array([0.0, 2.0, 0.0]), np.array([0.0, 0.0, 2.0])
+    i, j, score, p = best_span(start, end, 0, 3)
+    assert (i, j, score) == (1, 2, 4.0)
+    allowed = [start[a] + end[b] for a in range(3) for b in range(a, 3)]
+    assert p == pytest.approx(np.exp(4.0) / np.exp(allowed).sum())
+
+
+def test_shipped_phrase_threshold_is_fitted_for_the_shipped_reader(tmp_path):
+    import hashlib
+
+    from factbot.ask.reading import PHRASE_PATH, load_phrase_threshold
+
+    d = json.loads(PHRASE_PATH.read_text(encoding="utf-8"))
+    # refit (scripts/fit_phrase_threshold.py --write) whenever the reader is retrained
+    assert d["reader_sha256"] == hashlib.sha256(SHIPPED.read_bytes()).hexdigest()
+    assert load_phrase_threshold() == d["threshold"] and 0.0 <= d["threshold"] < 0.5
+    fit = load_script("fit_phrase_threshold").fit
+    # (probability, span F1, sentence F1): unsure spans are worse than their sentences here
+    rows = [(0.9, 1.0, 0.3), (0.6, 0.8, 0.3), (0.12, 0.0, 0.4), (0.07, 0.1, 0.5)]
+    threshold, curve = fit(rows, grid=(0.0, 0.1, 0.15, 0.3, 0.7), tolerance=0.0)
+    best = (1.0 + 0.8 + 0.4 + 0.5) / 4
+    assert curve[0.15] == curve[0.3] == pytest.approx(best)
+    assert best > curve[0.7] > curve[0.0]
+    assert threshold == 0.3   # the largest of the best: the sentence wherever the phrase does no better
+    assert fit(rows, grid=(0.0, 0.1, 0.15, 0.3, 0.7), tolerance=0.15)[0] == 0.7
+    assert load_phrase_threshold(tmp_path / "missing.json") == 0.0

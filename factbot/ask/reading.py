@@ -7,8 +7,11 @@ model still decides whether to answer from the chosen sentence (README, "The rea
 
 The answer (`phrase`): a typed value the rules found in the sentence (count, date, person,
 place: "value", in the question's language, carried across languages as without the reader),
-else the reader's span, in the sentence's language ("span"), else the sentence ("sentence").
-With `value_first=False` the span wins over a value except across languages.
+else the reader's span, in the sentence's language ("span"), when the reader is sure enough of
+it (its probability among the sentence's spans at least the threshold fitted by
+scripts/fit_phrase_threshold.py, factbot/models/answer_phrase.json: below it a phrase scores no
+better than its sentence on train/dev data), else the sentence ("sentence"). With
+`value_first=False` the span wins over a value except across languages.
 """
 
 from __future__ import annotations
@@ -36,14 +39,28 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
 
 
+PHRASE_PATH = MODELS_DIR / "answer_phrase.json"
+
+
+@lru_cache(maxsize=2)
+def load_phrase_threshold(path: Path = PHRASE_PATH) -> float:
+    """The span probability below which the sentence is the answer (0 when the file is missing:
+    every span is given)."""
+    if not Path(path).exists():
+        return 0.0
+    return float(json.loads(Path(path).read_text(encoding="utf-8"))["threshold"])
+
+
 def phrase(hit: Hit, span: Span | None, value: Extracted | None, lang: str,
-           value_first: bool = VALUE_FIRST) -> tuple[str, str]:
+           value_first: bool = VALUE_FIRST, min_probability: float | None = None) -> tuple[str, str]:
     """(answer text, answer_kind) for the chosen sentence `hit`, its reader `span` and the rules'
-    `value` (both may be None); `lang` is the question's language."""
+    `value` (both may be None); `lang` is the question's language; a span less probable than
+    `min_probability` (default: the shipped threshold) is not given."""
     if value is not None and (value_first or language(hit.text) != lang) and (
             value_first or span is None or _overlaps(value.start, value.end, span.start, span.end)):
         return value.display, "value"
-    if span is not None and span.text.strip():
+    floor = load_phrase_threshold() if min_probability is None else min_probability
+    if span is not None and span.text.strip() and span.probability >= floor:
         return span.text, "span"
     return (value.display, "value") if value is not None else (hit.text, "sentence")
 

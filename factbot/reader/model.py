@@ -38,6 +38,7 @@ class Span:
     end: int
     text: str
     score: float  # start + end logit of the span
+    probability: float = 1.0  # its share among the sentence's spans (softmax over start + end logits)
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,11 @@ def trim_lead(text: str, start: int, end: int, words: frozenset[str] | None = No
 
 
 def best_span(start_logits: np.ndarray, end_logits: np.ndarray, first: int, last: int,
-              max_tokens: int = MAX_SPAN_TOKENS) -> tuple[int, int, float] | None:
-    """The (i, j, score) with first <= i <= j < last, j - i < max_tokens, maximising
-    start[i] + end[j]; None for an empty sentence."""
+              max_tokens: int = MAX_SPAN_TOKENS) -> tuple[int, int, float, float] | None:
+    """The (i, j, score, probability) with first <= i <= j < last, j - i < max_tokens,
+    maximising start[i] + end[j]; probability: the span's share of exp(score) over every span
+    allowed (how sure the reader is of this phrase rather than another of the sentence); None
+    for an empty sentence."""
     if last <= first:
         return None
     s = start_logits[first:last]
@@ -113,7 +116,8 @@ def best_span(start_logits: np.ndarray, end_logits: np.ndarray, first: int, last
     i, j = np.indices((n, n))
     grid = np.where((j >= i) & (j - i < max_tokens), grid, -np.inf)
     k = int(np.argmax(grid))
-    return first + k // n, first + k % n, float(grid.flat[k])
+    best = float(grid.flat[k])
+    return first + k // n, first + k % n, best, float(1.0 / np.exp(grid - best).sum())
 
 
 class Reader:
@@ -170,12 +174,12 @@ class Reader:
                 span = None
                 found = best_span(raw["start"][r], raw["end"][r], first, last)
                 if found:
-                    i, j, score = found
+                    i, j, score, probability = found
                     offs = batch.offsets[r]
                     a, b = _word_bounds(sent, offs[i - first][0], offs[j - first][1])
                     a = trim_lead(sent, a, b)
                     if b > a:
-                        span = Span(a, b, sent[a:b], score)
+                        span = Span(a, b, sent[a:b], score, probability)
                 out.append(Reading(float(probs[r]), span, tuple(float(x) for x in stance[r])))
         return out
 
