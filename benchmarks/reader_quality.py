@@ -92,27 +92,13 @@ def gold_sentence(path: Path, sample: int | None = None, reader_path: Path | Non
     `held_out`: only the odd-numbered articles (XQuAD's even ones are fitted on)."""
     import numpy as np
 
-    from factbot.evaluate.datasets import answer_sentence, clean_question
+    from factbot.evaluate.datasets import gold_sentences
     from factbot.evaluate.judge import best_token_f1
     from factbot.reader.model import load
-    from factbot.text.matching import split_sentences
 
     reader = load(str(reader_path)) if reader_path else load()
-    rows = []   # (question, sentence, previous sentence, gold answers)
-    for ai, art in enumerate(json.loads(path.read_text(encoding="utf-8"))["data"]):
-        if held_out and ai % 2 == 0:
-            continue
-        for para in art["paragraphs"]:
-            ctx, spans = para["context"], split_sentences(para["context"])
-            for qa in para["qas"]:
-                if not qa.get("answers"):
-                    continue
-                gi = answer_sentence(spans, int(qa["answers"][0]["answer_start"]), qa["answers"][0]["text"])
-                if gi is None:   # the answer crosses a sentence boundary
-                    continue
-                prev = ctx[spans[gi - 1].start:spans[gi - 1].end] if gi else ""
-                rows.append((clean_question(qa["question"]), ctx[spans[gi].start:spans[gi].end], prev,
-                             [x["text"] for x in qa["answers"]]))
+    rows = [(g.question, g.sentence, g.previous, list(g.answers)) for g in gold_sentences(path)
+            if not (held_out and g.article % 2 == 0)]
     if sample and sample < len(rows):
         rows = [rows[int(k * len(rows) / sample)] for k in range(sample)]
     span_f1, sentence_f1 = [], []

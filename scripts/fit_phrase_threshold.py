@@ -37,33 +37,17 @@ GRID = tuple(round(0.05 * k, 2) for k in range(11))   # 0 .. 0.5
 TOLERANCE = 0.005   # token-F1 given up, at most, for answering with the sentence where unsure
 
 
-def gold_rows(path: Path, skip_benchmark_sample: bool) -> list[tuple[str, str, str, list[str]]]:
-    """(question, gold sentence, sentence before it, gold answers) of a SQuAD file's questions
-    whose first answer lies inside one sentence; without the benchmark's sample when asked."""
-    from factbot.evaluate.datasets import answer_sentence, clean_question
-    from factbot.text.matching import split_sentences
+def gold_rows(path: Path, skip_benchmark_sample: bool) -> list:
+    """The file's questions with their gold sentences (`gold_sentences`), without the positions
+    benchmarks/reader_quality.py samples when asked."""
+    from factbot.evaluate.datasets import gold_sentences
     from fit_reader_fusion import held_out
 
-    rows, k = [], 0
-    data = json.loads(path.read_text(encoding="utf-8"))["data"]
-    n = sum(1 for art in data for para in art["paragraphs"] for qa in para["qas"] if qa.get("answers"))
+    rows = gold_sentences(path)
+    n = sum(1 for art in json.loads(path.read_text(encoding="utf-8"))["data"]
+            for para in art["paragraphs"] for qa in para["qas"] if qa.get("answers"))
     skip = held_out(n) if skip_benchmark_sample else set()
-    for art in data:
-        for para in art["paragraphs"]:
-            ctx, spans = para["context"], split_sentences(para["context"])
-            for qa in para["qas"]:
-                if not qa.get("answers"):
-                    continue
-                k += 1
-                if k - 1 in skip:
-                    continue
-                gi = answer_sentence(spans, int(qa["answers"][0]["answer_start"]), qa["answers"][0]["text"])
-                if gi is None:
-                    continue
-                prev = ctx[spans[gi - 1].start:spans[gi - 1].end] if gi else ""
-                rows.append((clean_question(qa["question"]), ctx[spans[gi].start:spans[gi].end], prev,
-                             [x["text"] for x in qa["answers"]]))
-    return rows
+    return [g for g in rows if g.position not in skip]
 
 
 def score_rows(reader, rows) -> list[tuple[float, float, float]]:
@@ -71,10 +55,10 @@ def score_rows(reader, rows) -> list[tuple[float, float, float]]:
     from factbot.evaluate.judge import best_token_f1
 
     out = []
-    for q, sent, prev, golds in rows:
-        r = reader.read(q, [sent], [prev])[0]
+    for g in rows:
+        r = reader.read(g.question, [g.sentence], [g.previous])[0]
         p = r.span.probability if r.span else 0.0
-        out.append((p, best_token_f1(r.span.text if r.span else "", golds), best_token_f1(sent, golds)))
+        out.append((p, best_token_f1(r.span.text if r.span else "", g.answers), best_token_f1(g.sentence, g.answers)))
     return out
 
 

@@ -239,3 +239,23 @@ def test_answer_sentence_is_the_one_span_holding_the_whole_answer():
     assert answer_sentence(spans, ctx.index("12,000"), "12,000 runners") == 1
     # "1981. About" crosses the boundary: no single answering sentence
     assert answer_sentence(spans, ctx.index("1981"), "1981. About") is None
+
+
+def test_gold_sentences_give_each_answered_question_its_sentence_and_the_one_before(tmp_path):
+    from factbot.evaluate.datasets import gold_sentences
+
+    ctx = "Paris is in France. It was founded long ago. The Seine flows through it."
+    qa = lambda q, a, qid: {"id": qid, "question": q, "answers": [{"text": a, "answer_start": ctx.index(a)}]}  # noqa: E731
+    data = {"data": [
+        {"paragraphs": [{"context": ctx, "qas": [qa("- Which river flows through Paris?", "Seine", "a"),
+                                                 {"id": "b", "question": "Unanswered?", "answers": []},
+                                                 qa("Where is Paris?", "in France. It", "c")]}]},
+        {"paragraphs": [{"context": ctx, "qas": [qa("Where is Paris?", "France", "d")]}]}]}
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    got = gold_sentences(path)
+    # "in France. It" crosses a sentence boundary: no single gold sentence; positions count it
+    assert [(g.question, g.sentence, g.previous, g.answers, g.article, g.position) for g in got] == [
+        ("Which river flows through Paris?", "The Seine flows through it.", "It was founded long ago.",
+         ("Seine",), 0, 0),
+        ("Where is Paris?", "Paris is in France.", "", ("France",), 1, 2)]

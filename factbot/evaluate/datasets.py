@@ -307,6 +307,40 @@ def answer_sentence(spans, start: int, answer: str) -> int | None:
     return next((i for i, s in enumerate(spans) if s.start <= start and end <= s.end), None)
 
 
+@dataclass(frozen=True)
+class GoldSentence:
+    """A SQuAD question with the sentence holding its first answer whole (cut by factbot's
+    splitter) and the sentence before it, as `ask` hands the reader a candidate."""
+
+    question: str
+    sentence: str
+    previous: str
+    answers: tuple[str, ...]
+    article: int    # index of the question's article in the file
+    position: int   # index among the file's answered questions (the benchmarks' sample positions)
+
+
+def gold_sentences(path: Path) -> list[GoldSentence]:
+    """The answered questions of a SQuAD file whose first answer lies inside one sentence."""
+    from factbot.text.matching import split_sentences
+
+    out, position = [], 0
+    for ai, art in enumerate(json.loads(Path(path).read_text(encoding="utf-8"))["data"]):
+        for para in art["paragraphs"]:
+            ctx, spans = para["context"], split_sentences(para["context"])
+            for qa in para["qas"]:
+                if not qa.get("answers"):
+                    continue
+                position += 1
+                gi = answer_sentence(spans, int(qa["answers"][0]["answer_start"]), qa["answers"][0]["text"])
+                if gi is None:   # the answer crosses a sentence boundary
+                    continue
+                prev = ctx[spans[gi - 1].start:spans[gi - 1].end] if gi else ""
+                out.append(GoldSentence(clean_question(qa["question"]), ctx[spans[gi].start:spans[gi].end], prev,
+                                        tuple(x["text"] for x in qa["answers"]), ai, position - 1))
+    return out
+
+
 def clean_question(q: str) -> str:
     """ARCD questions carry list dashes and stray trailing fragments ("- متى …؟ ال"): drop them."""
     q = q.strip().lstrip("-–— ").strip()
