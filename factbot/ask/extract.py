@@ -218,7 +218,14 @@ def only_excluded(question: str, sentence: str, qtype: QType | None = None, lang
     return not extract_all(question, sentence, qtype, lang) and bool(_typed_values(question, sentence, qtype, lang))
 
 
-def _typed_values(question: str, sentence: str, qtype: QType | None, lang: str | None) -> list[Extracted]:
+@lru_cache(maxsize=16384)
+def _typed_values(question: str, sentence: str, qtype: QType | None, lang: str | None) -> tuple[Extracted, ...]:
+    """Every value of the asked kind in the sentence, before the question's exclusions (cached:
+    `extract_all` and `only_excluded` both read it)."""
+    return tuple(_find_typed(question, sentence, qtype, lang))
+
+
+def _find_typed(question: str, sentence: str, qtype: QType | None, lang: str | None) -> list[Extracted]:
     qtype = qtype or question_type(question)
     lang = lang or language(question)
     if not qtype.typed:
