@@ -225,63 +225,6 @@ def test_shipped_fusion_weights_belong_to_the_shipped_reader():
     assert f.weight == d["weight"] >= 0 and f.cross_weight == d["cross_weight"] >= 0
 
 
-def test_reader_judge_raises_and_lowers_the_abstention_probability_with_the_reader():
-    from factbot.ask.reading import ReaderJudge
-    from factbot.reader.model import Reading
-
-    judge = ReaderJudge(abstain_weight=1.0, reader_weight=1.0, bias=0.0, threshold=0.5)
-    sure, doubtful, neutral = (Reading(p, None, (0.0, 0.0, 1.0)) for p in (0.99, 0.01, 0.5))
-    assert judge.probability(0.5, neutral) == pytest.approx(0.5)
-    assert judge.probability(0.5, sure) > 0.95 and judge.probability(0.5, doubtful) < 0.05
-    # no reader weight: the abstention model's probability, unchanged
-    assert ReaderJudge(1.0, 0.0, 0.0, 0.5).probability(0.3, sure) == pytest.approx(0.3)
-
-
-def test_reader_judge_refuses_what_the_reader_reads_as_no_answer_in_its_own_language_only():
-    from factbot.ask.answerer import Answerer
-    from factbot.ask.reading import Fusion, ReaderJudge
-
-    hits = _rerank_hits()
-    heavy = ReaderJudge(abstain_weight=1.0, reader_weight=3.0, bias=0.0, threshold=0.5)
-    no = _FakeReader({h.text: 0.001 for h in hits})
-    q = "متى أصدر البيتكوين؟"
-    alone = Answerer().pick(q, hits)
-    judged = Answerer(reader=no, fusion=Fusion(0.0, 0.0), reader_judge=heavy).pick(q, hits)
-    assert judged.index == alone.index
-    assert judged.probability < 0.01 < alone.probability and judged.threshold == 0.5
-    yes = Answerer(reader=_FakeReader({h.text: 0.999 for h in hits}), fusion=Fusion(0.0, 0.0), reader_judge=heavy)
-    assert yes.pick(q, hits).probability > 0.99
-    # switched off: the abstention model alone
-    off = Answerer(reader=no, fusion=Fusion(0.0, 0.0), reader_judge=False).pick(q, hits)
-    assert (off.probability, off.threshold) == (alone.probability, alone.threshold)
-    # an English question over these Arabic sentences: the reader is not asked across languages
-    q_en = "When was bitcoin released?"
-    cross = Answerer(reader=no, fusion=Fusion(0.0, 0.0), reader_judge=heavy).pick(q_en, hits)
-    base = Answerer().pick(q_en, hits)
-    assert (cross.probability, cross.threshold) == (base.probability, base.threshold)
-
-
-def test_shipped_reader_judge_belongs_to_the_shipped_reader():
-    import hashlib
-
-    from factbot.ask.reading import READER_ABSTAIN_PATH, load_reader_judge
-
-    assert READER_ABSTAIN_PATH.is_file(), "factbot/models/reader_abstain.json is shipped (scripts/fit_reader_abstain.py)"
-    d = json.loads(READER_ABSTAIN_PATH.read_text(encoding="utf-8"))
-    # refit (scripts/fit_reader_abstain.py --write) whenever the reader is retrained
-    assert d["reader_sha256"] == hashlib.sha256(SHIPPED.read_bytes()).hexdigest()
-    judge = load_reader_judge()
-    assert 0 < judge.threshold < 1 and judge.reader_weight == d["weights"]["reader_logit"]
-    # fitted to answer no more of its rows wrong than the abstention model alone
-    assert d["answered"]["wrong"] <= d["answered"]["abstain_model_alone"][1]
-
-
-def test_reader_judge_file_missing_means_none(tmp_path):
-    from factbot.ask.reading import load_reader_judge
-
-    assert load_reader_judge(tmp_path / "absent.json") is None
-
-
 @needs_model
 def test_gold_sentence_benchmark_reads_the_answering_sentence_only(tmp_path):
     """benchmarks/reader_quality.py --gold-sentence: each question meets the sentence holding its

@@ -40,11 +40,10 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_wheel_holds_the_prompts_and_the_models(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    # what the repo ships today: six fitted models (reader_fusion.json: the reader in the pick,
-    # reader_abstain.json: in the abstention), the names' English and Arabic word lists, the
-    # reader's answer lead words and its phrase threshold
-    assert PROMPTS == ["answer.md", "verify.md"] and len(MODELS) == 10 and "answer_lead_words.json" in MODELS
-    assert {"answer_phrase.json", "reader_abstain.json"} <= set(MODELS)
+    # what the repo ships today: five fitted models (reader_fusion.json: the reader in the pick),
+    # the names' English and Arabic word lists, the reader's answer lead words and its phrase threshold
+    assert PROMPTS == ["answer.md", "verify.md"] and len(MODELS) == 9 and "answer_lead_words.json" in MODELS
+    assert "answer_phrase.json" in MODELS
     assert {f"factbot/prompts/{p}" for p in PROMPTS} <= names
     assert {f"factbot/models/{m}" for m in MODELS} <= names
     assert "factbot/reader/reader.int8.onnx" in names  # the trained reader (FACTBOT_READER)

@@ -58,8 +58,7 @@ class Answerer(AnswerBackend):
     def __init__(self, embedder=None, llm=None, model: "AbstainModels | AbstainModel | None" = None,
                  llm_timeout: float = DEFAULT_LLM_TIMEOUT, reranker: RerankModel | None = None,
                  reader=None, context_of: Callable[[Hit], str] | None = None,
-                 fusion: "reading.Fusion | bool | None" = None,
-                 reader_judge: "reading.ReaderJudge | bool | None" = None) -> None:
+                 fusion: "reading.Fusion | bool | None" = None) -> None:
         self.embedder = embedder  # kept for interface symmetry with Verifier; answers never embed
         self.llm = llm
         # the trained reader (factbot.reader.model.Reader) decides when given; `context_of` gives
@@ -69,11 +68,6 @@ class Answerer(AnswerBackend):
         # the sentence (None: factbot/models/reader_fusion.json, fitted by scripts/fit_reader_fusion.py;
         # False, or no such file: the reranker alone picks and the reader gives only the phrase)
         self.fusion = (reading.load_fusion() if fusion is None else fusion) if reader is not None else None
-        # ... and how its answer logit joins the abstention model's probability (None:
-        # factbot/models/reader_abstain.json, fitted by scripts/fit_reader_abstain.py; False, or
-        # no such file: the abstention model alone decides)
-        self.reader_judge = (reading.load_reader_judge() if reader_judge is None else reader_judge or None) \
-            if reader is not None else None
         self.model = AbstainModels(model) if isinstance(model, AbstainModel) else (model or load_models(cross=abstain.CROSS_LINGUAL))
         self.reranker = reranker or rerank.load_model()
         self.llm_timeout = llm_timeout
@@ -119,18 +113,17 @@ class Answerer(AnswerBackend):
             n = min(CANDIDATES, len(hits))
             readings = self.reader.read(question, [h.text for h in hits[:n]], [self._context(h) for h in hits[:n]])
         return choose(question, hits, question_type(question), language(question), self.model, self.reranker,
-                      readings=readings, fusion=self.fusion, reader_judge=self.reader_judge)
+                      readings=readings, fusion=self.fusion)
 
 
 def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: "AbstainModels | AbstainModel",
            reranker: RerankModel, readings: Sequence | None = None,
-           fusion: "reading.Fusion | None" = None, reader_judge: "reading.ReaderJudge | None" = None) -> Choice:
+           fusion: "reading.Fusion | None" = None) -> Choice:
     """The sentence the reranker ranks first among the first CANDIDATES hits (ties keep
     retrieval order), its extracted value and the probability that answering from it is right.
     With the reader's `readings` of those hits and a `fusion`, the sentence ranked first by the
     fused score (reranker logit + weight x reader answer logit) instead; the abstention model
-    still judges the chosen sentence by its own features and the reranker's scores, and with a
-    `reader_judge` the reader's answer logit joins that judgement (same-language pairs only)."""
+    still judges the chosen sentence by its own features and the reranker's scores."""
     n = min(CANDIDATES, len(hits))
     values = [extract(question, hits[i].text, qtype, lang) if qtype.typed else None for i in range(n)]
     scores = [reranker.score(rerank.features(question, hits, j, qtype, values[j], n)) for j in range(n)]
@@ -140,8 +133,6 @@ def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: "
     else:
         i, span = rerank.best(scores), None
     p, threshold = judge(model, question, hits, i, qtype, values[i], scores)
-    if readings is not None and reader_judge is not None and language(hits[i].text) == lang:
-        p, threshold = reader_judge.probability(p, readings[i]), reader_judge.threshold
     if values[i] is None and qtype.typed and only_excluded(question, hits[i].text, qtype, lang):
         # the picked sentence's only values of the asked kind are said of what the question
         # leaves out: answering from it would give the sentence as an answer it contradicts

@@ -95,37 +95,3 @@ def load_fusion(path: Path = FUSION_PATH) -> Fusion | None:
         return None
     d = json.loads(Path(path).read_text(encoding="utf-8"))
     return Fusion(float(d["weight"]), float(d["cross_weight"]))
-
-
-READER_ABSTAIN_PATH = MODELS_DIR / "reader_abstain.json"
-
-
-@dataclass(frozen=True)
-class ReaderJudge:
-    """With the reader on, the probability that answering from the chosen sentence is right:
-    p' = sigmoid(a * logit(p) + b * reader answer logit + c), p the abstention model's, held to
-    its own `threshold`. Only for a question in its sentence's language: across languages the
-    reader saw few pairs in training (as `Fusion.cross_weight`), and p stays. Fitted by
-    scripts/fit_reader_abstain.py on TyDi dev questions outside the benchmark samples (asked as
-    they are, and with their paragraph removed) and the article's training questions, so that
-    it answers no more of them wrong than the abstention model alone."""
-
-    abstain_weight: float
-    reader_weight: float
-    bias: float
-    threshold: float
-
-    def probability(self, p: float, reading: Reading) -> float:
-        q = min(max(p, 1e-6), 1.0 - 1e-6)
-        z = self.abstain_weight * math.log(q / (1.0 - q)) + self.reader_weight * answer_logit(reading) + self.bias
-        return 1.0 / (1.0 + math.exp(-z))
-
-
-@lru_cache(maxsize=2)
-def load_reader_judge(path: Path = READER_ABSTAIN_PATH) -> ReaderJudge | None:
-    """The shipped judge; None when the file is missing (the abstention model alone decides)."""
-    if not Path(path).exists():
-        return None
-    d = json.loads(Path(path).read_text(encoding="utf-8"))
-    return ReaderJudge(float(d["weights"]["abstain_logit"]), float(d["weights"]["reader_logit"]),
-                       float(d["bias"]), float(d["threshold"]))
