@@ -7,10 +7,12 @@ Data: TyDi ar-dev and en-dev questions *outside* the samples benchmarks/reader_q
 measures (`--sample 150` there: every int(k * n / 150)-th question), `--per-file` of them spread
 over the rest of each file; each one searched (k=8, as `FactBot.ask`) in its file's own
 collection, as that benchmark does. For every candidate: the reranker's logit, the reader's
-answer logit, the shipped abstention model's probability were it chosen, and whether it holds a
-gold answer. The weight w of score = rerank + w * reader is the one of a grid that maximises
+answer logit and whether it holds a gold answer; for every weight: its pick, and whether the
+shipped abstention model answers from it. The weight w of score = rerank + w * reader is the one of a grid that maximises
 the share of questions answered (not abstained) from a sentence holding the gold, the first
-citation figure of `factbot eval`; ties go to the smaller w. Deterministic: no sampling, no seed.
+citation figure of `factbot eval`; ties go to the smaller w. The abstention model judges each
+weight's pick as `ask` does, its margin feature read on the fused scores. Deterministic: no
+sampling, no seed.
 
 Across languages (English question, Arabic sentences) there is no dev data outside XQuAD, which
 is the measurement: `cross_weight` stays 0 there (the reranker alone picks).
@@ -72,22 +74,24 @@ def collect(path: Path, home: Path, per_file: int, reader) -> list[dict]:
         qtype, lang = question_type(q), language(q)
         values = [extract(q, hits[i].text, qtype, lang) if qtype.typed else None for i in range(n)]
         scores = [reranker.score(rerank.features(q, hits, j, qtype, values[j], n)) for j in range(n)]
-        p = [model.probability(features(q, hits, j, qtype, values[j], scores)) for j in range(n)]
         readings = reader.read(q, [h.text for h in hits[:n]], [bot.previous_text(h) for h in hits[:n]])
-        out.append({"rerank": scores, "reader": [answer_logit(r) for r in readings],
-                    "answers": [x >= model.threshold for x in p],
+        logits = [answer_logit(r) for r in readings]
+        picks = {}   # weight -> (the pick, answered): the abstention margin is the fused scores' (Answerer.choose)
+        for w in GRID:
+            fused = [s + w * x for s, x in zip(scores, logits)]
+            i = rerank.best(fused)
+            picks[w] = (i, model.probability(features(q, hits, i, qtype, values[i], fused)) >= model.threshold)
+        out.append({"rerank": scores, "reader": logits, "picks": picks,
                     "gold": [contains_any(h.text, item.evidence_any) for h in hits[:n]]})
     return out
 
 
 def first_citation(rows: list[dict], w: float) -> float:
     """Share of questions answered from a sentence holding the gold when picking by rerank + w * reader."""
-    from factbot.ask.rerank import best
-
     good = 0
     for r in rows:
-        i = best([s + w * x for s, x in zip(r["rerank"], r["reader"])])
-        good += bool(r["answers"][i] and r["gold"][i])
+        i, answered = r["picks"][w]
+        good += bool(answered and r["gold"][i])
     return good / max(1, len(rows))
 
 

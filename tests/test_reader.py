@@ -195,6 +195,30 @@ def test_fusion_lets_a_confident_reader_overrule_the_reranker():
     assert fused.span is not None and fused.span.text == hits[target].text[:4]
 
 
+def test_an_overruling_reader_is_judged_by_the_margin_of_the_choice_made():
+    """With the reader's fusion the abstention model reads its margin on the fused scores: a
+    sentence the reader lifted above the reranker's favourite is not judged as a runner-up."""
+    from factbot.ask import abstain, rerank
+    from factbot.ask.answerer import Answerer
+    from factbot.ask.extract import extract
+    from factbot.ask.questions import question_type
+    from factbot.ask.reading import Fusion
+
+    q = "متى أصدر البيتكوين؟"
+    hits = _rerank_hits()
+    plain = Answerer()
+    alone = plain.pick(q, hits).index
+    target = next(j for j in range(len(hits)) if j != alone)
+    fake = _FakeReader({h.text: (0.999 if j == target else 0.001) for j, h in enumerate(hits)})
+    fused = Answerer(reader=fake, fusion=Fusion(weight=5.0, cross_weight=0.0)).pick(q, hits)
+    assert fused.index == target
+    qtype = question_type(q)
+    values = [extract(q, h.text, qtype, "ar") if qtype.typed else None for h in hits]
+    rr = [plain.reranker.score(rerank.features(q, hits, j, qtype, values[j], len(hits))) for j in range(len(hits))]
+    as_runner_up, _ = abstain.judge(plain.model, q, hits, target, qtype, values[target], rr)
+    assert fused.probability > as_runner_up
+
+
 def test_fusion_weight_zero_or_off_keeps_the_reranker_pick():
     from factbot.ask.answerer import Answerer
     from factbot.ask.reading import Fusion

@@ -123,12 +123,15 @@ def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: "
     retrieval order), its extracted value and the probability that answering from it is right.
     With the reader's `readings` of those hits and a `fusion`, the sentence ranked first by the
     fused score (reranker logit + weight x reader answer logit) instead; the abstention model
-    still judges the chosen sentence by its own features and the reranker's scores."""
+    still judges the chosen sentence by its own features, its margin read on the fused scores."""
     n = min(CANDIDATES, len(hits))
     values = [extract(question, hits[i].text, qtype, lang) if qtype.typed else None for i in range(n)]
     scores = [reranker.score(rerank.features(question, hits, j, qtype, values[j], n)) for j in range(n)]
     if readings is not None and fusion is not None:
-        i = rerank.best(fusion.scores(scores, readings, cross=language(hits[0].text) != lang if n else False))
+        # the abstention model's margin is read on the fused scores: how clear the choice made
+        # is (the reranker's own margin is negative wherever the reader overruled it)
+        scores = fusion.scores(scores, readings, cross=language(hits[0].text) != lang if n else False)
+        i = rerank.best(scores)
         span = readings[i].span
     else:
         i, span = rerank.best(scores), None
