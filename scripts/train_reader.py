@@ -10,8 +10,9 @@ from the same wheel) → two epochs of AdamW on three heads (answers? / answer s
 in batches of whole questions with a listwise loss beside the per-pair ones → ONNX of the body
 and heads taking `inputs_embeds` → dynamic int8 quantisation → factbot/reader/reader.int8.onnx.
 Fixed seeds, 2 threads, deterministic algorithms: the same inputs give the same file (two short
-runs, byte-identical; a full 6-layer run from scratch, too). The defaults are the shipped reader's
-recipe (2026-12-07, 12 layers): 32,644 pairs, 2,212 steps, ~31 min of training on 2 cores
+runs, byte-identical; a full run from scratch with the defaults, too: 2026-12-07, twice, the same
+sha256). The defaults are the shipped reader's
+recipe (2026-12-07, 12 layers): 32,644 pairs, 2,212 steps, ~32 min of training on 2 idle cores
 (~37 pairs/s) plus ~1 min of data and export. The 6-layer reader of the same day: --layers 6
 (11.3 min, ~105 pairs/s). The reader shipped on 2026-12-02: --layers 6 --no-more-spans
 --no-typed-negatives --mined-negatives 1 --no-listwise --epochs 1.
