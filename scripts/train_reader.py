@@ -44,7 +44,7 @@ from factbot.reader.tokenizer import E5Tokenizer  # noqa: E402
 SEED = 15
 # All of e5's 12 layers (since 2026-12-07): against the first 6, span token-F1 given the gold
 # sentence rose 0.04-0.10 on every measuring set (README, "The reader"), at 2.5x the training
-# time (~31 min) and about twice the run time per pair.
+# time (~32 min) and about twice the run time per pair.
 LAYERS = 12
 FROZEN = 3          # lowest layers kept as e5 made them: no backward through them (~1.5x faster steps)
 BATCH = 32
