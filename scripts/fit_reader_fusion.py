@@ -6,8 +6,8 @@ sentence `ask` answers from (factbot/models/reader_fusion.json, used only with F
 Data: TyDi ar-dev and en-dev questions *outside* the samples benchmarks/reader_quality.py
 measures (`--sample 150` there: every int(k * n / 150)-th question), `--per-file` of them spread
 over the rest of each file; each one searched (k=8, as `FactBot.ask`) in its file's own
-collection, as that benchmark does. For every candidate: the reranker's logit, the reader's
-answer logit and whether it holds a gold answer; for every weight: its pick, and whether the
+collection, as that benchmark does. For every candidate: whether it holds a gold answer; for
+every weight: its pick by reranker logit + weight x reader answer logit, and whether the
 shipped abstention model answers from it. The weight w of score = rerank + w * reader is the one of a grid that maximises
 the share of questions answered (not abstained) from a sentence holding the gold, the first
 citation figure of `factbot eval`; ties go to the smaller w. The abstention model judges each
@@ -81,8 +81,7 @@ def collect(path: Path, home: Path, per_file: int, reader) -> list[dict]:
             fused = [s + w * x for s, x in zip(scores, logits)]
             i = rerank.best(fused)
             picks[w] = (i, model.probability(features(q, hits, i, qtype, values[i], fused)) >= model.threshold)
-        out.append({"rerank": scores, "reader": logits, "picks": picks,
-                    "gold": [contains_any(h.text, item.evidence_any) for h in hits[:n]]})
+        out.append({"picks": picks, "gold": [contains_any(h.text, item.evidence_any) for h in hits[:n]]})
     return out
 
 
