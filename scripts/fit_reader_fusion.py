@@ -8,7 +8,8 @@ measures (`--sample 150` there: every int(k * n / 150)-th question), `--per-file
 over the rest of each file; each one searched (k=8, as `FactBot.ask`) in its file's own
 collection, as that benchmark does. For every candidate: whether it holds a gold answer; for
 every weight: its pick by reranker logit + weight x reader answer logit, and whether the
-shipped abstention model answers from it. The weight w of score = rerank + w * reader is the one of a grid that maximises
+shipped abstention models (`judge`: the model of the question's and the sentence's
+languages) answer from it. The weight w of score = rerank + w * reader is the one of a grid that maximises
 the share of questions answered (not abstained) from a sentence holding the gold, the first
 citation figure of `factbot eval`; ties go to the smaller w. The abstention model judges each
 weight's pick as `ask` does, its margin feature read on the fused scores. Deterministic: no
@@ -44,7 +45,7 @@ def held_out(n: int, sample: int = BENCH_SAMPLE) -> set[int]:
 
 
 def collect(path: Path, home: Path, per_file: int, reader) -> list[dict]:
-    from factbot.ask.abstain import features, load_model
+    from factbot.ask.abstain import judge, load_models
     from factbot.ask import rerank
     from factbot.ask.extract import extract
     from factbot.ask.questions import question_type
@@ -63,7 +64,7 @@ def collect(path: Path, home: Path, per_file: int, reader) -> list[dict]:
     rest = [it for k, it in enumerate(items) if k not in skip]
     if per_file < len(rest):
         rest = [rest[int(k * len(rest) / per_file)] for k in range(per_file)]
-    model, reranker = load_model(), rerank.load_model()
+    models, reranker = load_models(), rerank.load_model()
     out = []
     for item in rest:
         q = item.text
@@ -80,7 +81,8 @@ def collect(path: Path, home: Path, per_file: int, reader) -> list[dict]:
         for w in GRID:
             fused = [s + w * x for s, x in zip(scores, logits)]
             i = rerank.best(fused)
-            picks[w] = (i, model.probability(features(q, hits, i, qtype, values[i], fused)) >= model.threshold)
+            p, threshold = judge(models, q, hits, i, qtype, values[i], fused)
+            picks[w] = (i, p >= threshold)
         out.append({"picks": picks, "gold": [contains_any(h.text, item.evidence_any) for h in hits[:n]]})
     return out
 

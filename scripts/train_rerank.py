@@ -26,6 +26,16 @@ worse than retrieval order there (XQuAD even articles, recall@1: retrieval 0.583
 fitted on XQuAD alone, the cross weights lost the article's English questions (recall@1 16/34
 against 31/34 with the ARCD weights): the glossary maps their words into the Arabic article,
 which Wikipedia's words rarely are; with them, 32/34.
+English over English (`RerankModel.languages`, used when the question and every hit are English):
+a third pairwise model over the same features, fitted on the first 1200 paragraphs of TyDi en
+*train* (one per article; open retrieval over those 1200) and XQuAD English's even articles
+(open retrieval over all of its paragraphs). The Arabic weights pick worse there: recall@1 on
+those training questions 0.650 against 0.664 (0.660 in cross-validation by article); TyDi en
+*dev*, never read by a fit: 0.664 -> 0.682. With the English abstention model (train_abstain.py)
+TyDi en dev first citation went 0.591 -> 0.655 (`benchmarks.corpora run --parts tydi`).
+`--english-only` refits just these weights and keeps the file's others: a full refit on another
+host moves them (README, "How it works"); ~3 min from scratch on 2 cores (2026-12-07; the full
+refit 194 s with --cache warm for nothing but the English searches).
 Determinism: the ARCD train index is small enough for exact dense search (retrieval.py), fixed
 order, lbfgs, values rounded to 6 significant digits, and `canonical` hits: two runs embed the
 same text with float noise (cosines differ by up to ~2e-7), which could swap two near-tied hits.
@@ -44,7 +54,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fitting import (EXTRA, arcd_train_bot, article_right, article_searches, cached, canonical,  # noqa: E402
-                     options, progress, sig, write_model, xquad_cross_bot)
+                     options, progress, shipped, sig, tydi_en_train_bot, write_model, xquad_cross_bot, xquad_en_bot)
 
 from factbot.ask.extract import extract  # noqa: E402
 from factbot.ask.questions import question_type  # noqa: E402
@@ -129,12 +139,36 @@ def main(argv: list[str] | None = None) -> int:
     args = options(__doc__, MODEL_PATH, argv)
     t0 = time.perf_counter()
 
-    def search() -> tuple[list, list]:
+    def search() -> tuple[list, list, list, list]:
         with tempfile.TemporaryDirectory() as tmp:
-            return (arcd_searches(args.datasets, Path(tmp) / "home"),
-                    arcd_searches(args.datasets, Path(tmp) / "home", xquad_cross_bot))
+            home = Path(tmp) / "home"
+            english = (arcd_searches(args.datasets, home, tydi_en_train_bot),
+                       arcd_searches(args.datasets, home, xquad_en_bot))
+            if args.english_only:
+                return [], [], *english
+            return (arcd_searches(args.datasets, home), arcd_searches(args.datasets, home, xquad_cross_bot), *english)
 
-    searches, cross_searches = cached(args.cache, search)
+    searches, cross_searches, tydi_en, xquad_en = cached(args.cache, search)
+    if args.english_only:
+        d = shipped(args.out)
+        model, info = RerankModel.from_dict(d), d["training"]
+    else:
+        model, info = fit_arabic_and_cross(searches, cross_searches)
+    # English over English: TyDi en train's articles (one paragraph each) and XQuAD English's even
+    # articles, numbered apart so that folds never split an article
+    english_groups = [question_rows(q, hits, gold) for q, hits, gold, _ in tydi_en + xquad_en]
+    english_articles = [a for *_, a in tydi_en] + [a // 2 + 1 + max(a for *_, a in tydi_en) for *_, a in xquad_en]
+    english, info["english"] = fit(english_groups, english_articles)
+    info["english"].update(tydi_questions=len(tydi_en), xquad_questions=len(xquad_en),
+                           recall_at_1_arabic_weights=recall_at_1(replace(model, cross=None, languages=()),
+                                                                  english_groups))
+    write_model(replace(model, languages=(("en", english),)), info, args.out, t0)
+    return 0
+
+
+def fit_arabic_and_cross(searches, cross_searches) -> tuple[RerankModel, dict]:
+    """The same-language weights (ARCD train) and the cross-language ones (XQuAD en-q-ar-ctx's
+    even articles and the article's English questions), with their figures."""
     groups = [question_rows(q, hits, gold) for q, hits, gold, _ in searches]
     model, info = fit(groups, [article for *_, article in searches])
     with tempfile.TemporaryDirectory() as tmp:
@@ -153,8 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                          xquad_recall_at_1_cross=recall_at_1(cross, xquad),
                          article_recall_at_1_same_language_weights=recall_at_1(cross_only, ours),
                          article_recall_at_1_cross=recall_at_1(cross, ours))
-    write_model(replace(model, cross=cross), info, args.out, t0)
-    return 0
+    return replace(model, cross=cross), info
 
 
 if __name__ == "__main__":

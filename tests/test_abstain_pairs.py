@@ -43,6 +43,25 @@ def test_a_cross_lingual_candidate_gets_the_cross_lingual_model():
     assert a.abstained
 
 
+def test_a_language_with_a_model_of_its_own_is_judged_by_it_only_over_its_own_sentences():
+    english = _model(0.3)
+    models = AbstainModels(same=_model(0.9), cross=_model(0.2), languages=(("en", english),))
+    assert models.for_pair("en", "en") is english
+    assert models.for_pair("en", "ar") is models.cross and models.for_pair("ar", "ar") is models.same
+    assert not models.is_cross("en", "en") and models.is_cross("en", "ar")
+    hits = [Hit("doc", "s1", 0, len(ENGLISH), ENGLISH, 0.0164, 0.80, 0.0)]
+    assert judge(models, "How many US troops remain in Iraq?", hits, 0, QType.COUNT, None) == (0.5, 0.3)
+    # without a cross model, English over Arabic is still not judged by the English model
+    assert AbstainModels(_model(0.9), None, (("en", english),)).for_pair("en", "ar").threshold == 0.9
+
+
+def test_the_shipped_file_holds_an_english_model():
+    models = load_models()
+    english = dict(models.languages)["en"]
+    assert english.names == FEATURE_NAMES and english is models.for_pair("en", "en")
+    assert 0.0 < english.threshold < 1.0 and english.weights != models.same.weights
+
+
 def test_competitors_of_another_language_do_not_move_the_cross_lingual_probability():
     hits = _hits()
     q = "How many US troops remain in Iraq?"

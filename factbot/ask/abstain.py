@@ -168,18 +168,23 @@ class AbstainModel(LinearModel):
 
 @dataclass(frozen=True)
 class AbstainModels:
-    """The abstention model per language pair: `same` when the question and the chosen sentence
-    share a language, `cross` (fitted on cross-lingual rows, its competitors taken from the
-    chosen sentence's language) when they differ; without `cross`, `same` judges both."""
+    """The abstention model per language pair: `cross` (fitted on cross-lingual rows, its
+    competitors taken from the chosen sentence's language) when the question and the chosen
+    sentence differ in language; when they share one, that language's own model in `languages`
+    if it has one (fitted on questions and sentences of that language), else `same`. Without
+    `cross`, the same-language models judge both."""
 
     same: AbstainModel
     cross: AbstainModel | None = None
+    languages: tuple[tuple[str, AbstainModel], ...] = ()  # (language, its same-language model)
 
     def for_pair(self, q_lang: str, s_lang: str) -> AbstainModel:
-        return self.cross if self.cross is not None and q_lang != s_lang else self.same
+        if q_lang != s_lang:
+            return self.cross or self.same
+        return next((m for lang, m in self.languages if lang == q_lang), self.same)
 
     def is_cross(self, q_lang: str, s_lang: str) -> bool:
-        return self.for_pair(q_lang, s_lang) is not self.same
+        return self.cross is not None and q_lang != s_lang
 
 
 def judge(models: "AbstainModels | AbstainModel", question: str, hits: Sequence[Hit], chosen: int, qtype: QType,
@@ -215,4 +220,5 @@ def load_models(path: Path = MODEL_PATH, cross: bool = True) -> AbstainModels:
     entry the cross-lingual one (left out with `cross=False`: `same` then judges both)."""
     d = json.loads(Path(path).read_text(encoding="utf-8"))
     return AbstainModels(AbstainModel.from_dict(d),
-                         AbstainModel.from_dict(d["cross"]) if cross and "cross" in d else None)
+                         AbstainModel.from_dict(d["cross"]) if cross and "cross" in d else None,
+                         tuple((lang, AbstainModel.from_dict(m)) for lang, m in sorted(d.get("languages", {}).items())))

@@ -76,6 +76,9 @@ class RerankFeatures:
     # the question is not in the first hit's language: its hits are weighed by the model's
     # cross-language weights (BM25 and term overlap say little across languages)
     cross: bool = False
+    # the language of the question and of every hit ("" when they mix): a language with weights
+    # of its own is reranked by them
+    language: str = ""
 
     def as_dict(self) -> dict[str, float]:
         return dict(zip(FEATURE_NAMES, self.values))
@@ -194,35 +197,56 @@ def features(question: str, hits: Sequence[Hit], i: int, qtype: QType, value: Ex
         rare[i],
         h.doc_dense - max(x.doc_dense for x in pool),
         (h.next_dense - h.dense) if h.next_dense is not None else 0.0,
-    ), cross=_language(question) != _language(pool[0].text))
+    ), cross=_language(question) != _language(pool[0].text), language=_monolingual(question, pool))
 
 
 _language = lru_cache(maxsize=8192)(language)
 
 
+def _monolingual(question: str, pool: Sequence[Hit]) -> str:
+    """The question's language when every hit shares it, else "": a language's own weights are
+    fitted on lists of its sentences alone, and a mixed list (an index holding both languages)
+    keeps the top-level weights (with English weights there, an English question about the
+    Arabic article beside 120 English paragraphs was ranked to an English paragraph's sentence
+    and refused: evalsets/ q-en-06)."""
+    lang = _language(question)
+    return lang if all(_language(x.text) == lang for x in pool) else ""
+
+
 @dataclass(frozen=True)
 class RerankModel(LinearModel):
     """score = w · standardized(features) + b (a logistic regression's logit), with the weights
-    of `cross` for a question asked across languages (`RerankFeatures.cross`), when it has them.
-    The two are fitted apart: on ARCD the words a sentence shares with the question single out
+    of `cross` for a question asked across languages (`RerankFeatures.cross`), and those of
+    `languages[lang]` for a question in `lang` asked of sentences in `lang`, when it has them.
+    They are fitted apart: on ARCD the words a sentence shares with the question single out
     the answer; across languages they are few and the Arabic-fitted weights pick worse than
-    retrieval order (XQuAD en-q-ar-ctx, even articles: recall@1 0.557 against 0.583)."""
+    retrieval order (XQuAD en-q-ar-ctx, even articles: recall@1 0.557 against 0.583); English
+    Wikipedia's sentences are longer and less repetitive of the question than ARCD's (TyDi en
+    dev recall@1: Arabic-fitted weights 0.664, English-fitted 0.682)."""
 
     cross: "RerankModel | None" = None
+    languages: "tuple[tuple[str, RerankModel], ...]" = ()  # (language, its same-language weights)
+
+    def for_features(self, f: RerankFeatures) -> "RerankModel":
+        if f.cross:
+            return self.cross or self
+        return next((m for lang, m in self.languages if lang == f.language), self)
 
     def score(self, f: RerankFeatures) -> float:
-        model = self.cross if f.cross and self.cross is not None else self
-        return model.logit(f.values)
+        return self.for_features(f).logit(f.values)
 
     def to_json(self, **extra) -> str:
         if self.cross is not None:
             extra["cross"] = json.loads(self.cross.to_json())
+        if self.languages:
+            extra["languages"] = {lang: json.loads(m.to_json()) for lang, m in self.languages}
         return super().to_json(**extra)
 
     @classmethod
     def from_dict(cls, d: dict) -> "RerankModel":
         cross = cls.from_dict(d["cross"]) if "cross" in d else None
-        return cls.read(d, FEATURE_NAMES, "rerank", cross=cross)
+        languages = tuple((lang, cls.from_dict(m)) for lang, m in sorted(d.get("languages", {}).items()))
+        return cls.read(d, FEATURE_NAMES, "rerank", cross=cross, languages=languages)
 
 
 def best(scores: Sequence[float]) -> int:
