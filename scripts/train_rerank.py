@@ -34,8 +34,8 @@ those training questions 0.650 against 0.664 (0.660 in cross-validation by artic
 *dev*, never read by a fit: 0.664 -> 0.682. With the English abstention model (train_abstain.py)
 TyDi en dev first citation went 0.591 -> 0.655 (`benchmarks.corpora run --parts tydi`).
 `--english-only` refits just these weights and keeps the file's others: a full refit on another
-host moves them (README, "How it works"); ~3 min from scratch on 2 cores (2026-12-07; the full
-refit 194 s with --cache warm for nothing but the English searches).
+host moves them (README, "How it works"). From scratch it wrote the shipped file byte for byte
+in 326 s on 2 cores shared with a benchmark (2026-12-07).
 Determinism: the ARCD train index is small enough for exact dense search (retrieval.py), fixed
 order, lbfgs, values rounded to 6 significant digits, and `canonical` hits: two runs embed the
 same text with float noise (cosines differ by up to ~2e-7), which could swap two near-tied hits.
