@@ -12,7 +12,7 @@ paragraph there (the first citation figure of `benchmarks.corpora`, without lang
 one-language collections need none), and `answered_without`, the share answered with it gone,
 every one of them wrong. Unanswerable sets written for the article are few; this one is as
 large as the file and is not written by us. `--held-out`: XQuAD's odd articles only, as
-`benchmarks.corpora run --xquad-held-out`.
+`benchmarks.corpora run --xquad-held-out`. `--reader on`: as `ask` with FACTBOT_READER=on.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ K_WIDE = 32  # hits searched before the answer's paragraphs are dropped
 K = 8        # what `ask` reads (FactBot.ask's k)
 
 
-def absent_figures(path: Path, home: Path | None, held_out: bool = False, progress=None) -> dict:
+def absent_figures(path: Path, home: Path | None, held_out: bool = False, progress=None,
+                   reader: bool = False) -> dict:
     from factbot.ask.answerer import Answerer
     from factbot.evaluate.datasets import Kind, load_dataset
     from factbot.evaluate.harness import index_contexts, squad_collection
@@ -41,7 +42,12 @@ def absent_figures(path: Path, home: Path | None, held_out: bool = False, progre
     bot = FactBot.open(home=home, collection=squad_collection(ds), reader=False)
     index_contexts(bot, ds)
     items = [i for i in (odd_articles(ds) if held_out else ds).items if i.kind is Kind.QUESTION]
-    answerer = Answerer()
+    if reader:   # as `ask` with FACTBOT_READER=on: the reader's answer score joins the pick
+        from factbot.reader.model import load
+
+        answerer = Answerer(reader=load(), context_of=bot.previous_text)
+    else:
+        answerer = Answerer()
     right = answered_without = 0
     for n, item in enumerate(items):
         if progress:
@@ -66,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, default=os.environ.get("FACTBOT_HOME") or None,
                     help="index folder (default: factbot's; reuse benchmarks.corpora's to skip indexing)")
     ap.add_argument("--held-out", action="store_true", help="XQuAD: its odd articles only (no fit read them)")
+    ap.add_argument("--reader", choices=("on", "off"), default="off",
+                    help="pick as `ask` does with FACTBOT_READER=on (the trained reader) or off (default)")
     args = ap.parse_args(argv)
     out = {}
     for f in args.files:
@@ -73,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"absent_answers: no such file: {f}", file=sys.stderr)
             return 2
         print(f"absent_answers: {f.name}", file=sys.stderr, flush=True)
-        out[f.stem] = absent_figures(f, args.home, args.held_out and "xquad" in f.name)
+        out[f.stem] = absent_figures(f, args.home, args.held_out and "xquad" in f.name,
+                                      reader=args.reader == "on")
     print(json.dumps(out, indent=1))
     return 0
 

@@ -49,3 +49,25 @@ def test_a_missing_file_is_refused_in_one_line(tmp_path, capsys):
 
     assert absent_answers.main([str(tmp_path / "nope.json")]) == 2
     assert capsys.readouterr().err.strip() == f"absent_answers: no such file: {tmp_path / 'nope.json'}"
+
+
+def test_with_the_reader_on_the_picks_are_made_as_ask_makes_them_with_it(tmp_path, monkeypatch):
+    from benchmarks import absent_answers
+    from factbot.ask.answerer import Answerer
+
+    qa = {"id": "q1", "question": "How many soldiers does the garrison at Port Lanna hold?",
+          "answers": [{"text": "2,500", "answer_start": TROOPS.index("2,500")}]}
+    path = _squad(tmp_path / "set.json", [{"context": TROOPS, "qas": [qa]}, {"context": RIVER, "qas": []}])
+    readers = []
+    pick = Answerer.pick
+
+    def spy(self, question, hits):
+        readers.append((self.reader is not None, bool(self.fusion)))
+        return pick(self, question, hits)
+
+    monkeypatch.setattr(Answerer, "pick", spy)
+    out = absent_answers.absent_figures(path, tmp_path / "home", reader=True)
+    assert out["n"] == 1 and readers and all(r == (True, True) for r in readers), readers
+    readers.clear()
+    absent_answers.absent_figures(path, tmp_path / "home")
+    assert readers and not any(r for r, _ in readers)

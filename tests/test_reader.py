@@ -6,6 +6,7 @@ bundled file; the runtime tests use only onnxruntime, like a default install."""
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -217,6 +218,46 @@ def test_an_overruling_reader_is_judged_by_the_margin_of_the_choice_made():
     rr = [plain.reranker.score(rerank.features(q, hits, j, qtype, values[j], len(hits))) for j in range(len(hits))]
     as_runner_up, _ = abstain.judge(plain.model, q, hits, target, qtype, values[target], rr)
     assert fused.probability > as_runner_up
+
+
+def test_across_languages_a_reader_lifted_sentence_is_judged_by_the_rerankers_margin():
+    """An English question over Arabic sentences: the cross weight lets the reader move the pick,
+    but the abstention model reads the reranker's own margin (answerer.decide), so the lifted
+    sentence is judged as the reranker ranked it: the reader's answer score does not tell the
+    article's unanswerable English questions from its answerable ones."""
+    from factbot.ask import abstain, rerank
+    from factbot.ask.answerer import Answerer
+    from factbot.ask.extract import extract
+    from factbot.ask.questions import question_type
+    from factbot.ask.reading import Fusion
+
+    q = "When was bitcoin released?"
+    hits = _rerank_hits()
+    plain = Answerer()
+    alone = plain.pick(q, hits).index
+    target = next(j for j in range(len(hits)) if j != alone)
+    fake = _FakeReader({h.text: (0.999 if j == target else 0.001) for j, h in enumerate(hits)})
+    fused = Answerer(reader=fake, fusion=Fusion(weight=0.0, cross_weight=5.0)).pick(q, hits)
+    assert fused.index == target != alone
+    qtype = question_type(q)
+    values = [extract(q, h.text, qtype, "en") if qtype.typed else None for h in hits]
+    rr = [plain.reranker.score(rerank.features(q, hits, j, qtype, values[j], len(hits))) for j in range(len(hits))]
+    as_ranked, _ = abstain.judge(plain.model, q, hits, target, qtype, values[target], rr)
+    assert fused.probability == pytest.approx(as_ranked)
+
+
+def test_each_candidate_gets_the_weight_of_its_own_language_pair():
+    """In a list of both languages the reader's logit counts by each sentence's language against
+    the question's: weight for the question's own language, cross_weight for the other."""
+    from factbot.ask.reading import Fusion
+    from factbot.reader.model import Reading
+
+    sure = Reading(0.999, None, (0.0, 0.0, 1.0))
+    fusion = Fusion(weight=2.0, cross_weight=0.5)
+    same, other = fusion.scores([0.0, 0.0], [sure, sure], cross=[False, True])
+    assert same == pytest.approx(2.0 * math.log(0.999 / 0.001))
+    assert other == pytest.approx(0.5 * math.log(0.999 / 0.001))
+    assert fusion.scores([0.0], [sure], cross=True) == [other]
 
 
 def test_fusion_weight_zero_or_off_keeps_the_reranker_pick():

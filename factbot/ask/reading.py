@@ -76,16 +76,21 @@ def answer_logit(r: Reading) -> float:
 @dataclass(frozen=True)
 class Fusion:
     """Picking the sentence with the reader: score = reranker logit + weight x reader answer
-    logit, with `cross_weight` for a question in the other language than the sentences (the
-    reader saw few such pairs in training). Fitted by scripts/fit_reader_fusion.py on TyDi dev
-    questions outside the benchmark samples; a weight of 0 leaves the reranker's pick."""
+    logit, with `cross_weight` for a sentence in another language than the question's (the
+    reader saw few such pairs in training). Fitted by scripts/fit_reader_fusion.py: `weight` on
+    TyDi dev questions outside the benchmark samples, `cross_weight` on XQuAD's even articles
+    (English questions over Arabic paragraphs); a weight of 0 leaves the reranker's pick."""
 
     weight: float
     cross_weight: float
 
-    def scores(self, rerank_scores: Sequence[float], readings: Sequence[Reading], cross: bool = False) -> list[float]:
-        w = self.cross_weight if cross else self.weight
-        return [s + w * answer_logit(r) for s, r in zip(rerank_scores, readings)]
+    def scores(self, rerank_scores: Sequence[float], readings: Sequence[Reading],
+               cross: bool | Sequence[bool] = False) -> list[float]:
+        """The fused scores; `cross`: whether each candidate (or all of them) is in another
+        language than the question."""
+        crosses = [cross] * len(rerank_scores) if isinstance(cross, bool) else list(cross)
+        return [s + (self.cross_weight if c else self.weight) * answer_logit(r)
+                for s, r, c in zip(rerank_scores, readings, crosses)]
 
 
 @lru_cache(maxsize=2)
