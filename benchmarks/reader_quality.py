@@ -5,10 +5,11 @@
 
 For each SQuAD file: its paragraphs in their own collection (as `factbot eval FILE` builds it,
 same name, so an index built by `factbot eval` is reused), then for every question one search
-(k=8, as `FactBot.ask`) and three answers from the same hits: the answerer without the reader
+(k=8, as `FactBot.ask`) and four answers from the same hits: the answerer without the reader
 (FACTBOT_READER=off), with the reader giving only the phrase from the reranker's sentence
-(`reader_on_span_only`), and as `ask` with FACTBOT_READER=on (`reader_on`: the reader's answer
-logit fused with the reranker's score picks the sentence, factbot/models/reader_fusion.json). Both are judged by `factbot.evaluate.judge.judge_answer`,
+(`reader_on_span_only`), as `ask` with FACTBOT_READER=pick (`reader_pick`: the fused pick, the
+rules' answer), and as `ask` with FACTBOT_READER=on (`reader_on`: the reader's answer
+logit fused with the reranker's score picks the sentence, factbot/models/reader_fusion.json). All are judged by `factbot.evaluate.judge.judge_answer`,
 the function `factbot eval` uses: first citation holds a gold answer, answer token-F1
 (abstentions score 0), abstentions. Retrieval dominates the cost; this halves it against two
 `factbot eval` runs and keeps the comparison exact (the same hits for both).
@@ -63,11 +64,13 @@ def compare(path: Path, home: Path | None, sample: int | None = None, held_out: 
     # as `ask` with FACTBOT_READER=on: the reader's answer logit joins the reranker's pick
     # (factbot/models/reader_fusion.json), then gives the phrase
     on = Answerer(bot.embedder, reader=reader, context_of=bot.previous_text)
+    # FACTBOT_READER=pick (the default): the same pick, the answer the rules' value or the sentence
+    pick = Answerer(bot.embedder, reader=reader, context_of=bot.previous_text, phrases=False)
     items = [i for i in asked.items if i.kind is Kind.QUESTION]
     if sample and sample < len(items):   # spread over the whole file: every article, not the first few
         items = [items[int(k * len(items) / sample)] for k in range(sample)]
-    variants = ("reader_off", "reader_on_span_only", "reader_on")
-    answerers = {"reader_off": off, "reader_on_span_only": span_only, "reader_on": on}
+    variants = ("reader_off", "reader_on_span_only", "reader_pick", "reader_on")
+    answerers = {"reader_off": off, "reader_on_span_only": span_only, "reader_pick": pick, "reader_on": on}
     judged: dict[str, list] = {v: [] for v in variants}
     kinds: dict[str, int] = {}
     t0 = time.perf_counter()

@@ -13,7 +13,7 @@ import click
 
 from factbot.config import go_offline, load_chat_model
 from factbot.defaults import DEFAULT_COLLECTION, DEFAULT_EMBEDDER, DEFAULT_K
-from factbot.reader import DEFAULT_ON as READER_DEFAULT
+from factbot.reader import DEFAULT as READER_DEFAULT
 from factbot.types import FactbotError
 
 
@@ -67,10 +67,10 @@ class _Group(click.Group):
 @click.option("--nli", envvar="FACTBOT_NLI", metavar="FOLDER", type=click.Path(file_okay=False, path_type=Path),
               help="Optional local sentence-transformers CrossEncoder NLI model that verifies claims "
                    "instead of the offline verifier (needs the st extra; nothing is downloaded). [env FACTBOT_NLI]")
-@click.option("--reader", envvar="FACTBOT_READER", type=click.Choice(["on", "off"], case_sensitive=False),
-              help="Answer with the reader trained here (a cross-encoder: best sentence, answer phrase, "
-                   "abstention) or with the feature reranker and rules. [env FACTBOT_READER; default: "
-                   f"{'on' if READER_DEFAULT else 'off'}]")
+@click.option("--reader", envvar="FACTBOT_READER", type=click.Choice(["pick", "on", "off"], case_sensitive=False),
+              help="How `ask` uses the reader trained here (a cross-encoder): pick = it helps the feature "
+                   "reranker pick the answering sentence; on = also answers with its phrase; off = the "
+                   f"reranker and rules alone. [env FACTBOT_READER; default: {READER_DEFAULT.value}]")
 @click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Index name, for several corpora.")
 @click.pass_context
 def main(ctx, home, chroma_url, embedder, llm, nli, reader, collection):
@@ -91,7 +91,7 @@ def main(ctx, home, chroma_url, embedder, llm, nli, reader, collection):
 
         return FactBot.open(home=home, chroma_url=chroma_url, embedder=embedder,
                             collection=collection_name or collection, llm=load_chat_model(llm), nli=nli,
-                            reader=None if reader is None else reader.lower() == "on")
+                            reader=reader)
 
     ctx.obj = {"open_bot": open_bot}
 

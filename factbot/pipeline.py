@@ -20,7 +20,7 @@ from factbot.index.retrieval import HybridRetriever
 from factbot.index.store import SentenceStore, connect
 from factbot.index.sync import sync
 from factbot.ingest.documents import doc_id_for, find_files, make_document, read_document
-from factbot.reader import DEFAULT_ON as READER_DEFAULT
+from factbot.reader import ReaderMode
 from factbot.text.matching import split_sentences, strip_invisible
 from factbot.types import (Answer, AnswerBackend, Document, FactbotError, Hit, IngestReport, Label,
                            ParagraphVerdict, Rejected, Verdict, VerifierBackend)
@@ -52,18 +52,19 @@ def clean_input(text: object, what: str = "question", limit: int = MAX_QUERY_CHA
 class FactBot:
     def __init__(self, store: SentenceStore, embedder: Embedder, retriever: HybridRetriever | None = None,
                  answerer: AnswerBackend | None = None, verifier: VerifierBackend | None = None, *, llm=None,
-                 nli: str | Path | None = None, reader: bool = False, location: str = "") -> None:
+                 nli: str | Path | None = None, reader: ReaderMode | bool | str = False,
+                 location: str = "") -> None:
         self.store, self.embedder = store, embedder
         self.location = location  # where the index lives (a folder or a Chroma URL), for reports
         self.llm, self.nli = llm, nli  # optional backends the user configured (FACTBOT_LLM, FACTBOT_NLI)
-        self.reader = reader  # answer with the trained reader (FACTBOT_READER); else features and rules
+        self.reader = ReaderMode.of(reader)  # how `ask` uses the trained reader (FACTBOT_READER)
         self.retriever = retriever or HybridRetriever(store, embedder)
         self._answerer, self._verifier = answerer, verifier
 
     @classmethod
     def open(cls, home: Path | str | None = None, chroma_url: str | None = None,
              embedder: str | Embedder = DEFAULT_EMBEDDER, collection: str = DEFAULT_COLLECTION,
-             llm=None, nli: str | Path | None = None, reader: bool | None = None) -> "FactBot":
+             llm=None, nli: str | Path | None = None, reader: ReaderMode | bool | str | None = None) -> "FactBot":
         """Open (creating if needed) a corpus: embedded under `home`, or on a Chroma server.
         `llm` (a LangChain chat model) phrases answers and judges claims; `nli` (a local
         CrossEncoder NLI folder) verifies claims instead of the offline verifier."""
@@ -77,7 +78,7 @@ class FactBot:
             store = SentenceStore(lambda: connect(home=home), emb.name, collection,
                                   lock_path=home / f"{collection}.write.lock")
             retriever = HybridRetriever(store, emb)
-        bot = cls(store, emb, retriever, llm=llm, nli=nli, reader=READER_DEFAULT if reader is None else reader,
+        bot = cls(store, emb, retriever, llm=llm, nli=nli, reader=ReaderMode.of(reader),
                   location=str(chroma_url or home))
         # A current snapshot answers reads without Chroma (it proves no write since the store was
         # last read whole); anything that reads or writes Chroma itself checks for damage first.
@@ -107,10 +108,11 @@ class FactBot:
         if self._answerer is None:
             from factbot.ask.answerer import Answerer
 
-            if self.reader:
+            if self.reader.reads:
                 from factbot.reader.model import load
 
-                self._answerer = Answerer(self.embedder, llm=self.llm, reader=load(), context_of=self.previous_text)
+                self._answerer = Answerer(self.embedder, llm=self.llm, reader=load(), context_of=self.previous_text,
+                                          phrases=self.reader is ReaderMode.ON)
             else:
                 self._answerer = Answerer(self.embedder, llm=self.llm)
         return self._answerer

@@ -117,20 +117,30 @@ def test_reader_answer_head_ranks_the_answering_sentence_first(question, answeri
     assert int(np.argmax(probs)) == answering, probs
 
 
-@pytest.mark.parametrize(("value", "expected"), [("on", True), ("OFF", False), (" 1 ", True), ("no", False),
-                                                 (None, None), ("", None)])
-def test_factbot_reader_switch(value, expected):
-    from factbot.config import parse_switch
+@pytest.mark.parametrize(("value", "expected"), [("on", "on"), ("OFF", "off"), (" 1 ", "on"), ("no", "off"),
+                                                 ("Pick", "pick"), (None, None), ("", None)])
+def test_factbot_reader_setting(value, expected):
+    from factbot.config import parse_reader
 
-    assert parse_switch(value, "FACTBOT_READER") is expected
+    got = parse_reader(value)
+    assert (got.value if got else got) == expected
 
 
-def test_factbot_reader_switch_names_the_valid_values():
-    from factbot.config import parse_switch
+def test_factbot_reader_setting_names_the_valid_values():
+    from factbot.config import parse_reader
     from factbot.types import FactbotError
 
-    with pytest.raises(FactbotError, match=r"FACTBOT_READER='maybe': expected on or off"):
-        parse_switch("maybe", "FACTBOT_READER")
+    with pytest.raises(FactbotError, match=r"FACTBOT_READER='maybe': expected pick, on or off"):
+        parse_reader("maybe")
+
+
+def test_reader_mode_from_a_name_a_bool_or_nothing():
+    from factbot.reader import DEFAULT, ReaderMode
+
+    assert ReaderMode.of(None) is DEFAULT is ReaderMode.PICK
+    assert ReaderMode.of(True) is ReaderMode.ON and ReaderMode.of(False) is ReaderMode.OFF
+    assert ReaderMode.of("PICK") is ReaderMode.PICK and ReaderMode.of(ReaderMode.ON) is ReaderMode.ON
+    assert ReaderMode.PICK.reads and not ReaderMode.OFF.reads
 
 
 def test_word_rows_dequantise_q4_blocks_by_hand():
@@ -387,3 +397,16 @@ def test_shipped_phrase_threshold_is_fitted_for_the_shipped_reader(tmp_path):
     assert threshold == 0.3   # the largest of the best: the sentence wherever the phrase does no better
     assert fit(rows, grid=(0.0, 0.1, 0.15, 0.3, 0.7), tolerance=0.15)[0] == 0.7
     assert load_phrase_threshold(tmp_path / "missing.json") == 0.0
+
+
+@pytest.mark.parametrize(("mode", "reads", "phrases"), [(None, True, False), ("pick", True, False),
+                                                        ("on", True, True), ("off", False, False)])
+def test_each_reader_mode_builds_its_answerer(tmp_path, mode, reads, phrases):
+    """The default (`pick`): the reader joins the pick, the rules give the answer; `on` adds the
+    reader's phrase; `off` leaves the reader out."""
+    from tests.conftest import make_bot
+
+    answerer = make_bot(tmp_path / "home", reader=mode).answerer
+    assert (answerer.reader is not None) is reads
+    assert bool(answerer.fusion) is reads
+    assert (reads and answerer.phrases) is phrases

@@ -28,7 +28,7 @@ from factbot.ask.rerank import CANDIDATES, RerankModel
 from factbot.assets import load_prompt
 from factbot.defaults import DEFAULT_K, DEFAULT_LLM_TIMEOUT
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, parse_cited, supports
-from factbot.text.matching import language
+from factbot.text.matching import language, strip_for_embedding
 from factbot.types import Answer, AnswerBackend, Citation, Hit
 
 CONTEXT = 3     # closest sentences shown when abstaining
@@ -50,6 +50,13 @@ class Choice:
     threshold: float = 0.5  # the abstention threshold of the question's and the sentence's language pair
 
 
+def as_read(question: str) -> str:
+    """The question as the reader reads it: without zero-width characters, tatweel and diacritics,
+    as the embedder reads it (`strip_for_embedding`): they do not change what is asked, but the
+    reader's tokens change with them, and with them its pick."""
+    return strip_for_embedding(question)
+
+
 def with_marker(text: str, n: int = 1) -> str:
     return f"{text.rstrip()} [{n}]"
 
@@ -58,7 +65,7 @@ class Answerer(AnswerBackend):
     def __init__(self, embedder=None, llm=None, model: "AbstainModels | AbstainModel | None" = None,
                  llm_timeout: float = DEFAULT_LLM_TIMEOUT, reranker: RerankModel | None = None,
                  reader=None, context_of: Callable[[Hit], str] | None = None,
-                 fusion: "reading.Fusion | bool | None" = None) -> None:
+                 fusion: "reading.Fusion | bool | None" = None, phrases: bool = True) -> None:
         self.embedder = embedder  # kept for interface symmetry with Verifier; answers never embed
         self.llm = llm
         # the trained reader (factbot.reader.model.Reader) decides when given; `context_of` gives
@@ -68,6 +75,9 @@ class Answerer(AnswerBackend):
         # the sentence (None: factbot/models/reader_fusion.json, fitted by scripts/fit_reader_fusion.py;
         # False, or no such file: the reranker alone picks and the reader gives only the phrase)
         self.fusion = (reading.load_fusion() if fusion is None else fusion) if reader is not None else None
+        # with the reader: answer with its phrase where the rules find no typed value (`reading.phrase`);
+        # False: the reader only helps pick the sentence, the answer is the value or the sentence
+        self.phrases = phrases
         self.model = AbstainModels(model) if isinstance(model, AbstainModel) else (model or load_models(cross=abstain.CROSS_LINGUAL))
         self.reranker = reranker or rerank.load_model()
         self.llm_timeout = llm_timeout
@@ -91,9 +101,9 @@ class Answerer(AnswerBackend):
             return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - p,
                           context=nearest[:min(CONTEXT, k)])
         hit = hits[i]
-        if self.reader is not None:
+        if self.reader is not None and self.phrases:
             span = choice.span if choice.span is not None or self.fusion else \
-                self.reader.read(question, [hit.text], [self._context(hit)])[0].span
+                self.reader.read(as_read(question), [hit.text], [self._context(hit)])[0].span
             text, kind = reading.phrase(hit, span, value, lang)
         else:
             text, kind = (value.display, "value") if value else (hit.text, "sentence")
@@ -111,7 +121,8 @@ class Answerer(AnswerBackend):
         readings = None
         if self.reader is not None and self.fusion:
             n = min(CANDIDATES, len(hits))
-            readings = self.reader.read(question, [h.text for h in hits[:n]], [self._context(h) for h in hits[:n]])
+            readings = self.reader.read(as_read(question), [h.text for h in hits[:n]],
+                                        [self._context(h) for h in hits[:n]])
         return choose(question, hits, question_type(question), language(question), self.model, self.reranker,
                       readings=readings, fusion=self.fusion)
 
