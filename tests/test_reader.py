@@ -410,3 +410,23 @@ def test_each_reader_mode_builds_its_answerer(tmp_path, mode, reads, phrases):
     assert (answerer.reader is not None) is reads
     assert bool(answerer.fusion) is reads
     assert (reads and answerer.phrases) is phrases
+
+
+@needs_model
+def test_a_sentence_read_again_for_the_same_question_is_not_read_twice():
+    """`ask` over two languages reads the whole index's candidates and each pool's, mostly the
+    same sentences: a reading is remembered, and a remembered one equals a fresh one."""
+    reader = Reader()
+    sentences = [CONCERT[s.start:s.end] for s in split_sentences(CONCERT)]
+    calls = []
+    run = reader.run
+    reader.run = lambda batch: calls.append(len(batch.ids)) or run(batch)
+    first = reader.read("Who sang the national anthem?", sentences[:2], ["", sentences[0]])
+    again = reader.read("Who sang the national anthem?", sentences[1:], [sentences[0], sentences[1]])
+    assert calls == [2, 1]   # the second call reads only the sentence it had not read
+    assert again[0] == first[1]
+    reader.forget()
+    fresh = reader.read("Who sang the national anthem?", [sentences[1]], [sentences[0]])
+    # read again after `forget`, alone this time: the same phrase (its scores move a little with
+    # the batch: the int8 model quantises each batch's activations with one scale)
+    assert calls == [2, 1, 1] and (fresh[0].span.start, fresh[0].span.end) == (first[1].span.start, first[1].span.end)

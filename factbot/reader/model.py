@@ -17,6 +17,7 @@ import json
 import os
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from factbot.reader.tokenizer import E5Tokenizer
 SHIPPED = Path(__file__).with_name("reader.int8.onnx")
 MAX_SPAN_TOKENS = 16   # ~10 words: an answer is a phrase, not a sentence
 BATCH = 16
+READINGS_KEPT = 4096   # (query, sentence, context) -> Reading, least recently read dropped first
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class Reader:
         self._e5 = e5file
         self.threads = threads or min(2, os.cpu_count() or 1)
         self._lock = threading.Lock()
+        self._readings: OrderedDict[tuple[str, str, str], Reading] = OrderedDict()
 
     @functools.cached_property
     def e5file(self) -> E5File:
@@ -161,26 +164,53 @@ class Reader:
         return {"answer": answer, "start": start, "end": end, "stance": stance}
 
     def read(self, query: str, sentences: list[str], contexts: list[str] | None = None) -> list[Reading]:
+        """The reading of each sentence (with its context) for `query`. Readings are remembered
+        (the last READINGS_KEPT): `ask` over an index of two languages answers from the whole
+        index and from each language's pool, whose candidates are mostly the same sentences. A
+        remembered reading is the one of the batch that first read the sentence: the int8 model
+        quantises each batch's activations with one scale, so a sentence's scores move a little
+        (its answer probability by up to ~0.02) with the sentences read beside it."""
         contexts = contexts if contexts is not None else [""] * len(sentences)
+        keys = list(zip([query] * len(sentences), sentences, contexts))
+        found: dict[tuple[str, str, str], Reading] = {}
+        with self._lock:
+            for key in dict.fromkeys(keys):
+                if key in self._readings:
+                    found[key] = self._readings[key]
+                    self._readings.move_to_end(key)
+        todo = [key for key in dict.fromkeys(keys) if key not in found]
+        for k in range(0, len(todo), BATCH):
+            chunk = todo[k:k + BATCH]
+            found.update(zip(chunk, self._read_batch(query, [s for _, s, _ in chunk], [c for _, _, c in chunk])))
+            with self._lock:
+                self._readings.update((key, found[key]) for key in chunk)
+                while len(self._readings) > READINGS_KEPT:
+                    self._readings.popitem(last=False)
+        return [found[key] for key in keys]
+
+    def forget(self) -> None:
+        """Drop the remembered readings (a benchmark timing the model itself starts with none)."""
+        with self._lock:
+            self._readings.clear()
+
+    def _read_batch(self, query: str, sents: list[str], contexts: list[str]) -> list[Reading]:
+        batch = inputs.build(self.tokenizer, [query] * len(sents), sents, contexts)
+        raw = self.run(batch)
+        probs = _sigmoid(raw["answer"].astype(np.float64))
+        stance = _softmax(raw["stance"].astype(np.float64))
         out: list[Reading] = []
-        for k in range(0, len(sentences), BATCH):
-            sents = sentences[k:k + BATCH]
-            batch = inputs.build(self.tokenizer, [query] * len(sents), sents, contexts[k:k + BATCH])
-            raw = self.run(batch)
-            probs = _sigmoid(raw["answer"].astype(np.float64))
-            stance = _softmax(raw["stance"].astype(np.float64))
-            for r, sent in enumerate(sents):
-                first, last = (int(x) for x in batch.sentence[r])
-                span = None
-                found = best_span(raw["start"][r], raw["end"][r], first, last)
-                if found:
-                    i, j, score, probability = found
-                    offs = batch.offsets[r]
-                    a, b = _word_bounds(sent, offs[i - first][0], offs[j - first][1])
-                    a = trim_lead(sent, a, b)
-                    if b > a:
-                        span = Span(a, b, sent[a:b], score, probability)
-                out.append(Reading(float(probs[r]), span, tuple(float(x) for x in stance[r])))
+        for r, sent in enumerate(sents):
+            first, last = (int(x) for x in batch.sentence[r])
+            span = None
+            found = best_span(raw["start"][r], raw["end"][r], first, last)
+            if found:
+                i, j, score, probability = found
+                offs = batch.offsets[r]
+                a, b = _word_bounds(sent, offs[i - first][0], offs[j - first][1])
+                a = trim_lead(sent, a, b)
+                if b > a:
+                    span = Span(a, b, sent[a:b], score, probability)
+            out.append(Reading(float(probs[r]), span, tuple(float(x) for x in stance[r])))
         return out
 
 
