@@ -206,27 +206,34 @@ def test_fusion_lets_a_confident_reader_overrule_the_reranker():
     assert fused.span is not None and fused.span.text == hits[target].text[:4]
 
 
-def test_an_overruling_reader_is_judged_by_the_margin_of_the_choice_made():
-    """With the reader's fusion the abstention model reads its margin on the fused scores: a
-    sentence the reader lifted above the reranker's favourite is not judged as a runner-up."""
+def _lifted_by_the_reader(q: str, lang: str, fusion):
+    """A reader sure of a sentence the reranker did not pick: (the fused choice, the sentence it
+    lifted, the abstention model's probability for that sentence judged by the reranker's margin)."""
     from factbot.ask import abstain, rerank
     from factbot.ask.answerer import Answerer
     from factbot.ask.extract import extract
     from factbot.ask.questions import question_type
-    from factbot.ask.reading import Fusion
 
-    q = "متى أصدر البيتكوين؟"
     hits = _rerank_hits()
     plain = Answerer()
     alone = plain.pick(q, hits).index
     target = next(j for j in range(len(hits)) if j != alone)
     fake = _FakeReader({h.text: (0.999 if j == target else 0.001) for j, h in enumerate(hits)})
-    fused = Answerer(reader=fake, fusion=Fusion(weight=5.0, cross_weight=0.0)).pick(q, hits)
-    assert fused.index == target
+    fused = Answerer(reader=fake, fusion=fusion).pick(q, hits)
+    assert fused.index == target != alone
     qtype = question_type(q)
-    values = [extract(q, h.text, qtype, "ar") if qtype.typed else None for h in hits]
+    values = [extract(q, h.text, qtype, lang) if qtype.typed else None for h in hits]
     rr = [plain.reranker.score(rerank.features(q, hits, j, qtype, values[j], len(hits))) for j in range(len(hits))]
-    as_runner_up, _ = abstain.judge(plain.model, q, hits, target, qtype, values[target], rr)
+    as_ranked, _ = abstain.judge(plain.model, q, hits, target, qtype, values[target], rr)
+    return fused, target, as_ranked
+
+
+def test_an_overruling_reader_is_judged_by_the_margin_of_the_choice_made():
+    """With the reader's fusion the abstention model reads its margin on the fused scores: a
+    sentence the reader lifted above the reranker's favourite is not judged as a runner-up."""
+    from factbot.ask.reading import Fusion
+
+    fused, _, as_runner_up = _lifted_by_the_reader("متى أصدر البيتكوين؟", "ar", Fusion(weight=5.0, cross_weight=0.0))
     assert fused.probability > as_runner_up
 
 
@@ -235,24 +242,9 @@ def test_across_languages_a_reader_lifted_sentence_is_judged_by_the_rerankers_ma
     but the abstention model reads the reranker's own margin (answerer.decide), so the lifted
     sentence is judged as the reranker ranked it: the reader's answer score does not tell the
     article's unanswerable English questions from its answerable ones."""
-    from factbot.ask import abstain, rerank
-    from factbot.ask.answerer import Answerer
-    from factbot.ask.extract import extract
-    from factbot.ask.questions import question_type
     from factbot.ask.reading import Fusion
 
-    q = "When was bitcoin released?"
-    hits = _rerank_hits()
-    plain = Answerer()
-    alone = plain.pick(q, hits).index
-    target = next(j for j in range(len(hits)) if j != alone)
-    fake = _FakeReader({h.text: (0.999 if j == target else 0.001) for j, h in enumerate(hits)})
-    fused = Answerer(reader=fake, fusion=Fusion(weight=0.0, cross_weight=5.0)).pick(q, hits)
-    assert fused.index == target != alone
-    qtype = question_type(q)
-    values = [extract(q, h.text, qtype, "en") if qtype.typed else None for h in hits]
-    rr = [plain.reranker.score(rerank.features(q, hits, j, qtype, values[j], len(hits))) for j in range(len(hits))]
-    as_ranked, _ = abstain.judge(plain.model, q, hits, target, qtype, values[target], rr)
+    fused, _, as_ranked = _lifted_by_the_reader("When was bitcoin released?", "en", Fusion(weight=0.0, cross_weight=5.0))
     assert fused.probability == pytest.approx(as_ranked)
 
 
