@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from factbot.config import go_offline, load_chat_model
+from factbot.config import go_offline, load_chat_model, parse_reader
 from factbot.defaults import DEFAULT_COLLECTION, DEFAULT_EMBEDDER, DEFAULT_K
 from factbot.reader import DEFAULT as READER_DEFAULT
 from factbot.types import FactbotError
@@ -52,6 +52,15 @@ class _Group(click.Group):
             ctx.exit(130)
 
 
+def _reader_mode(ctx, param, value):
+    """--reader / FACTBOT_READER read as the app reads it (`config.parse_reader`: pick, on, off, and
+    1/0, yes/no, true/false for on/off), so one setting means the same to both."""
+    try:
+        return parse_reader(value)
+    except FactbotError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1]) from None
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--home", envvar="FACTBOT_HOME", type=click.Path(file_okay=False, path_type=Path),
               help="Where the embedded index lives. [env FACTBOT_HOME; default: your user data folder]")
@@ -67,7 +76,7 @@ class _Group(click.Group):
 @click.option("--nli", envvar="FACTBOT_NLI", metavar="FOLDER", type=click.Path(file_okay=False, path_type=Path),
               help="Optional local sentence-transformers CrossEncoder NLI model that verifies claims "
                    "instead of the offline verifier (needs the st extra; nothing is downloaded). [env FACTBOT_NLI]")
-@click.option("--reader", envvar="FACTBOT_READER", type=click.Choice(["pick", "on", "off"], case_sensitive=False),
+@click.option("--reader", envvar="FACTBOT_READER", metavar="[pick|on|off]", callback=_reader_mode,
               help="How `ask` uses the reader trained here (a cross-encoder): pick = it helps the feature "
                    "reranker pick the answering sentence; on = also answers with its phrase; off = the "
                    f"reranker and rules alone. [env FACTBOT_READER; default: {READER_DEFAULT.value}]")

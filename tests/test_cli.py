@@ -60,6 +60,20 @@ def test_bad_option_exit_2(cli_home):
     assert proc.returncode == 2 and "Invalid value for '-k'" in proc.stderr
 
 
+def test_reader_setting_means_the_same_to_the_cli_and_the_app(cli_home):
+    """FACTBOT_READER is read by one rule (config.parse_reader) wherever it is read: "1" is on for
+    the app and for `factbot`, and a bad value is one line, naming the valid ones."""
+    bad = factbot("ask", "troops?", home=cli_home, check=False, env={"FACTBOT_READER": "maybe"})
+    assert bad.returncode == 2 and "Invalid value for '--reader': expected pick, on or off" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    on = json.loads(factbot("ask", "Who sang?", "--json", home=cli_home, env={"FACTBOT_READER": "1"}).stdout)
+    assert on["question"] == "Who sang?"
+    from factbot.config import parse_reader
+    from factbot.reader import ReaderMode
+
+    assert parse_reader("1") is ReaderMode.ON
+
+
 def test_empty_corpus_folder(tmp_path):
     (tmp_path / "empty").mkdir()
     proc = factbot("ingest", str(tmp_path / "empty"), home=tmp_path / "h", check=False)
