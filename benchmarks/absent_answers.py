@@ -31,7 +31,6 @@ K = 8        # what `ask` reads (FactBot.ask's k)
 
 def absent_figures(path: Path, home: Path | None, held_out: bool = False, progress=None,
                    reader: bool = False) -> dict:
-    from factbot.ask.answerer import Answerer
     from factbot.evaluate.datasets import Kind, load_dataset
     from factbot.evaluate.harness import index_contexts, squad_collection
     from factbot.evaluate.judge import contains_any
@@ -40,15 +39,11 @@ def absent_figures(path: Path, home: Path | None, held_out: bool = False, progre
     from benchmarks.corpora import held_out as odd_articles
 
     ds = load_dataset(path)
-    bot = FactBot.open(home=home, collection=squad_collection(ds), reader=False)
+    # the answerer `ask` builds: with FACTBOT_READER=pick the reader's answer score joins the pick
+    bot = FactBot.open(home=home, collection=squad_collection(ds), reader="pick" if reader else "off")
     index_contexts(bot, ds)
     items = [i for i in (odd_articles(ds) if held_out else ds).items if i.kind is Kind.QUESTION]
-    if reader:   # as `ask` with FACTBOT_READER=pick or on: the reader's answer score joins the pick
-        from factbot.reader.model import load
-
-        answerer = Answerer(reader=load(), context_of=bot.previous_text)
-    else:
-        answerer = Answerer()
+    answerer = bot.answerer
     right = answered_without = 0
     for n, item in enumerate(items):
         if progress:

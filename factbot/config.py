@@ -68,11 +68,10 @@ def parse_reader(value: str | None, name: str = "FACTBOT_READER") -> ReaderMode 
     if value is None or not value.strip():
         return None
     word = value.strip().lower()
-    if word == ReaderMode.PICK.value:
-        return ReaderMode.PICK
-    if word in _SWITCH:
-        return ReaderMode.of(_SWITCH[word])
-    raise FactbotError(f"{name}={value!r}: expected pick, on or off")
+    try:
+        return ReaderMode.of(_SWITCH.get(word, word))
+    except ValueError:
+        raise FactbotError(f"{name}={value!r}: expected pick, on or off") from None
 
 
 def load_chat_model(spec: str | None):

@@ -28,7 +28,7 @@ from factbot.ask.rerank import CANDIDATES, RerankModel
 from factbot.assets import load_prompt
 from factbot.defaults import DEFAULT_K, DEFAULT_LLM_TIMEOUT
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, parse_cited, supports
-from factbot.text.matching import language, strip_for_embedding
+from factbot.text.matching import language
 from factbot.types import Answer, AnswerBackend, Citation, Hit
 
 CONTEXT = 3     # closest sentences shown when abstaining
@@ -48,13 +48,6 @@ class Choice:
     value: object = None
     span: object = None   # the reader's answer span in the chosen sentence, when the reader read it
     threshold: float = 0.5  # the abstention threshold of the question's and the sentence's language pair
-
-
-def as_read(question: str) -> str:
-    """The question as the reader reads it: without zero-width characters, tatweel and diacritics,
-    as the embedder reads it (`strip_for_embedding`): they do not change what is asked, but the
-    reader's tokens change with them, and with them its pick."""
-    return strip_for_embedding(question)
 
 
 def with_marker(text: str, n: int = 1) -> str:
@@ -103,7 +96,7 @@ class Answerer(AnswerBackend):
         hit = hits[i]
         if self.reader is not None and self.phrases:
             span = choice.span if choice.span is not None or self.fusion else \
-                self.reader.read(as_read(question), [hit.text], [self._context(hit)])[0].span
+                self.reader.read(question, [hit.text], [self._context(hit)])[0].span
             text, kind = reading.phrase(hit, span, value, lang)
         else:
             text, kind = (value.display, "value") if value else (hit.text, "sentence")
@@ -121,8 +114,7 @@ class Answerer(AnswerBackend):
         readings = None
         if self.reader is not None and self.fusion:
             n = min(CANDIDATES, len(hits))
-            readings = self.reader.read(as_read(question), [h.text for h in hits[:n]],
-                                        [self._context(h) for h in hits[:n]])
+            readings = self.reader.read(question, [h.text for h in hits[:n]], [self._context(h) for h in hits[:n]])
         return choose(question, hits, question_type(question), language(question), self.model, self.reranker,
                       readings=readings, fusion=self.fusion)
 

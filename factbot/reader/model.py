@@ -27,6 +27,7 @@ from factbot.assets import MODELS_DIR
 from factbot.reader import inputs
 from factbot.reader.e5file import E5File
 from factbot.reader.tokenizer import E5Tokenizer
+from factbot.text.matching import strip_for_embedding
 
 SHIPPED = Path(__file__).with_name("reader.int8.onnx")
 MAX_SPAN_TOKENS = 16   # ~10 words: an answer is a phrase, not a sentence
@@ -169,7 +170,12 @@ class Reader:
         index and from each language's pool, whose candidates are mostly the same sentences. A
         remembered reading is the one of the batch that first read the sentence: the int8 model
         quantises each batch's activations with one scale, so a sentence's scores move a little
-        (its answer probability by up to ~0.02) with the sentences read beside it."""
+        (its answer probability by up to ~0.02) with the sentences read beside it.
+        The query is read as the embedder reads it (`strip_for_embedding`: no zero-width
+        characters, tatweel or diacritics): they do not change what is asked, but they change the
+        reader's tokens, and with them its pick. The sentences are read as written: spans are
+        offsets into them."""
+        query = strip_for_embedding(query)
         contexts = contexts if contexts is not None else [""] * len(sentences)
         keys = list(zip([query] * len(sentences), sentences, contexts))
         found: dict[tuple[str, str, str], Reading] = {}
