@@ -4,8 +4,9 @@
 
 Every question of a SQuAD-format file (TyDi, XQuAD, ARCD) is asked twice of its collection (all
 of the file's paragraphs, indexed as `factbot eval` does): as it is, and as if the paragraphs
-holding its answer were not indexed — the first 8 of its 32 best hits that are not in a
-document one of those 32 shows holding a gold answer, so that no candidate holds it. `ask`'s
+holding its answer were not indexed — the first 16 of its 48 best hits that are not in a
+document one of those 48 shows holding a gold answer, so that no candidate holds it (the
+answerer picks among the first 8, or all 16 across languages, `rerank.pool_size`). `ask`'s
 own choice (`Answerer.pick`: reranker, abstention model, its threshold) decides both. Reported
 per file: `answered_from_gold`, the share answered from a sentence holding the gold with the
 paragraph there (the first citation figure of `benchmarks.corpora`, without language pools:
@@ -24,13 +25,17 @@ import os
 import sys
 from pathlib import Path
 
+from factbot.defaults import DEFAULT_ASK_HITS
+
 ROOT = Path(__file__).resolve().parent.parent
-K_WIDE = 32  # hits searched before the answer's paragraphs are dropped
-K = 8        # what `ask` reads (FactBot.ask's k)
+K_WIDE = 48  # hits searched before the answer's paragraphs are dropped
+K = DEFAULT_ASK_HITS  # what `ask` searches (FactBot.ask); its answerer picks among 8, all 16 across languages
 
 
 def absent_figures(path: Path, home: Path | None, held_out: bool = False, progress=None,
-                   reader: bool = False) -> dict:
+                   reader: bool = False, keep=None, cross_candidates: int | None = None) -> dict:
+    """Both figures for one file. `keep(item)`: the questions asked (instead of `held_out`'s odd
+    articles); `cross_candidates`: hits the pick weighs across languages (a fit's trial value)."""
     from factbot.evaluate.datasets import Kind, load_dataset
     from factbot.evaluate.harness import index_contexts, squad_collection
     from factbot.evaluate.judge import contains_any
@@ -42,17 +47,20 @@ def absent_figures(path: Path, home: Path | None, held_out: bool = False, progre
     # the answerer `ask` builds: with FACTBOT_READER=pick the reader's answer score joins the pick
     bot = FactBot.open(home=home, collection=squad_collection(ds), reader="pick" if reader else "off")
     index_contexts(bot, ds)
-    items = [i for i in (odd_articles(ds) if held_out else ds).items if i.kind is Kind.QUESTION]
+    items = [i for i in (odd_articles(ds) if held_out else ds).items if i.kind is Kind.QUESTION
+             and (keep is None or keep(i))]
     answerer = bot.answerer
+    answerer.cross_candidates = cross_candidates
+    k = max(K, cross_candidates or 0)
     right = answered_without = 0
     for n, item in enumerate(items):
         if progress:
             progress(n, len(items))
         wide = bot.retriever.search(item.text, k=K_WIDE)
-        with_it = answerer.pick(item.text, wide[:K])
+        with_it = answerer.pick(item.text, wide[:k])
         right += with_it.probability >= with_it.threshold and contains_any(wide[with_it.index].text, item.evidence_any)
         gold_docs = {h.doc_id for h in wide if contains_any(h.text, item.evidence_any)}
-        without = [h for h in wide if h.doc_id not in gold_docs][:K]
+        without = [h for h in wide if h.doc_id not in gold_docs][:k]
         if without:
             c = answerer.pick(item.text, without)
             answered_without += c.probability >= c.threshold

@@ -5,7 +5,8 @@
 
 For each SQuAD file: its paragraphs in their own collection (as `factbot eval FILE` builds it,
 same name, so an index built by `factbot eval` is reused), then for every question one search
-(k=8, as `FactBot.ask`) and four answers from the same hits: the answerer without the reader
+(k=16, as `FactBot.ask`: the answerer picks among 8 of them, all 16 across languages) and four
+answers from the same hits: the answerer without the reader
 (FACTBOT_READER=off), with the reader giving only the phrase from the reranker's sentence
 (`reader_on_span_only`), as `ask` with FACTBOT_READER=pick (`reader_pick`: the fused pick, the
 rules' answer), and as `ask` with FACTBOT_READER=on (`reader_on`: the reader's answer
@@ -45,6 +46,7 @@ def figures(js: list) -> dict:
 
 def compare(path: Path, home: Path | None, sample: int | None = None, held_out: bool = False) -> dict:
     from factbot.ask.answerer import Answerer
+    from factbot.defaults import DEFAULT_ASK_HITS
     from factbot.evaluate.datasets import Kind, load_dataset
     from factbot.evaluate.harness import index_contexts, squad_collection
     from factbot.evaluate.judge import judge_answer
@@ -75,7 +77,7 @@ def compare(path: Path, home: Path | None, sample: int | None = None, held_out: 
     kinds: dict[str, int] = {}
     t0 = time.perf_counter()
     for n, item in enumerate(items, 1):
-        hits = bot.retriever.search(item.text, k=8)   # as FactBot.ask
+        hits = bot.retriever.search(item.text, k=DEFAULT_ASK_HITS)   # as FactBot.ask
         for v in variants:
             a = answerers[v].answer(item.text, hits)
             judged[v].append(judge_answer(item, a))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from factbot.check.evidence import claim_evidence
 from factbot.config import load_embedder
-from factbot.defaults import DEFAULT_CANDIDATES, DEFAULT_COLLECTION, DEFAULT_EMBEDDER, DEFAULT_K
+from factbot.defaults import DEFAULT_ASK_HITS, DEFAULT_COLLECTION, DEFAULT_EMBEDDER, DEFAULT_K
 from factbot.index.embeddings import Embedder
 from factbot.index.retrieval import HybridRetriever
 from factbot.index.store import SentenceStore, connect
@@ -237,10 +237,12 @@ class FactBot:
         def answer(hits):
             return self.answerer.answer(question, hits, k=max(1, k))
 
-        # with a chat model the pools are compared offline and the model is asked once
+        # with a chat model the pools are compared offline and the model is asked once; the
+        # answerer picks among the first 8 hits, 16 across languages (`rerank.pool_size`)
         phrased = getattr(self.answerer, "llm", None) is not None
         return answer_from_pools(self.retriever.languages(),
-                                 lambda lang: self.retriever.search(question, k=max(k, DEFAULT_CANDIDATES), doc_id=doc, lang=lang),
+                                 lambda lang: self.retriever.search(question, k=max(k, DEFAULT_ASK_HITS), doc_id=doc,
+                                                                          lang=lang),
                                  (lambda hits: self.answerer.offline(question, hits, k=max(1, k))) if phrased else answer,
                                  answer if phrased else None)
 

@@ -292,6 +292,17 @@ def test_shipped_fusion_weights_belong_to_the_shipped_reader():
     assert f.weight == d["weight"] >= 0 and f.cross_weight == d["cross_weight"] >= 0
 
 
+def test_the_pick_weighs_the_fitted_number_of_candidates_across_languages():
+    """The count `ask` uses across languages (factbot/defaults.py) is the one the fit chose, the
+    best of its curve by answered-from-gold minus answered-without-gold."""
+    from factbot.ask.reading import FUSION_PATH
+    from factbot.ask.rerank import CROSS_CANDIDATES
+
+    d = json.loads(FUSION_PATH.read_text(encoding="utf-8"))
+    curve = {int(k): v["net"] for k, v in d["cross_candidates_curve"].items()}
+    assert d["cross_candidates"] == CROSS_CANDIDATES == max(curve, key=lambda k: (curve[k], -k))
+
+
 @needs_model
 def test_gold_sentence_benchmark_reads_the_answering_sentence_only(tmp_path):
     """benchmarks/reader_quality.py --gold-sentence: each question meets the sentence holding its

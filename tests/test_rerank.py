@@ -10,8 +10,8 @@ import pytest
 
 from factbot.ask.extract import extract
 from factbot.ask.questions import QType
-from factbot.ask.rerank import (FEATURE_NAMES, RerankModel, best, bigram_overlap, features, kind_present,
-                                load_model, _matches, novelty, previous_hit)
+from factbot.ask.rerank import (CANDIDATES, CROSS_CANDIDATES, FEATURE_NAMES, RerankModel, best, bigram_overlap,
+                                features, kind_present, load_model, _matches, novelty, pool_size, previous_hit)
 from factbot.types import Hit
 
 # Two sentences of one document, adjacent (the second starts 1 character after the first ends),
@@ -105,6 +105,38 @@ def test_bigram_overlap_and_novelty():
 def test_best_breaks_ties_by_retrieval_order():
     assert best([0.1, 0.7, 0.7, 0.2]) == 1
     assert best([0.0]) == 0
+
+
+def _numbered(texts: list[str]) -> list[Hit]:
+    return [Hit(f"d{j}", f"d{j}s", 0, len(t), t, 1.0 - j / 100, 0.8, 1.0) for j, t in enumerate(texts)]
+
+
+def test_across_languages_the_pick_weighs_more_candidates():
+    """An English question over Arabic sentences picks among the first 16 hits (the embedder's
+    ranking across languages is the weaker one); one English sentence among the first 8 makes
+    the hits a same-language list again, picked among 8; fewer hits are all candidates."""
+    arabic = _numbered([f"{S2} ({j})" for j in range(40)])
+    english = _numbered(["The bitcoin software was released in 2009."]) + arabic[1:]
+    assert pool_size("en", arabic) == CROSS_CANDIDATES == 16
+    assert pool_size("ar", arabic) == CANDIDATES == 8
+    assert pool_size("en", english) == CANDIDATES
+    assert pool_size("en", arabic[:5]) == 5 and pool_size("en", []) == 0
+
+
+def test_the_answerer_reads_and_judges_the_pool_it_picks_from():
+    """`Answerer.pick` hands the reader, the reranker and the abstention model the same
+    candidates: all 16 across languages, the first 8 within one."""
+    from factbot.ask.answerer import Answerer
+    from factbot.ask.reading import Fusion
+    from tests.test_reader import _FakeReader
+
+    hits = _numbered([f"{S2} ({j})" for j in range(40)])
+    target = 12  # beyond the first 8: only the wider pool holds it
+    fake = _FakeReader({h.text: (0.999 if j == target else 0.001) for j, h in enumerate(hits)})
+    answerer = Answerer(reader=fake, fusion=Fusion(weight=50.0, cross_weight=50.0))
+    assert answerer.pick("When was bitcoin released?", hits).index == target
+    assert answerer.pick("متى أصدر البيتكوين؟", hits).index < CANDIDATES
+    assert [len(c) for c in fake.calls] == [16, 8]
 
 
 def test_score_is_the_standardized_linear_function():

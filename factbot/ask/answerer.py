@@ -24,7 +24,7 @@ from factbot.ask import abstain, reading, rerank
 from factbot.ask.abstain import AbstainModel, AbstainModels, judge, load_models
 from factbot.ask.extract import extract, only_excluded
 from factbot.ask.questions import QType, question_type
-from factbot.ask.rerank import CANDIDATES, RerankModel
+from factbot.ask.rerank import RerankModel, pool_size
 from factbot.assets import load_prompt
 from factbot.defaults import DEFAULT_K, DEFAULT_LLM_TIMEOUT
 from factbot.llm import LANGUAGE_NAMES, LLMFailure, invoke, numbered, parse_cited, supports
@@ -58,7 +58,8 @@ class Answerer(AnswerBackend):
     def __init__(self, embedder=None, llm=None, model: "AbstainModels | AbstainModel | None" = None,
                  llm_timeout: float = DEFAULT_LLM_TIMEOUT, reranker: RerankModel | None = None,
                  reader=None, context_of: Callable[[Hit], str] | None = None,
-                 fusion: "reading.Fusion | bool | None" = None, phrases: bool = True) -> None:
+                 fusion: "reading.Fusion | bool | None" = None, phrases: bool = True,
+                 cross_candidates: int | None = None) -> None:
         self.embedder = embedder  # kept for interface symmetry with Verifier; answers never embed
         self.llm = llm
         # the trained reader (factbot.reader.model.Reader) decides when given; `context_of` gives
@@ -71,6 +72,9 @@ class Answerer(AnswerBackend):
         # with the reader: answer with its phrase where the rules find no typed value (`reading.phrase`);
         # False: the reader only helps pick the sentence, the answer is the value or the sentence
         self.phrases = phrases
+        # hits the pick weighs when none of the first 8 is in the question's language
+        # (None: rerank.CROSS_CANDIDATES, fitted by scripts/fit_reader_fusion.py)
+        self.cross_candidates = cross_candidates
         self.model = AbstainModels(model) if isinstance(model, AbstainModel) else (model or load_models(cross=abstain.CROSS_LINGUAL))
         self.reranker = reranker or rerank.load_model()
         self.llm_timeout = llm_timeout
@@ -108,22 +112,24 @@ class Answerer(AnswerBackend):
         return self.context_of(hit) if self.context_of else ""
 
     def pick(self, question: str, hits: Sequence[Hit]) -> Choice:
-        """The sentence to answer from and how likely it is right: see `choose`. With the reader
+        """The sentence to answer from and how likely it is right, among the first
+        `rerank.pool_size` hits (8; 32 when all are in another language): see `choose`. With the reader
         and a fusion weight, the reader reads the candidates first and its answer logits join the
         reranker's scores (`reading.fused`)."""
+        lang = language(question)
+        hits = hits[:pool_size(lang, hits, self.cross_candidates)]
         readings = None
         if self.reader is not None and self.fusion:
-            n = min(CANDIDATES, len(hits))
-            readings = self.reader.read(question, [h.text for h in hits[:n]], [self._context(h) for h in hits[:n]])
-        return choose(question, hits, question_type(question), language(question), self.model, self.reranker,
+            readings = self.reader.read(question, [h.text for h in hits], [self._context(h) for h in hits])
+        return choose(question, hits, question_type(question), lang, self.model, self.reranker,
                       readings=readings, fusion=self.fusion)
 
 
 def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: "AbstainModels | AbstainModel",
            reranker: RerankModel, readings: Sequence | None = None,
            fusion: "reading.Fusion | None" = None) -> Choice:
-    """The sentence the reranker ranks first among the first CANDIDATES hits (ties keep
-    retrieval order), its extracted value and the probability that answering from it is right.
+    """The sentence the reranker ranks first among `hits` (ties keep retrieval order; the
+    callers pass the candidates, `rerank.pool_size`), its extracted value and the probability that answering from it is right.
     With the reader's `readings` of those hits and a `fusion`, the sentence ranked first by the
     fused score (reranker logit + weight x reader answer logit) instead; the abstention model
     still judges the chosen sentence by its own features, its margin read on the fused scores
@@ -134,8 +140,8 @@ def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: "
 
 def ranked(question: str, hits: Sequence[Hit], qtype: QType, lang: str,
            reranker: RerankModel) -> tuple[list, list[float]]:
-    """The value extracted from each of the first CANDIDATES hits and the reranker's score of each."""
-    n = min(CANDIDATES, len(hits))
+    """The value extracted from each hit and the reranker's score of each (`hits`: the candidates)."""
+    n = len(hits)
     values = [extract(question, hits[i].text, qtype, lang) if qtype.typed else None for i in range(n)]
     return values, [reranker.score(rerank.features(question, hits, j, qtype, values[j], n)) for j in range(n)]
 

@@ -33,7 +33,7 @@ from factbot.ask.linear import LinearModel
 from factbot.ask.questions import QType
 from factbot.ask.values import Extracted
 from factbot.assets import MODELS_DIR
-from factbot.defaults import DEFAULT_CANDIDATES
+from factbot.defaults import DEFAULT_CANDIDATES, DEFAULT_CROSS_CANDIDATES
 from factbot.text import lexicon
 from factbot.text.glossary import QUESTION_FILLERS, question_terms, term_overlap, term_set
 from factbot.text.matching import language, normalize, terms
@@ -66,7 +66,8 @@ FEATURE_NAMES = (
     "doc_dense_gap",    # cosine to the document's centroid minus the best among the hits' documents
     "next_delta",       # cosine of the next sentence minus the sentence's own (0 for a document's last)
 )
-CANDIDATES = DEFAULT_CANDIDATES  # hits considered as the answering sentence: all that `ask` retrieves
+CANDIDATES = DEFAULT_CANDIDATES  # hits considered as the answering sentence, within a language
+CROSS_CANDIDATES = DEFAULT_CROSS_CANDIDATES  # ... when none of the first CANDIDATES is in the question's language
 RARE = 2  # a question term held by at most this many hits singles a sentence out
 
 
@@ -247,6 +248,16 @@ class RerankModel(LinearModel):
         cross = cls.from_dict(d["cross"]) if "cross" in d else None
         languages = tuple((lang, cls.from_dict(m)) for lang, m in sorted(d.get("languages", {}).items()))
         return cls.read(d, FEATURE_NAMES, "rerank", cross=cross, languages=languages)
+
+
+def pool_size(lang: str, hits: Sequence[Hit], cross: int | None = None) -> int:
+    """How many of `hits` (in retrieval order) the answering sentence is picked from: the first
+    CANDIDATES, or the first CROSS_CANDIDATES when none of those is in the question's language
+    `lang` (the pool is the other language's: the embedder's ranking across languages is the
+    weaker one, and the reranker and the reader then have more to choose from; `cross`: another
+    count for that case, as a fit tries)."""
+    across = bool(hits) and all(language(h.text) != lang for h in hits[:CANDIDATES])
+    return min((cross or CROSS_CANDIDATES) if across else CANDIDATES, len(hits))
 
 
 def best(scores: Sequence[float]) -> int:
