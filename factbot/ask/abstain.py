@@ -71,9 +71,6 @@ def _median(xs: Sequence[float]) -> float:
     return 0.0 if not n else (s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2)
 
 
-_language = lru_cache(maxsize=8192)(language)
-
-
 @lru_cache(maxsize=8192)
 def _entity_names(text: str) -> frozenset[str]:
     """Places, persons and organisations named, nationality adjectives included: "US" in a
@@ -104,8 +101,8 @@ def features(question: str, hits: Sequence[Hit], chosen: int, qtype: QType, valu
     English distractor's higher cosine does not make an Arabic answer look unclear."""
     hit = hits[chosen]
     if own_language:
-        lang = _language(hit.text)
-        keep = [i for i, h in enumerate(hits) if i == chosen or _language(h.text) == lang]
+        lang = language(hit.text)
+        keep = [i for i, h in enumerate(hits) if i == chosen or language(h.text) == lang]
         chosen = keep.index(chosen)
         rerank_scores = [rerank_scores[i] for i in keep if i < len(rerank_scores)]  # kept order: chosen stays put
         hits = [hits[i] for i in keep]
@@ -125,7 +122,7 @@ def features(question: str, hits: Sequence[Hit], chosen: int, qtype: QType, valu
         float(qtype is QType.COUNT and value is not None and not value.unit and bool(counted_noun(question))),
         float(analyse(question).future and not analyse(hit.text).future),
         missing,
-        float(_language(question) != _language(hit.text)),
+        float(language(question) != language(hit.text)),
         float(terms_missing(question, hit.text, value)),
         _margin(rerank_scores, chosen),
     ))
@@ -136,7 +133,7 @@ def terms_missing(question: str, sentence: str, value: Extracted | None) -> int:
     there is one, anywhere in the sentence otherwise. An English term the glossary cannot put
     into Arabic is unknown, not missing, in an Arabic sentence."""
     qterms = question_terms(question)
-    if _language(question) != _language(sentence):
+    if language(question) != language(sentence):
         qterms = tuple(alts for alts in qterms if len(alts) > 1 or any(t.isdigit() for t in alts))
     near = stems_near(sentence, value) if value is not None else term_set(sentence)
     return sum(1 for alts in qterms if not alts & near)
@@ -193,7 +190,7 @@ def judge(models: "AbstainModels | AbstainModel", question: str, hits: Sequence[
     held to), by the model of the question's and the sentence's languages."""
     if isinstance(models, AbstainModel):
         models = AbstainModels(models)
-    q_lang, s_lang = _language(question), _language(hits[chosen].text)
+    q_lang, s_lang = language(question), language(hits[chosen].text)
     model = models.for_pair(q_lang, s_lang)
     f = features(question, hits, chosen, qtype, value, rerank_scores, own_language=models.is_cross(q_lang, s_lang))
     return model.probability(f), model.threshold

@@ -198,10 +198,7 @@ def features(question: str, hits: Sequence[Hit], i: int, qtype: QType, value: Ex
         rare[i],
         h.doc_dense - max(x.doc_dense for x in pool),
         (h.next_dense - h.dense) if h.next_dense is not None else 0.0,
-    ), cross=_language(question) != _language(pool[0].text), language=_monolingual(question, pool))
-
-
-_language = lru_cache(maxsize=8192)(language)
+    ), cross=language(question) != language(pool[0].text), language=_monolingual(question, pool))
 
 
 def _monolingual(question: str, pool: Sequence[Hit]) -> str:
@@ -210,8 +207,8 @@ def _monolingual(question: str, pool: Sequence[Hit]) -> str:
     keeps the top-level weights (with English weights there, an English question about the
     Arabic article beside 120 English paragraphs was ranked to an English paragraph's sentence
     and refused: evalsets/ q-en-06)."""
-    lang = _language(question)
-    return lang if all(_language(x.text) == lang for x in pool) else ""
+    lang = language(question)
+    return lang if all(language(x.text) == lang for x in pool) else ""
 
 
 @dataclass(frozen=True)

@@ -157,8 +157,10 @@ def char_ngrams(text: str, n: int = 3) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16384)
 def language(text: str) -> str:
-    """'ar' when Arabic letters outnumber Latin ones, else 'en'."""
+    """'ar' when Arabic letters outnumber Latin ones, else 'en'. Cached: `ask` asks it of the
+    same retrieved sentences at every step (the pool, the reranker, the abstention model)."""
     ar = len(_AR.findall(text))
     latin = len(re.findall(r"[A-Za-z]", text))
     return "ar" if ar > latin else "en"
