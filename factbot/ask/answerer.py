@@ -113,9 +113,9 @@ class Answerer(AnswerBackend):
 
     def pick(self, question: str, hits: Sequence[Hit]) -> Choice:
         """The sentence to answer from and how likely it is right, among the first
-        `rerank.pool_size` hits (8; 32 when all are in another language): see `choose`. With the reader
-        and a fusion weight, the reader reads the candidates first and its answer logits join the
-        reranker's scores (`reading.fused`)."""
+        `rerank.pool_size` hits (8; 16 when none is in the question's language): see `choose`.
+        With the reader and a fusion weight, the reader reads the candidates first and its answer
+        logits join the reranker's scores (`reading.fused`)."""
         lang = language(question)
         hits = hits[:pool_size(lang, hits, self.cross_candidates)]
         readings = None
@@ -128,8 +128,9 @@ class Answerer(AnswerBackend):
 def choose(question: str, hits: Sequence[Hit], qtype: QType, lang: str, model: "AbstainModels | AbstainModel",
            reranker: RerankModel, readings: Sequence | None = None,
            fusion: "reading.Fusion | None" = None) -> Choice:
-    """The sentence the reranker ranks first among `hits` (ties keep retrieval order; the
-    callers pass the candidates, `rerank.pool_size`), its extracted value and the probability that answering from it is right.
+    """The sentence the reranker ranks first among `hits` (ties keep retrieval order; callers
+    pass the candidates, `rerank.pool_size`), its extracted value and the probability that
+    answering from it is right.
     With the reader's `readings` of those hits and a `fusion`, the sentence ranked first by the
     fused score (reranker logit + weight x reader answer logit) instead; the abstention model
     still judges the chosen sentence by its own features, its margin read on the fused scores
