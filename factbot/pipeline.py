@@ -237,12 +237,13 @@ class FactBot:
         def answer(hits):
             return self.answerer.answer(question, hits, k=max(1, k))
 
-        # with a chat model the pools are compared offline and the model is asked once; the
-        # answerer picks among the first 8 hits, 16 across languages (`rerank.pool_size`)
+        def search(lang):
+            # the answerer picks among the first 8 hits, 16 across languages (`rerank.pool_size`)
+            return self.retriever.search(question, k=max(k, DEFAULT_ASK_HITS), doc_id=doc, lang=lang)
+
+        # with a chat model the pools are compared offline and the model is asked once
         phrased = getattr(self.answerer, "llm", None) is not None
-        return answer_from_pools(self.retriever.languages(),
-                                 lambda lang: self.retriever.search(question, k=max(k, DEFAULT_ASK_HITS), doc_id=doc,
-                                                                          lang=lang),
+        return answer_from_pools(self.retriever.languages(), search,
                                  (lambda hits: self.answerer.offline(question, hits, k=max(1, k))) if phrased else answer,
                                  answer if phrased else None)
 
