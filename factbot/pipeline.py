@@ -6,7 +6,6 @@ retriever, the answerer and the verifier, which are passed in (or built by `open
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -19,10 +18,10 @@ from factbot.index.embeddings import Embedder
 from factbot.index.retrieval import HybridRetriever
 from factbot.index.store import SentenceStore, connect
 from factbot.index.sync import sync
-from factbot.ingest.documents import doc_id_for, find_files, make_document, read_document
+from factbot.ingest.documents import doc_id_for, doc_id_named, find_files, make_document, read_document
 from factbot.reader import ReaderMode
 from factbot.text.matching import split_sentences, strip_invisible
-from factbot.types import (Answer, AnswerBackend, Document, FactbotError, Hit, IngestReport, Label,
+from factbot.types import (Answer, AnswerBackend, Document, FactbotError, Hit, IngestReport, Label, TextDocument,
                            ParagraphVerdict, Rejected, Verdict, VerifierBackend)
 
 MAX_QUERY_CHARS = 2000  # a question or claim; a paragraph to check may be longer
@@ -184,11 +183,22 @@ class FactBot:
 
     def add_text(self, text: str, name: str, *, html: bool = False, source: str = "") -> Document:
         """Add (or replace) one document from text, e.g. pasted or uploaded in the app."""
+        return self.add_texts([TextDocument(text, name, html, source)])[0]
+
+    def add_texts(self, texts: Sequence[TextDocument]) -> list[Document]:
+        """Add (or replace) several documents from text at once (files uploaded together). Every
+        one is made, and so checked, before any is indexed: a bad one, or two that would get the
+        same id, leaves the index as it was. One sync embeds them all in one batch."""
         self._repair_if_damaged()
-        doc_id = re.sub(r"[^\w.\-]+", "-", name.strip().lower()).strip("-.") or "document"
-        doc = make_document(text, name=doc_id, source=source or name, html=html)
-        sync(self.store, self.embedder, [doc], prune=False)
-        return doc
+        docs = [make_document(t.text, name=doc_id_named(t.name), source=t.source or t.name, html=t.html) for t in texts]
+        seen: dict[str, str] = {}
+        for t, doc in zip(texts, docs):
+            if doc.doc_id in seen:
+                raise FactbotError(f"{seen[doc.doc_id]} and {t.source or t.name} would both be {doc.doc_id!r}; "
+                                   "rename one")
+            seen[doc.doc_id] = t.source or t.name
+        sync(self.store, self.embedder, docs, prune=False)
+        return docs
 
     def delete_document(self, doc_id: str) -> None:
         self._repair_if_damaged()

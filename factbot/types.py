@@ -96,6 +96,17 @@ class Document:
 
 
 @dataclass(frozen=True)
+class TextDocument:
+    """A document given as text rather than as a file under a folder (pasted, or uploaded in the
+    app): `FactBot.add_texts`. Its id comes from `name`; `html` marks text still marked up."""
+
+    text: str
+    name: str
+    html: bool = False
+    source: str = ""  # where it came from: the uploaded file's name, "pasted"
+
+
+@dataclass(frozen=True)
 class Sentence:
     doc_id: str
     sentence_id: str

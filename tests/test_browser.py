@@ -249,6 +249,23 @@ def test_hostile_document_added_in_the_page_shows_as_text(page):
         assert "<img src=x onerror=alert(2)>" in body
 
 
+def test_several_files_uploaded_in_the_page_are_all_indexed(page, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    files = [tmp_path / "harbour-note.txt", tmp_path / "orchard-note.md"]
+    files[0].write_text("The harbour of Tavira reopened after the storm on Friday.", encoding="utf-8")
+    files[1].write_text("The orchard near Evora lost half of its trees to frost.", encoding="utf-8")
+    _tab(page, "Sources")
+    chooser = page.find_element(By.CSS_SELECTOR, "#fb-add-files input[type=file]")
+    chooser.send_keys("\n".join(str(f) for f in files))  # one choice of two files, as a file dialog makes
+    WebDriverWait(page, WAIT_S).until(  # both listed (the page shows a name's stem and suffix apart)
+        lambda d: all(f.stem in d.find_element(By.CSS_SELECTOR, "#fb-add-files").text for f in files))
+    page.find_element(By.XPATH, "//button[normalize-space()='Add and index']").click()
+    WebDriverWait(page, WAIT_S).until(
+        lambda d: all(n in d.find_element(By.CSS_SELECTOR, "#fb-sources").text for n in ("harbour-note", "orchard-note")))
+
+
 def _dismiss_toasts(driver) -> None:
     """Close every toast (the messages of earlier tests), so the next one can be counted."""
     from selenium.webdriver.common.by import By
@@ -278,6 +295,7 @@ def _refused(driver, text: str, message: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
+    _tab(driver, "Chat")  # whichever tab an earlier test left open
     answers = len(driver.find_elements(By.CSS_SELECTOR, "#fb-chat .fb-answer"))
     _dismiss_toasts(driver)
     box = _wait(driver, "#fb-question textarea")

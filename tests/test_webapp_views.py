@@ -95,6 +95,32 @@ def test_add_upload_then_delete(views, tmp_path):
     assert "Deleted zebra-parade." in status and "zebra-parade" not in table
 
 
+def test_several_files_are_added_at_once(views, tmp_path):
+    (tmp_path / "Desert Rain.txt").write_text("Rain fell on the desert town of Qasr for the first time in ten years.",
+                                              encoding="utf-8")
+    (tmp_path / "market.ar.md").write_text("افتتحت البلدية سوقا جديدا للخضار في وسط المدينة يوم الأحد.", encoding="utf-8")
+    status, name, text, files, table, _, ask_dd, _ = views.add("", "", [str(tmp_path / "Desert Rain.txt"),
+                                                                         str(tmp_path / "market.ar.md")])
+    assert "Added desert-rain (en, 1 sentence); Added market.ar (ar, 1 sentence)" in status
+    assert {"desert-rain", "market.ar"} <= {v for _, v in ask_dd.choices} and files is None
+    assert "Qasr" in views.bot.document_text("desert-rain")
+
+
+@pytest.mark.parametrize("names, typed_name, message", [
+    (["good.txt", "latin1.txt"], "", "latin1.txt: not UTF-8 text"),          # one bad file
+    (["notes.txt", "notes.md"], "", "notes.txt and notes.md would both be 'notes'"),  # one id twice
+    (["a.txt", "b.txt"], "Monday", "a name is for one document"),         # which file would it name?
+])
+def test_a_refused_file_among_several_adds_none(views, tmp_path, names, typed_name, message):
+    for n in names:
+        (tmp_path / n).write_bytes("café".encode("latin-1") if n == "latin1.txt" else
+                                  f"A short note called {n} about the harbour.".encode())
+    before = sorted(d.doc_id for d in views.bot.documents())
+    with pytest.raises(FactbotError, match=message):
+        views.add(typed_name, "", [str(tmp_path / n) for n in names])
+    assert sorted(d.doc_id for d in views.bot.documents()) == before
+
+
 @pytest.mark.parametrize("make, text, message", [
     (lambda p: p / "notes.pdf", "", "notes.pdf: unsupported file type"),
     (lambda p: p / "big.txt", "", f"big.txt: {MAX_DOCUMENT_BYTES + 1:,} bytes is over the"),

@@ -59,8 +59,13 @@ def content_hash(text: str) -> str:
 
 def doc_id_for(path: Path) -> str:
     """A readable, stable id from the file name: 'corpus/Talks 2024.ar.txt' -> 'talks-2024.ar'."""
-    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
-    slug = re.sub(r"[^\w.\-]+", "-", stem.lower(), flags=re.UNICODE).strip("-.")
+    return doc_id_named(path.name[: -len(path.suffix)] if path.suffix else path.name)
+
+
+def doc_id_named(name: str) -> str:
+    """The id of a document named by the user (the app's name box, a file's stem): 'Zebra
+    Parade' -> 'zebra-parade'."""
+    slug = re.sub(r"[^\w.\-]+", "-", name.strip().lower(), flags=re.UNICODE).strip("-.")
     return slug or "document"
 
 

@@ -185,12 +185,14 @@ def _sources_tab() -> SourcesTab:
         table = gr.HTML(elem_id="fb-sources")
         with gr.Row(equal_height=False):
             with gr.Column():
-                gr.Markdown(f"**Add a document**: paste text or upload a .txt, .md or .html file "
-                            f"(at most {MAX_DOCUMENT_BYTES // 1_000_000} MB). It is indexed at once; a "
-                            "name already in use replaces that document.")
-                name = gr.Textbox(label="Name (becomes its id)", max_length=100)
+                gr.Markdown(f"**Add documents**: paste text or upload .txt, .md or .html files "
+                            f"(at most {MAX_DOCUMENT_BYTES // 1_000_000} MB each; several at once). They are "
+                            "indexed at once, each under its file's name; a name already in use replaces "
+                            "that document.")
+                name = gr.Textbox(label="Name (becomes its id)", info="for pasted text or a single file", max_length=100)
                 text = gr.Textbox(label="Text", lines=6, elem_id="fb-add-text")
-                file = gr.File(label="…or a file", file_types=list(SUFFIXES), type="filepath")
+                file = gr.File(label="…or files", file_types=list(SUFFIXES), type="filepath", file_count="multiple",
+                               elem_id="fb-add-files")
                 add_btn = gr.Button("Add and index", variant="primary")
             with gr.Column():
                 gr.Markdown("**Delete a document** from the index (its file, if any, is untouched).")

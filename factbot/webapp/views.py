@@ -24,7 +24,7 @@ import gradio as gr
 
 from factbot.defaults import DEFAULT_K
 from factbot.ingest.documents import MAX_DOCUMENT_BYTES, SUFFIXES, content_hash, decode
-from factbot.types import Document, FactbotError
+from factbot.types import Document, FactbotError, TextDocument
 from factbot.webapp import render
 from factbot.ask.followup import retrieval_question
 
@@ -273,15 +273,23 @@ class Views:
         return (render.sources_html(rows), gr.Dropdown(choices=choices[1:], value=None),
                 gr.Dropdown(choices=choices, value=""), gr.Dropdown(choices=choices, value=""))
 
-    def add(self, name: str, text: str, file: str | None):
-        upload = _read_upload(file, text, name)
+    def add(self, name: str, text: str, files: str | list[str] | None):
+        """Add pasted text, or one or more uploaded files at once (all or none: every file is
+        read and checked before any is indexed)."""
+        paths = [files] if isinstance(files, str) else list(files or [])
+        if len(paths) > 1 and (name or "").strip():
+            raise FactbotError(f"a name is for one document; clear it to add the {len(paths)} files under "
+                               "their own names")
+        uploads = [_read_upload(p, text, name) for p in paths] or [_read_upload(None, text, name)]
         with self._write:
             existed = set(self.documents_by_id())
-            doc = self.bot.add_text(upload.raw, upload.name, html=upload.is_html, source=upload.source)
-        n = len(self.bot.sentences(doc.doc_id))
-        verb = "Replaced" if doc.doc_id in existed else "Added"
-        status = render.message_html(f"{verb} {doc.doc_id} ({doc.lang}, {n} sentences): searchable now in "
-                                     "Chat and Check.", "ok")
+            docs = self.bot.add_texts([TextDocument(u.raw, u.name, u.is_html, u.source) for u in uploads])
+        done = []
+        for doc in docs:
+            n = len(self.bot.sentences(doc.doc_id))
+            done.append(f"{'Replaced' if doc.doc_id in existed else 'Added'} {doc.doc_id} ({doc.lang}, {n} "
+                        f"sentence{'' if n == 1 else 's'})")
+        status = render.message_html(f"{'; '.join(done)}: searchable now in Chat and Check.", "ok")
         return (status, "", "", None, *self.sources())
 
     def delete(self, doc_id: str | None):
