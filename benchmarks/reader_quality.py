@@ -9,7 +9,8 @@ same name, so an index built by `factbot eval` is reused), then for every questi
 answers from the same hits: the answerer without the reader
 (FACTBOT_READER=off), with the reader giving only the phrase from the reranker's sentence
 (`reader_on_span_only`), as `ask` with FACTBOT_READER=pick (`reader_pick`: the fused pick, the
-rules' answer), and as `ask` with FACTBOT_READER=on (`reader_on`: the reader's answer
+rules' answer or, for a who / which / how-much / when / where question in the sentence's
+language, the reader's phrase: `reading.Phrases.ASKED`), and as `ask` with FACTBOT_READER=on (`reader_on`: the reader's answer
 logit fused with the reranker's score picks the sentence, factbot/models/reader_fusion.json). All are judged by `factbot.evaluate.judge.judge_answer`,
 the function `factbot eval` uses: first citation holds a gold answer, answer token-F1
 (abstentions score 0), abstentions. Retrieval dominates the cost; this halves it against two
@@ -46,6 +47,7 @@ def figures(js: list) -> dict:
 
 def compare(path: Path, home: Path | None, sample: int | None = None, held_out: bool = False) -> dict:
     from factbot.ask.answerer import Answerer
+    from factbot.ask.reading import Phrases
     from factbot.defaults import DEFAULT_ASK_HITS
     from factbot.evaluate.datasets import Kind, load_dataset
     from factbot.evaluate.harness import index_contexts, squad_collection
@@ -66,8 +68,9 @@ def compare(path: Path, home: Path | None, sample: int | None = None, held_out: 
     # as `ask` with FACTBOT_READER=on: the reader's answer logit joins the reranker's pick
     # (factbot/models/reader_fusion.json), then gives the phrase
     on = Answerer(bot.embedder, reader=reader, context_of=bot.previous_text)
-    # FACTBOT_READER=pick (the default): the same pick, the answer the rules' value or the sentence
-    pick = Answerer(bot.embedder, reader=reader, context_of=bot.previous_text, phrases=False)
+    # FACTBOT_READER=pick (the default): the same pick; the answer the rules' value, the phrase
+    # where the question asks for one in the sentence's language, or the sentence
+    pick = Answerer(bot.embedder, reader=reader, context_of=bot.previous_text, phrases=Phrases.ASKED)
     items = [i for i in asked.items if i.kind is Kind.QUESTION]
     if sample and sample < len(items):   # spread over the whole file: every article, not the first few
         items = [items[int(k * len(items) / sample)] for k in range(sample)]

@@ -110,8 +110,10 @@ class FactBot:
             if self.reader.reads:
                 from factbot.reader.model import load
 
+                from factbot.ask.reading import Phrases
+
                 self._answerer = Answerer(self.embedder, llm=self.llm, reader=load(), context_of=self.previous_text,
-                                          phrases=self.reader is ReaderMode.ON)
+                                          phrases=Phrases.EVERY if self.reader is ReaderMode.ON else Phrases.ASKED)
             else:
                 self._answerer = Answerer(self.embedder, llm=self.llm)
         return self._answerer

@@ -184,3 +184,31 @@ def test_cli_ask_json(tmp_path):
     text = _factbot("ask", "كم عدد الهجمات التي تعرضت لها القوات الأمريكية؟", home=tmp_path)
     assert text.splitlines()[0] == "لا يذكر المقال ذلك."
     assert "(closest)" in text  # context shown, marked as such
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("Who sang the national anthem?", True), ("Which union organised the strike?", True),
+    ("How long did the strike last?", True), ("In which city was the final played?", True),
+    ("When did the talks begin?", True), ("What will the working groups study?", False),
+    ("Why did the talks begin?", False), ("What did Marsh say?", False),
+    ("من يرأس الوفد الأمريكي في المحادثات؟", True), ("كم عدد الجنود؟", True), ("في أي عام تشكل التحالف؟", True),
+    ("متى بدأت المحادثات؟", True), ("أين قتل سليماني؟", True),
+    ("ماذا قال المسؤولون العراقيون إن الهجمات الأمريكية تنتهك؟", False), ("من أجل ماذا تشكل التحالف؟", False),
+    ("لماذا بدأت المحادثات؟", False),
+])
+def test_which_questions_ask_for_a_phrase(question, asks):
+    from factbot.ask.questions import asks_for_phrase
+
+    assert asks_for_phrase(question) is asks
+
+
+def test_the_asked_phrase_is_given_only_from_a_sentence_in_the_questions_language():
+    from factbot.ask.reading import Phrases
+
+    english = "Nadia Kovac sang the national anthem before kick-off."
+    arabic = "غنت ناديا كوفاتش النشيد الوطني قبل انطلاق المباراة."
+    assert Phrases.ASKED.wanted("Who sang the national anthem?", english, "en")
+    assert not Phrases.ASKED.wanted("Who sang the national anthem?", arabic, "en")  # the phrase would be Arabic
+    assert not Phrases.ASKED.wanted("What did Nadia Kovac do?", english, "en")      # a statement is asked for
+    assert Phrases.EVERY.wanted("What did Nadia Kovac do?", arabic, "en") and not Phrases.NONE.wanted(
+        "Who sang the national anthem?", english, "en")

@@ -114,3 +114,18 @@ def test_the_sentence_and_its_clause_with_the_right_captain_are_supported(two_ar
     for claim in ("The Lisbon Gulls beat the Cardiff Rovers 3-1, and their captain, Elena Marsh, scored twice.",
                   "their captain, Elena Marsh, scored twice"):
         assert two_articles.check(claim).verdict is Label.SUPPORTED, claim
+
+
+# Short answers on new text by default (FACTBOT_READER=pick): a who / which / how-old question
+# answered from a sentence in its own language gets the reader's phrase (`reading.Phrases.ASKED`),
+# the sentence stays the citation.
+@pytest.mark.parametrize("question, phrase", [
+    ("Who sang the national anthem?", "Nadia Kovac"),
+    ("Who scored twice for the Lisbon Gulls?", "Elena Marsh"),
+    ("How old is Elena Marsh?", "39"),
+])
+def test_who_and_how_old_questions_get_the_phrase_not_the_sentence(two_articles, question, phrase):
+    answer = two_articles.ask(question)
+    assert not answer.abstained and answer.answer_kind in ("span", "value"), answer
+    assert phrase in answer.answer and len(answer.answer.split()) <= 10, answer.answer
+    assert phrase in answer.citations[0].text and answer.citations[0].doc_id == "cup-final.en"

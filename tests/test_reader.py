@@ -402,17 +402,18 @@ def test_shipped_phrase_threshold_is_fitted_for_the_shipped_reader(tmp_path):
     assert load_phrase_threshold(tmp_path / "missing.json") == 0.0
 
 
-@pytest.mark.parametrize(("mode", "reads", "phrases"), [(None, True, False), ("pick", True, False),
-                                                        ("on", True, True), ("off", False, False)])
+@pytest.mark.parametrize(("mode", "reads", "phrases"), [(None, True, "asked"), ("pick", True, "asked"),
+                                                        ("on", True, "every"), ("off", False, None)])
 def test_each_reader_mode_builds_its_answerer(tmp_path, mode, reads, phrases):
-    """The default (`pick`): the reader joins the pick, the rules give the answer; `on` adds the
-    reader's phrase; `off` leaves the reader out."""
+    """The default (`pick`): the reader joins the pick, the rules give the answer and the reader
+    the phrase a who / which / how-much question asks for; `on`: the phrase for every question;
+    `off` leaves the reader out."""
     from tests.conftest import make_bot
 
     answerer = make_bot(tmp_path / "home", reader=mode).answerer
     assert (answerer.reader is not None) is reads
     assert bool(answerer.fusion) is reads
-    assert (reads and answerer.phrases) is phrases
+    assert (answerer.phrases.value if reads else None) == phrases
 
 
 @needs_model

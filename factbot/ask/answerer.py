@@ -58,7 +58,7 @@ class Answerer(AnswerBackend):
     def __init__(self, embedder=None, llm=None, model: "AbstainModels | AbstainModel | None" = None,
                  llm_timeout: float = DEFAULT_LLM_TIMEOUT, reranker: RerankModel | None = None,
                  reader=None, context_of: Callable[[Hit], str] | None = None,
-                 fusion: "reading.Fusion | bool | None" = None, phrases: bool = True,
+                 fusion: "reading.Fusion | bool | None" = None, phrases: reading.Phrases = reading.Phrases.EVERY,
                  cross_candidates: int | None = None) -> None:
         self.embedder = embedder  # kept for interface symmetry with Verifier; answers never embed
         self.llm = llm
@@ -69,8 +69,8 @@ class Answerer(AnswerBackend):
         # the sentence (None: factbot/models/reader_fusion.json, fitted by scripts/fit_reader_fusion.py;
         # False, or no such file: the reranker alone picks and the reader gives only the phrase)
         self.fusion = (reading.load_fusion() if fusion is None else fusion) if reader is not None else None
-        # with the reader: answer with its phrase where the rules find no typed value (`reading.phrase`);
-        # False: the reader only helps pick the sentence, the answer is the value or the sentence
+        # with the reader: which answers are its phrase where the rules find no typed value
+        # (`reading.Phrases`, `reading.phrase`); the others are the value or the sentence
         self.phrases = phrases
         # hits the pick weighs when none of the first 8 is in the question's language
         # (None: rerank.CROSS_CANDIDATES, fitted by scripts/fit_reader_fusion.py)
@@ -98,7 +98,7 @@ class Answerer(AnswerBackend):
             return Answer(question, NOT_SAID[lang], abstained=True, confidence=1.0 - p,
                           context=nearest[:min(CONTEXT, k)])
         hit = hits[i]
-        if self.reader is not None and self.phrases:
+        if self.reader is not None and self.phrases.wanted(question, hit.text, lang):
             span = choice.span if choice.span is not None or self.fusion else \
                 self.reader.read(question, [hit.text], [self._context(hit)])[0].span
             text, kind = reading.phrase(hit, span, value, lang)

@@ -147,3 +147,24 @@ def asked_owners(question: str) -> frozenset[str]:
         return frozenset()
     words_after = " ".join(question[m.end():].split()[:OWNER_WORDS])
     return slots.owners(_EXCLUDING.sub(" ", _WHERE.sub(" ", words_after)))
+
+
+# Questions whose answer is a phrase, not a statement: who / whom / whose, which, where, when,
+# how much / many / old / long / far / big / tall; Arabic من (who: the question's first words, not
+# "من أجل" / "من خلال", "for" / "through"), أي (which), كم (how much / many), متى, أين, ما اسم
+# (what is the name). "What", "why" and "how" (ماذا, لماذا, كيف) may ask for a whole statement
+# ("what did officials say the attacks violate?"): their answer stays the sentence. A rule about
+# the languages' question words, on the matching form (hamza and alef maqsura folded).
+_PHRASE_QUESTION = {
+    "en": re.compile(r"^(?:\w+\s+){0,3}?(?:who|whom|whose|which|where|when|how (?:much|many|old|long|far|big|tall))\b"),
+    "ar": re.compile(r"^(?:\S+\s+){0,2}?(?:(?:و|ف)?من(?!\s+(?:اجل|خلال|قبل|بين))|(?:و|ف)?(?:اي|ايه)|(?:و|ف|ب)?كم"
+                     r"|(?:و|ف)?متي|(?:و|ف)?اين|ما اسم)(?:\s|$)"),
+}
+
+
+@lru_cache(maxsize=4096)
+def asks_for_phrase(question: str) -> bool:
+    """The question asks who, which, how much, when or where (within its first few words): its
+    answer is a phrase, a name or a quantity, not a statement."""
+    lang = "ar" if language(question) == "ar" else "en"
+    return bool(_PHRASE_QUESTION[lang].search(_clean_question(question)))

@@ -12,8 +12,10 @@ class ReaderMode(str, enum.Enum):
     """How `ask` uses the reader (FACTBOT_READER, `--reader`).
 
     off:  the feature reranker picks the sentence; the answer is the rules' typed value or the sentence
-    pick: the reader's answer score joins the reranker's in picking the sentence; the answer as `off`
-    on:   as `pick`, and the answer is the reader's phrase where the rules find no typed value
+    pick: the reader's answer score joins the reranker's in picking the sentence; the answer is the
+          rules' typed value, else the reader's phrase when the question asks who, which, how much,
+          when or where and the sentence is in its language, else the sentence
+    on:   as `pick`, with the reader's phrase for every question where the rules find no typed value
     """
 
     OFF = "off"
@@ -38,5 +40,7 @@ class ReaderMode(str, enum.Enum):
 # 2026-12-07 `pick`. Against `off` it raises first citation on every external set (TyDi dev ar /
 # en 0.753 / 0.645 -> 0.807 / 0.696, XQuAD held out ar / en / en over ar 0.708 / 0.792 / 0.554 ->
 # 0.728 / 0.832 / 0.594) and changes none of the article's figures; `on`'s phrases cost the
-# article's answers 0.976 -> 0.881 (phrases that miss the gold), so they stay opt-in.
+# article's answers 0.976 -> 0.881 (phrases that miss the gold), so they stay opt-in. Since
+# 2026-12-07's last session `pick` gives the phrase where the question asks for one, in the
+# sentence's language (`reading.Phrases.ASKED`): the article's answers keep 0.976.
 DEFAULT = ReaderMode.PICK
