@@ -1,10 +1,13 @@
 """Corpora nobody here tuned on: does factbot hold up beside other articles, in both languages?
 
-Four measurements, each through `factbot.evaluate` exactly as `factbot eval` runs them:
+Five measurements, each through `factbot.evaluate` exactly as `factbot eval` runs them:
   - article: the hand-written question and claim sets over the bundled article alone, and again
     with distractor paragraphs of both languages indexed beside it (`eval --with`);
   - xquad: the three XQuAD dev files (English over Arabic, Arabic over Arabic, English over English);
   - tydi: TyDi GoldP dev, Arabic and English, open retrieval over all of a file's passages;
+  - mixed: each TyDi GoldP dev file's questions over its passages with the other language's
+    dev passages indexed beside them (`eval --with`): an index of two languages whose answers
+    are all in the question's own language, where another language's pool must not answer;
   - swaps: generated entity-swap claims (a true sentence with one name replaced by another name
     of the same collection: must not be SUPPORTED) and their true controls (the sentence itself,
     and its clause holding the name: must be SUPPORTED).
@@ -50,6 +53,14 @@ def write_distractors(datasets: Path, folder: Path, per_language: int = DISTRACT
     return folder
 
 
+def write_passages(path: Path, folder: Path) -> Path:
+    """Every paragraph of a SQuAD file, one document each (the mixed part's other language)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, text in enumerate(_contexts(path)):
+        (folder / f"{path.stem}-{i:04d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
 # --- measuring --------------------------------------------------------------------------------
 
 def article_figures(preds) -> dict:
@@ -87,6 +98,14 @@ def squad_figures(metrics: dict) -> dict:
     q = metrics["questions"]
     return {"first_citation_holds_gold": q["evidence_hit_at_1"]["value"], "answer_accuracy": q["answer_accuracy"]["value"],
             "abstained": round(q["abstained"] / q["n"], 3), "n": q["n"]}
+
+
+def other_language_share(preds, lang: str) -> float:
+    """Share of the questions whose first citation is in another language than `lang`."""
+    from factbot.text.matching import language
+
+    cited = [p.result.citations[0].text for p in preds if getattr(p.result, "citations", None)]
+    return round(sum(language(t) != lang for t in cited) / max(1, len(preds)), 3)
 
 
 def verdict_shares(preds) -> dict:
@@ -215,7 +234,7 @@ def swap_items(found: list[NameInSentence], lang: str, limit: int = SWAPS_PER_CO
 # --- the stage ---------------------------------------------------------------------------------
 
 def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None] = print,
-                parts: tuple[str, ...] = ("article", "xquad", "tydi", "swaps"), home: Path | None = None,
+                parts: tuple[str, ...] = ("article", "xquad", "tydi", "mixed", "swaps"), home: Path | None = None,
                 limit: int | None = None, xquad_held_out: bool = False, reader: "bool | str | None" = None) -> dict:
     """The measurements of `parts`; indexes live under `home` (default: work/corpora-home).
     `reader`: how `ask` uses the trained reader (a `ReaderMode` or its name; True: on, False: off;
@@ -259,6 +278,15 @@ def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None]
             out[part][key] = squad_figures(r.metrics)
         if part == "xquad" and xquad_held_out:
             out[part]["articles"] = "odd only (held out from every fit)"
+    if "mixed" in parts:
+        out["mixed"] = {}
+        for key, name in TYDI.items():
+            other = TYDI["en" if key == "ar" else "ar"]
+            beside = write_passages(datasets / "tydiqa" / other, work / f"passages-{Path(other).stem}")
+            log(f"corpora: mixed {key}, beside {other}'s passages")
+            r = evaluate_dataset(None, load_dataset(datasets / "tydiqa" / name), progress=False, open_bot=open_bot,
+                                 warn=quiet, limit=limit, with_paths=(beside,))
+            out["mixed"][key] = squad_figures(r.metrics) | {"cited_other_language": other_language_share(r.predictions, key)}
     if "swaps" in parts:
         out["swaps"] = {}
         controls_all = []
@@ -294,7 +322,7 @@ def main(argv: list[str]) -> int:
     r = sub.add_parser("run", help="run the measurements and print them as JSON")
     r.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     r.add_argument("--work", type=Path, required=True, help="folder for the index (kept: a re-run embeds nothing)")
-    r.add_argument("--parts", default="article,xquad,tydi,swaps")
+    r.add_argument("--parts", default="article,xquad,tydi,mixed,swaps")
     r.add_argument("--home", type=Path, help="index folder (default: WORK/corpora-home)")
     r.add_argument("--limit", type=int, help="only the first N questions of each XQuAD and TyDi file")
     r.add_argument("--no-cross-abstain", action="store_true",

@@ -20,7 +20,7 @@ from factbot.index.store import SentenceStore, connect
 from factbot.index.sync import sync
 from factbot.ingest.documents import doc_id_for, doc_id_named, find_files, make_document, read_document
 from factbot.reader import ReaderMode
-from factbot.text.matching import split_sentences, strip_invisible
+from factbot.text.matching import language, split_sentences, strip_invisible
 from factbot.types import (Answer, AnswerBackend, Document, FactbotError, Hit, IngestReport, Label, TextDocument,
                            ParagraphVerdict, Rejected, Verdict, VerifierBackend)
 
@@ -257,7 +257,7 @@ class FactBot:
         phrased = getattr(self.answerer, "llm", None) is not None
         return answer_from_pools(self.retriever.languages(), search,
                                  (lambda hits: self.answerer.offline(question, hits, k=max(1, k))) if phrased else answer,
-                                 answer if phrased else None)
+                                 answer if phrased else None, question_lang=language(question))
 
     def check(self, claim: str, doc: str | None = None) -> Verdict | ParagraphVerdict:
         """One claim → a Verdict; a paragraph of several sentences → one per check-worthy claim."""

@@ -47,6 +47,38 @@ def test_the_answer_most_likely_right_wins_and_the_whole_index_keeps_ties():
     assert answer_from_pools(("en", "ar"), search, answer).answer == "not said"
 
 
+def test_another_languages_pool_answers_only_when_its_text_comes_near():
+    """An English question: the English side refuses, the Arabic pool would answer. It may only
+    when its best cosine is within the fitted gap of the best English one."""
+    from dataclasses import replace
+
+    answers = {"all": Answer("q", "not said", True, 0.9), "en": Answer("q", "not said", True, 0.9),
+               "ar": Answer("q", "2500", False, 0.6)}
+
+    def search_with(cosines):
+        return lambda lang: [replace(hit(lang or "all", lang or "all"), dense=cosines[lang or "all"])]
+
+    def ask(cosines, **kw):
+        return answer_from_pools(("en", "ar"), search_with(cosines), lambda hits: answers[hits[0].text], **kw).answer
+
+    far = {"all": 0.90, "en": 0.90, "ar": 0.80}     # English text much nearer: the answer is English or absent
+    near = {"all": 0.83, "en": 0.83, "ar": 0.80}    # an Arabic article the English question is about
+    assert ask(far, question_lang="en", gap=0.05) == "not said"
+    assert ask(near, question_lang="en", gap=0.05) == "2500"
+    assert ask(far, question_lang="en", gap=0.15) == "2500"   # a wider gap lets it through
+    assert ask(far) == "2500"                                  # no question language: every pool competes
+    assert ask(far, question_lang="fr", gap=0.05) == "2500"    # no pool in the question's language
+
+
+def test_the_shipped_gap_is_the_fit_best():
+    from factbot.index.pools import POOL_GAP_PATH, load_gap
+
+    fit = json.loads(POOL_GAP_PATH.read_text(encoding="utf-8"))
+    best = max(fit["curve"].values())
+    assert load_gap() == fit["gap"] == min(float(g) for g, v in fit["curve"].items() if v == best)
+    assert 0 < load_gap() < 0.2
+
+
 def test_a_pool_holds_whole_documents_by_their_language():
     from factbot.index.retrieval import document_languages
     from factbot.types import Sentence

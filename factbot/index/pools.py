@@ -20,27 +20,58 @@ keeps every tie, so a pool replaces it only with an answer the model finds more 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
 
+from factbot.assets import MODELS_DIR
 from factbot.types import Answer, Hit
 
 OTHER_POOL_EVIDENCE = 4  # sentences each language pool adds to a claim's evidence
+POOL_GAP_PATH = MODELS_DIR / "pool_gap.json"
+
+
+@lru_cache(maxsize=2)
+def load_gap(path: Path = POOL_GAP_PATH) -> float | None:
+    """How far below the question language's best cosine another language's best may lie for
+    that language's pool to answer (fitted by scripts/fit_pool_gap.py); None without the file:
+    every pool may answer."""
+    if not Path(path).exists():
+        return None
+    return float(json.loads(Path(path).read_text(encoding="utf-8"))["gap"])
+
+
+def _best_cosine(hits: Sequence[Hit]) -> float:
+    return max((h.dense for h in hits), default=-1.0)
 
 
 def answer_from_pools(languages: Sequence[str], search: Callable[[str | None], list[Hit]],
                       choose: Callable[[list[Hit]], Answer],
-                      finish: Callable[[list[Hit]], Answer] | None = None) -> Answer:
+                      finish: Callable[[list[Hit]], Answer] | None = None,
+                      question_lang: str | None = None, gap: float | None = None) -> Answer:
     """`search(lang)` gives a pool's hits (None: the whole index); `choose(hits)` the offline
     answer the pools are compared by; `finish(hits)` the answer given from the chosen hits
-    (e.g. phrased by an LLM, called once), `choose` itself by default."""
+    (e.g. phrased by an LLM, called once), `choose` itself by default.
+
+    With the question's language and a `gap` (default: `load_gap()`), a pool in another language
+    answers only if its best cosine is at least the question language's pool's best minus `gap`:
+    the embedder's cosines across languages run lower by a steady amount, and lower still when
+    the answer is in the question's own language. Without it an English question about an
+    English article was answered from an unrelated Arabic sentence whenever the English side
+    refused (TyDi dev's two languages in one index: 0.123 of English questions cited Arabic)."""
     finish = finish or choose
     hits = search(None)
     if len(languages) < 2:
         return finish(hits)
+    gap = load_gap() if gap is None else gap
+    pools = {lang: search(lang) for lang in languages}
+    own = pools.get(question_lang) if question_lang else None
     first = choose(hits)
     best, best_hits = first, hits
-    for lang in languages:
-        pool_hits = search(lang)
+    for lang, pool_hits in pools.items():
+        if own and gap is not None and lang != question_lang and _best_cosine(pool_hits) < _best_cosine(own) - gap:
+            continue  # nearer text in the question's own language: this pool's answer would be a guess
         got = choose(pool_hits)
         if not got.abstained and (best.abstained or got.confidence > best.confidence):
             best, best_hits = got, pool_hits
