@@ -41,9 +41,10 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_holds_the_prompts_and_the_models(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     # what the repo ships today: five fitted models (reader_fusion.json: the reader in the pick),
-    # the names' English and Arabic word lists, the reader's answer lead words and its phrase threshold
-    assert PROMPTS == ["answer.md", "verify.md"] and len(MODELS) == 9 and "answer_lead_words.json" in MODELS
-    assert "answer_phrase.json" in MODELS
+    # the names' English and Arabic word lists, the reader's answer lead words and its phrase
+    # threshold, and the language pools' cosine gap
+    assert PROMPTS == ["answer.md", "verify.md"] and len(MODELS) == 10 and "answer_lead_words.json" in MODELS
+    assert "answer_phrase.json" in MODELS and "pool_gap.json" in MODELS
     assert {f"factbot/prompts/{p}" for p in PROMPTS} <= names
     assert {f"factbot/models/{m}" for m in MODELS} <= names
     assert "factbot/reader/reader.int8.onnx" in names  # the trained reader (FACTBOT_READER)
