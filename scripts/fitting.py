@@ -155,3 +155,14 @@ def write_model(model, info: dict, out: Path, started: float) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(model.to_json(training=info), encoding="utf-8")
     print(json.dumps(info, indent=1), f"\nwrote {out} in {time.perf_counter() - started:.0f}s", file=sys.stderr)
+
+
+def emit_json(out: dict, path: Path, write: bool, started: float) -> None:
+    """Print a small fitted file (sorted keys, one space of indent), write it to `path` when
+    asked, and say how long the fit took."""
+    text = json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    print(text)
+    if write:
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}", file=sys.stderr)
+    print(f"took {time.time() - started:.0f} s", file=sys.stderr)

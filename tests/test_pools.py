@@ -70,6 +70,17 @@ def test_another_languages_pool_answers_only_when_its_text_comes_near():
     assert ask(far, question_lang="fr", gap=0.05) == "2500"    # no pool in the question's language
 
 
+def test_the_gap_fit_weighs_each_setting_by_its_first_citation():
+    from tests.conftest import load_script
+
+    fit = load_script("fit_pool_gap").fit
+    # (other language's best cosine minus own, right with the other pool let in, right with it left out)
+    own = [(-0.10, False, True), (-0.06, False, True), (-0.02, True, True)]      # answers in the own language
+    other = [(-0.05, True, False), (-0.03, True, False), (0.01, True, False)]   # answers in the other one
+    gap, curve = fit({"own": own, "other": other}, grid=(0.0, 0.04, 0.05, 0.08, 0.2))
+    assert curve[0.05] == 1.0 and curve[0.0] < 1.0 and curve[0.08] < 1.0 and gap == 0.05
+
+
 def test_the_shipped_gap_is_the_fit_best():
     from factbot.index.pools import POOL_GAP_PATH, load_gap
 
