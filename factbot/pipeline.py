@@ -108,9 +108,8 @@ class FactBot:
             from factbot.ask.answerer import Answerer
 
             if self.reader.reads:
-                from factbot.reader.model import load
-
                 from factbot.ask.reading import Phrases
+                from factbot.reader.model import load
 
                 self._answerer = Answerer(self.embedder, llm=self.llm, reader=load(), context_of=self.previous_text,
                                           phrases=Phrases.EVERY if self.reader is ReaderMode.ON else Phrases.ASKED)

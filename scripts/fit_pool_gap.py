@@ -61,7 +61,7 @@ def rows(bot, paragraphs, qlang: str, other: str) -> list[tuple[float, bool, boo
     language's, `ask` answers from a sentence holding the gold with the other pool allowed to
     compete, the same with it left out)."""
     from factbot.defaults import DEFAULT_ASK_HITS
-    from factbot.index.pools import answer_from_pools
+    from factbot.index.pools import answer_from_pools, best_cosine
 
     languages = bot.retriever.languages()
     out = []
@@ -70,7 +70,7 @@ def rows(bot, paragraphs, qlang: str, other: str) -> list[tuple[float, bool, boo
             pools = {lang: bot.retriever.search(qa.question, k=DEFAULT_ASK_HITS, lang=lang) for lang in (None, *languages)}
             if not (pools.get(qlang) and pools.get(other)):
                 continue
-            d = max(h.dense for h in pools[other]) - max(h.dense for h in pools[qlang])
+            d = best_cosine(pools[other]) - best_cosine(pools[qlang])
 
             def right(gap: float) -> bool:
                 a = answer_from_pools(languages, pools.get, lambda hits: bot.answerer.offline(qa.question, hits),

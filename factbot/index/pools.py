@@ -7,7 +7,9 @@ citation: a pool's answer is chosen against competitors of its own language.
 
     ask:   the answers of the whole index and of each language pool compete by the abstention
            model's probability that they are right (`Answer.confidence` of an answer given);
-           the highest wins, a tie goes to the whole index; a refusal only when all refuse
+           the highest wins, a tie goes to the whole index; a refusal only when all refuse. A
+           pool in another language than the question's competes only when its best cosine is
+           within the fitted gap of the question language's best (`load_gap`)
     check: the evidence of the whole index, then each language pool's best few sentences
 
 With one language in the index nothing changes: one plain search. An answer the whole index
@@ -42,7 +44,8 @@ def load_gap(path: Path = POOL_GAP_PATH) -> float | None:
     return float(json.loads(Path(path).read_text(encoding="utf-8"))["gap"])
 
 
-def _best_cosine(hits: Sequence[Hit]) -> float:
+def best_cosine(hits: Sequence[Hit]) -> float:
+    """The highest cosine among `hits` (-1 for none): what the gap compares."""
     return max((h.dense for h in hits), default=-1.0)
 
 
@@ -67,10 +70,11 @@ def answer_from_pools(languages: Sequence[str], search: Callable[[str | None], l
     gap = load_gap() if gap is None else gap
     pools = {lang: search(lang) for lang in languages}
     own = pools.get(question_lang) if question_lang else None
+    floor = best_cosine(own) - gap if own and gap is not None else None  # for the other languages' pools
     first = choose(hits)
     best, best_hits = first, hits
     for lang, pool_hits in pools.items():
-        if own and gap is not None and lang != question_lang and _best_cosine(pool_hits) < _best_cosine(own) - gap:
+        if floor is not None and lang != question_lang and best_cosine(pool_hits) < floor:
             continue  # nearer text in the question's own language: this pool's answer would be a guess
         got = choose(pool_hits)
         if not got.abstained and (best.abstained or got.confidence > best.confidence):
