@@ -212,3 +212,21 @@ def test_term_overlap_crosses_languages_through_the_glossary():
 ])
 def test_question_terms_leave_out_the_kind_of_place_asked_for(question, kept):
     assert [sorted(alts)[0] for alts in question_terms(question)] == kept
+
+
+@pytest.mark.parametrize("question, sentence, display", [
+    # the count whose own noun is the asked one, wherever it stands
+    ("How many stops does the line have?", "The line is 9.4 kilometres long and has 14 stops.", "14"),
+    ("كم محطة في الخط؟", "يبلغ طول الخط 9.4 كيلومتر وفيه 14 محطة.", "14"),
+    # no count names the asked noun: the one beside the question's terms
+    ("How many people died in the fire?", "Of the 300 guests, 12 died in the fire.", "12"),
+])
+def test_the_count_of_the_asked_thing_is_picked_among_several(question, sentence, display):
+    assert extract(question, sentence).display == display
+
+
+def test_an_english_count_from_an_english_sentence_reads_as_written():
+    # "130000000" said nothing a reader could check at a glance; across languages the value
+    # is still rendered in the question's ("حوالي 2500" -> "About 2500")
+    assert extract("How much did the line cost?", "It cost 130 million euros in all.").display == "130 million"
+    assert extract("How many US troops remain?", "لا يزال هناك حوالي 2500 جندي أمريكي").display == "About 2500"

@@ -235,7 +235,8 @@ def _find_typed(question: str, sentence: str, qtype: QType | None, lang: str | N
         found = find_quantities(sentence, ws, lang)
         unit = counted_noun(question)
         # a count of something else is no answer: "how many rockets?" is not "2500 جندي"
-        return [e for e, u in found if unit and u == unit] + [e for e, u in found if not u or not unit]
+        kept = [e for e, u in found if unit and u == unit] + [e for e, u in found if not u or not unit]
+        return sorted(kept, key=lambda e: _count_rank(question, sentence, e, unit))
     if qtype is QType.PERSON:
         return _persons(question, sentence, ws, lang)
     if qtype is QType.PLACE:
@@ -247,6 +248,31 @@ def _find_typed(question: str, sentence: str, qtype: QType | None, lang: str | N
         out = [replace_display(e, re.search(r"\d{4}", e.display).group()) if e.kind != "year" else e
                for e in out if re.search(r"\d{4}", e.display)]
     return sorted(out, key=lambda e: kinds.index(e.kind)) if qtype is not QType.DATE else out
+
+
+NOUN_AFTER = 2  # words after a count that may be its noun ("14 stops", "ثلاث جزر", "9.4 kilometres long")
+
+
+def _count_rank(question: str, sentence: str, value: Extracted, noun: str) -> tuple[int, float]:
+    """Sort key of a count among the sentence's counts (stable: ties keep sentence order).
+    First the one whose own noun is the asked one ("How many stops?": "14 stops", not "9.4
+    kilometres"; in both languages the counted noun follows its number), then the one the
+    question's terms stand nearest ("How many people died?": the number beside "died")."""
+    ws = words(sentence)
+    span = [i for i, w in enumerate(ws) if w.start >= value.start and w.end <= value.end] or [0]
+    after = {stem(t) for w in ws[span[-1] + 1:span[-1] + 1 + NOUN_AFTER] for t in terms(w.form)}
+    return (0 if noun and noun in after else 1, -_nearness(question, ws, span))
+
+
+def _nearness(question: str, ws: tuple[Word, ...], span: list[int]) -> float:
+    """Σ 1 / (1 + words between the value and the nearest place of each question term)."""
+    stems_at = [{stem(t) for t in terms(w.form)} for w in ws]
+    total = 0.0
+    for alternatives in question_terms(question):
+        gaps = [min(abs(i - span[0]), abs(i - span[-1])) for i, st in enumerate(stems_at)
+                if alternatives & st and not span[0] <= i <= span[-1]]
+        total += 1.0 / (1 + min(gaps)) if gaps else 0.0
+    return total
 
 
 def replace_display(e: Extracted, display: str) -> Extracted:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from factbot.text import lexicon, numbers
-from factbot.text.matching import format_number, normalize
+from factbot.text.matching import format_number, language, normalize
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def find_quantities(sentence: str, ws: list[Word], lang: str) -> list[tuple[Extr
             start = i - 1
         elif qual in ("more", "less") and i >= 2:
             start = i - 2 if forms[i - 1] in ("من", "than") else i - 1
-        if lang == "ar":
+        if lang == "ar" or language(sentence) == lang:  # as written ("130 million"), when no translation is needed
             display = sentence[ws[start].start:ws[j - 1].end]
         else:
             number = format_number(value) if is_digit or value not in _EN_NUMBER else _EN_NUMBER[int(value)]
