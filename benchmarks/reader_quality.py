@@ -9,7 +9,7 @@ same name, so an index built by `factbot eval` is reused), then for every questi
 answers from the same hits: the answerer without the reader
 (FACTBOT_READER=off), with the reader giving only the phrase from the reranker's sentence
 (`reader_on_span_only`), as `ask` with FACTBOT_READER=pick (`reader_pick`: the fused pick, the
-rules' answer or, for a who / which / how-much / when / where question in the sentence's
+rules' answer or, for a question that is not a yes/no one, in the sentence's
 language, the reader's phrase: `reading.Phrases.ASKED`), and as `ask` with FACTBOT_READER=on (`reader_on`: the reader's answer
 logit fused with the reranker's score picks the sentence, factbot/models/reader_fusion.json). All are judged by `factbot.evaluate.judge.judge_answer`,
 the function `factbot eval` uses: first citation holds a gold answer, answer token-F1

@@ -78,8 +78,8 @@ def _reader_mode(ctx, param, value):
                    "instead of the offline verifier (needs the st extra; nothing is downloaded). [env FACTBOT_NLI]")
 @click.option("--reader", envvar="FACTBOT_READER", metavar="[pick|on|off]", callback=_reader_mode,
               help="How `ask` uses the reader trained here (a cross-encoder): pick = it helps the feature "
-                   "reranker pick the answering sentence and gives the phrase a who / which / how-much / "
-                   "when / where question asks for; on = its phrase for every question; off = the "
+                   "reranker pick the answering sentence and gives its answer phrase, in the sentence's "
+                   "language, to every question but a yes/no one; on = its phrase across languages too; off = the "
                    f"reranker and rules alone. [env FACTBOT_READER; default: {READER_DEFAULT.value}]")
 @click.option("--collection", default=DEFAULT_COLLECTION, show_default=True, help="Index name, for several corpora.")
 @click.pass_context

@@ -371,6 +371,21 @@ def test_an_unsure_span_gives_the_sentence_a_sure_one_the_phrase():
     assert phrase(hit, unsure, None, "en", min_probability=0.0) == (unsure.text, "span")
 
 
+def test_a_span_that_says_the_question_back_gives_the_sentence():
+    from factbot.ask.reading import echoes, phrase
+    from factbot.reader.model import Span
+    from factbot.types import Hit
+
+    text = "Iraqi officials complained that the US strikes violate their sovereignty."
+    hit = Hit("doc", "s", 0, len(text), text, 0.01, 0.8, 0.0)
+    question = "What did Iraqi officials say the US strikes violate?"
+    cut = text.index(" their")
+    echo, answer = Span(0, cut, text[:cut], 5.0, 0.5), Span(cut + 1, len(text) - 1, "their sovereignty", 5.0, 0.5)
+    assert echoes(question, echo.text) and not echoes(question, answer.text)
+    assert phrase(hit, echo, None, "en", min_probability=0.1, question=question) == (text, "sentence")
+    assert phrase(hit, answer, None, "en", min_probability=0.1, question=question) == ("their sovereignty", "span")
+
+
 def test_span_probability_is_the_best_spans_share():
     from factbot.reader.model import best_span
 

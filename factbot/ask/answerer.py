@@ -101,7 +101,7 @@ class Answerer(AnswerBackend):
         if self.reader is not None and self.phrases.wanted(question, hit.text, lang):
             span = choice.span if choice.span is not None or self.fusion else \
                 self.reader.read(question, [hit.text], [self._context(hit)])[0].span
-            text, kind = reading.phrase(hit, span, value, lang)
+            text, kind = reading.phrase(hit, span, value, lang, question=question)
         else:
             text, kind = (value.display, "value") if value else (hit.text, "sentence")
         return Answer(question, with_marker(text), abstained=False, confidence=p,

@@ -13,8 +13,8 @@ class ReaderMode(str, enum.Enum):
 
     off:  the feature reranker picks the sentence; the answer is the rules' typed value or the sentence
     pick: the reader's answer score joins the reranker's in picking the sentence; the answer is the
-          rules' typed value, else the reader's phrase when the question asks who, which, how much,
-          when or where and the sentence is in its language, else the sentence
+          rules' typed value, else the reader's phrase when the question is not a yes/no one and
+          the sentence is in its language, else the sentence
     on:   as `pick`, with the reader's phrase for every question where the rules find no typed value
     """
 
@@ -42,5 +42,6 @@ class ReaderMode(str, enum.Enum):
 # 0.728 / 0.832 / 0.594) and changes none of the article's figures; `on`'s phrases cost the
 # article's answers 0.976 -> 0.881 (phrases that miss the gold), so they stay opt-in. Since
 # 2026-12-07's last session `pick` gives the phrase where the question asks for one, in the
-# sentence's language (`reading.Phrases.ASKED`): the article's answers keep 0.976.
+# sentence's language (`reading.Phrases.ASKED`; since 2026-12-07's evening every question but a
+# yes/no one, a phrase that says the question back excepted): the article's answers keep 0.976.
 DEFAULT = ReaderMode.PICK
