@@ -1,6 +1,6 @@
 """Corpora nobody here tuned on: does factbot hold up beside other articles, in both languages?
 
-Five measurements, each through `factbot.evaluate` exactly as `factbot eval` runs them:
+Six measurements, each through `factbot.evaluate` exactly as `factbot eval` runs them:
   - article: the hand-written question and claim sets over the bundled article alone, and again
     with distractor paragraphs of both languages indexed beside it (`eval --with`);
   - xquad: the three XQuAD dev files (English over Arabic, Arabic over Arabic, English over English);
@@ -10,7 +10,9 @@ Five measurements, each through `factbot.evaluate` exactly as `factbot eval` run
     are all in the question's own language, where another language's pool must not answer;
   - swaps: generated entity-swap claims (a true sentence with one name replaced by another name
     of the same collection: must not be SUPPORTED) and their true controls (the sentence itself,
-    and its clause holding the name: must be SUPPORTED).
+    and its clause holding the name: must be SUPPORTED);
+  - count_swaps: a TyDi dev sentence's two counts of different things swapped ("352 miles (219
+    km)" for "219 miles (352 km)": must not be SUPPORTED), and the sentences verbatim (must be).
 
 Distractors and swaps are built at run time from ../shared/datasets; nothing is copied into the
 repository. `python -m benchmarks.corpora write-distractors DIR` writes the distractor documents
@@ -231,6 +233,46 @@ def swap_items(found: list[NameInSentence], lang: str, limit: int = SWAPS_PER_CO
     return swaps, controls
 
 
+# --- count swaps -----------------------------------------------------------------------------
+
+_WRITTEN_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def count_swap_items(path: Path, lang: str, limit: int = SWAPS_PER_COLLECTION):
+    """(swapped claims, controls) as factbot JSONL items: each sentence of the file's paragraphs
+    (one sentence, 6-40 words, no footnote marker) whose first two counts count different things
+    ("219 miles (352 km)") with the two numbers swapped ("352 miles (219 km)"): every number of
+    the claim is in the sentence, said of something else, so only reading what each counts can
+    refute it. Controls are the sentences verbatim."""
+    from factbot.evaluate.datasets import Item, Kind
+    from factbot.text.facts import analyze
+    from factbot.text.matching import split_sentences
+    from factbot.types import Label
+
+    swaps, controls = [], []
+    for ctx in _contexts(path):
+        for span in split_sentences(ctx):
+            sent = ctx[span.start:span.end]
+            if "[" in sent or not 6 <= len(sent.split()) <= 40 or len(swaps) >= limit:
+                continue
+            qs = analyze(sent).quantities
+            written = _WRITTEN_NUMBER.findall(sent)
+            if len(qs) < 2 or len(written) < 2 or qs[0].unit or qs[1].unit or qs[0].value == qs[1].value:
+                continue
+            if not (qs[0].nouns and qs[1].nouns) or qs[0].nouns & qs[1].nouns:
+                continue
+            a, b = written[:2]
+            if a == b or sent.count(a) != 1 or sent.count(b) != 1:
+                continue
+            swapped = sent.replace(a, "\x00").replace(b, a).replace("\x00", b)
+            i = len(swaps)
+            swaps.append(Item(f"countswap-{lang}-{i:03d}", Kind.CLAIM, swapped, f"count swap {i}", lang=lang,
+                              label=Label.REFUTED, tags=("count-swap", lang)))
+            controls.append(Item(f"counttrue-{lang}-{i:03d}", Kind.CLAIM, sent, f"control {i}", lang=lang,
+                                 label=Label.SUPPORTED, tags=("verbatim", lang)))
+    return swaps, controls
+
+
 # --- the stage ---------------------------------------------------------------------------------
 
 def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None] = print,
@@ -308,6 +350,24 @@ def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None]
         out["swaps"]["swapped_supported"] = round(
             sum(out["swaps"][lang]["supported"] * out["swaps"][lang]["n"] for lang in SWAP_SOURCES)
             / max(1, sum(out["swaps"][lang]["n"] for lang in SWAP_SOURCES)), 3)
+    if "count_swaps" in parts:
+        out["count_swaps"] = {}
+        controls_all = []
+        for lang, (sub, name) in SWAP_SOURCES.items():
+            path = datasets / sub / name
+            squad = load_dataset(path)
+            from factbot.evaluate.harness import index_contexts
+
+            bot = open_bot(squad_collection(squad))
+            index_contexts(bot, squad)
+            swaps, controls = count_swap_items(path, lang)
+            log(f"corpora: count swaps {lang}: {len(swaps)} swapped claims, {len(controls)} controls")
+            items = tuple(swaps + controls)
+            preds = evaluate_dataset(bot, Dataset(f"count-swaps-{lang}", Format.JSONL, "", len(items), items, ()),
+                                     progress=False, warn=quiet).predictions
+            out["count_swaps"][lang] = verdict_shares([p for p in preds if p.item.id.startswith("countswap-")])
+            controls_all += [p for p in preds if p.item.id.startswith("counttrue-")]
+        out["count_swaps"]["control"] = verdict_shares(controls_all)
     return out
 
 
@@ -322,7 +382,7 @@ def main(argv: list[str]) -> int:
     r = sub.add_parser("run", help="run the measurements and print them as JSON")
     r.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     r.add_argument("--work", type=Path, required=True, help="folder for the index (kept: a re-run embeds nothing)")
-    r.add_argument("--parts", default="article,xquad,tydi,mixed,swaps")
+    r.add_argument("--parts", default="article,xquad,tydi,mixed,swaps,count_swaps")
     r.add_argument("--home", type=Path, help="index folder (default: WORK/corpora-home)")
     r.add_argument("--limit", type=int, help="only the first N questions of each XQuAD and TyDi file")
     r.add_argument("--no-cross-abstain", action="store_true",

@@ -237,3 +237,18 @@ def test_allies_of_groups():
     assert allies(ATTACKS) == {"Iran"}                      # "الجماعات المتحالفة مع إيران"
     assert allies("Saudi-allied groups attacked US forces") == {"Saudi Arabia"}
     assert allies("US forces faced attacks") == set()
+
+
+@pytest.mark.parametrize("claim, conflict, match", [
+    # the count of the claim's own noun is the one compared, wherever it stands in the sentence
+    ("The line has 20 stops.", ("20", "14"), None),
+    ("The line has 9.4 stops.", ("9.4", "14"), None),   # not a match with "9.4 kilometres"
+    ("The line has 14 stops.", None, "14"),
+    ("The line is 12 kilometres long.", ("12", "9.4"), None),
+    # a noun the evidence does not share: every count stays a counterpart, as a paraphrase would need
+    ("The line has 20 stations.", ("20", "9.4"), None),
+])
+def test_a_count_is_compared_with_the_evidences_count_of_the_same_noun(claim, conflict, match):
+    out = compare(claim, "The line is 9.4 kilometres long and has 14 stops.")
+    assert [(k.claim, k.evidence) for k in out.conflicts] == ([conflict] if conflict else [])
+    assert [m.value for m in out.matches] == ([match] if match else [])

@@ -24,3 +24,20 @@ def test_fits_read_exactly_the_articles_the_measurement_leaves_out():
     for a in range(16):
         # every article is either fitted on or measured, never both
         assert fitting.fit_article(a) != bool(held_out(Dataset("x", Format.SQUAD, "", 1, (_item(a, 0),), ())).items)
+
+
+def test_count_swaps_exchange_two_counts_of_different_things(tmp_path):
+    import json
+
+    from benchmarks.corpora import count_swap_items
+    from factbot.types import Label
+
+    ctx = ("The storm's path was 219 miles (352 km) long, the longest on record. "
+           "It killed 12 people and 12 cattle in one town. The line has 14 stops.[2] Nothing else.")
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps({"data": [{"paragraphs": [{"context": ctx, "qas": []}]}]}), encoding="utf-8")
+    swaps, controls = count_swap_items(path, "en")
+    # one sentence qualifies: the second has one value twice, the third a footnote marker and one count
+    assert [i.text for i in swaps] == ["The storm's path was 352 miles (219 km) long, the longest on record."]
+    assert [i.text for i in controls] == ["The storm's path was 219 miles (352 km) long, the longest on record."]
+    assert swaps[0].label is Label.REFUTED and controls[0].label is Label.SUPPORTED

@@ -27,7 +27,7 @@ from factbot.text import negation, numbers
 from factbot.text.actions import ACTION_OF, opposites
 from factbot.text.lexicon import (AMBIGUOUS_MONTHS, ENTITIES, LESS, MONTH_NAMES, MONTH_OF, MONTH_PAIRS, MORE, MULTI,
                                   NATIONALITY_OF, ORDINALS, SINGLE, WEEKDAY_NAMES, lookup, variants)
-from factbot.text.matching import fact_tokens, format_number, language, normalize, tokens
+from factbot.text.matching import fact_tokens, format_number, language, normalize, terms, tokens
 
 def display_name(name: str, lang: str) -> str:
     """A canonical entity name as a reader of `lang` writes it: the first Arabic form for "ar"."""
@@ -60,6 +60,9 @@ class Quantity:
     unit: str = ""          # what is counted ("troops", "groups"), "" when unknown
     qualifier: str = ""     # "" exact | "approx" | "more" | "less"
     text: str = ""          # the words as written in the matching form, e.g. "حوالي 2500"
+    # without a known unit, the stems of the (up to) NOUN_AFTER content words after the number:
+    # its noun, in both languages ("14 stops", "14 محطة"), maybe behind an adjective (`_counterparts`)
+    nouns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,9 @@ def analyze(text: str) -> Facts:
             continue
         n = numbers.count_at(toks, i, value)
         start = i - 1 if n.qualifier and i and toks[i - 1] not in MORE | LESS else i
-        quantities.append(Quantity(n.value, n.unit, n.qualifier, " ".join(toks[max(start, 0):n.end])))
+        nouns = frozenset() if n.unit else frozenset(t for t in terms(" ".join(toks[n.end:n.end + NOUN_AFTER]))
+                                                     if not t[0].isdigit())
+        quantities.append(Quantity(n.value, n.unit, n.qualifier, " ".join(toks[max(start, 0):n.end]), nouns))
         i = n.end
     entities: list[tuple[str, str]] = []
     for i in range(len(toks)):
@@ -246,8 +251,23 @@ def quantities_agree(a: Quantity, b: Quantity) -> bool:
     return close(a.value, b.value)
 
 
+NOUN_AFTER = 2  # words after a number that may be its noun
+
+
 def _same_unit(a: Quantity, b: Quantity) -> bool:
     return a.unit == b.unit
+
+
+def _counterparts(q: Quantity, evidence: Facts, same_language: bool) -> list[Quantity]:
+    """The evidence's quantities `q` is compared with: those of its unit; in one language, when
+    some of them share a noun with it ("14 stops" for "20 stops", beside "9.4 kilometres
+    long"), only those. Without a shared noun all of them stay: a paraphrase names the counted
+    thing otherwise ("5 people" / "7 civilians"), and dropping those cost ANS test macro-F1."""
+    same = [r for r in evidence.quantities if _same_unit(q, r)]
+    if same_language and q.nouns:
+        named = [r for r in same if q.nouns & r.nouns]
+        return named or same
+    return same
 
 
 def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
@@ -263,7 +283,7 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
     matches: list[Match] = []
 
     for q in c.quantities:
-        same = [r for r in e.quantities if _same_unit(q, r)]
+        same = _counterparts(q, e, c.lang == e.lang)
         key = f"number:{q.unit}:{format_number(q.value)}"
         if any(quantities_agree(q, r) for r in same):
             matches.append(Match("number", format_number(q.value), key))
