@@ -11,8 +11,8 @@ Six measurements, each through `factbot.evaluate` exactly as `factbot eval` runs
   - swaps: generated entity-swap claims (a true sentence with one name replaced by another name
     of the same collection: must not be SUPPORTED) and their true controls (the sentence itself,
     and its clause holding the name: must be SUPPORTED);
-  - count_swaps: a TyDi dev sentence's two counts of different things swapped ("352 miles (219
-    km)" for "219 miles (352 km)": must not be SUPPORTED), and the sentences verbatim (must be).
+  - count_swaps: a TyDi dev sentence's two counts swapped ("352 miles (219 km)" for "219 miles
+    (352 km)": must not be SUPPORTED), and the sentences verbatim (must be).
 
 Distractors and swaps are built at run time from ../shared/datasets; nothing is copied into the
 repository. `python -m benchmarks.corpora write-distractors DIR` writes the distractor documents
@@ -240,10 +240,11 @@ _WRITTEN_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
 def count_swap_items(path: Path, lang: str, limit: int = SWAPS_PER_COLLECTION):
     """(swapped claims, controls) as factbot JSONL items: each sentence of the file's paragraphs
-    (one sentence, 6-40 words, no footnote marker) whose first two counts count different things
-    ("219 miles (352 km)") with the two numbers swapped ("352 miles (219 km)"): every number of
-    the claim is in the sentence, said of something else, so only reading what each counts can
-    refute it. Controls are the sentences verbatim."""
+    (one sentence, 6-40 words, no footnote marker) whose first two counts have different values
+    and the same known unit or none, with the two numbers swapped: of different things ("352
+    miles (219 km)" for "219 miles (352 km)") or of different subjects ("A paid 130 million, B 45
+    million"). Every number of the claim is in the sentence, said of something else, so only
+    reading what each is said of can refute it. Controls are the sentences verbatim."""
     from factbot.evaluate.datasets import Item, Kind
     from factbot.text.facts import analyze
     from factbot.text.matching import split_sentences
@@ -257,9 +258,7 @@ def count_swap_items(path: Path, lang: str, limit: int = SWAPS_PER_COLLECTION):
                 continue
             qs = analyze(sent).quantities
             written = _WRITTEN_NUMBER.findall(sent)
-            if len(qs) < 2 or len(written) < 2 or qs[0].unit or qs[1].unit or qs[0].value == qs[1].value:
-                continue
-            if not (qs[0].nouns and qs[1].nouns) or qs[0].nouns & qs[1].nouns:
+            if len(qs) < 2 or len(written) < 2 or qs[0].unit != qs[1].unit or qs[0].value == qs[1].value:
                 continue
             a, b = written[:2]
             if a == b or sent.count(a) != 1 or sent.count(b) != 1:

@@ -252,3 +252,16 @@ def test_a_count_is_compared_with_the_evidences_count_of_the_same_noun(claim, co
     out = compare(claim, "The line is 9.4 kilometres long and has 14 stops.")
     assert [(k.claim, k.evidence) for k in out.conflicts] == ([conflict] if conflict else [])
     assert [m.value for m in out.matches] == ([match] if match else [])
+
+
+@pytest.mark.parametrize("claim, conflict, match", [
+    # two amounts of one sentence: the one said of what the claim says it of
+    ("The European Union paid 130 million euros.", ("130000000", "45000000"), None),
+    ("The European Union paid 45 million euros.", None, "45000000"),
+    ("The line cost 45 million euros.", ("45000000", "130000000"), None),
+    ("The line cost 130 million euros.", None, "130000000"),
+])
+def test_a_count_is_compared_with_the_evidences_count_said_of_the_same_thing(claim, conflict, match):
+    out = compare(claim, "It cost 130 million euros, of which the European Union paid 45 million.")
+    assert [(k.claim, k.evidence) for k in out.conflicts] == ([conflict] if conflict else [])
+    assert [m.value for m in out.matches] == ([match] if match else [])

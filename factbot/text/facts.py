@@ -62,7 +62,11 @@ class Quantity:
     text: str = ""          # the words as written in the matching form, e.g. "حوالي 2500"
     # without a known unit, the stems of the (up to) NOUN_AFTER content words after the number:
     # its noun, in both languages ("14 stops", "14 محطة"), maybe behind an adjective (`_counterparts`)
-    nouns: frozenset[str] = frozenset()
+    nouns: frozenset[str] = field(default=frozenset(), compare=False)
+    # the stems of the content words within CONTEXT_WORDS either side, its nouns aside: what
+    # the count is said of ("the European Union paid 45 million", "It cost 130 million").
+    # Neither these nor `nouns` take part in equality: they describe the words around a value
+    context: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,9 @@ def analyze(text: str) -> Facts:
         start = i - 1 if n.qualifier and i and toks[i - 1] not in MORE | LESS else i
         nouns = frozenset() if n.unit else frozenset(t for t in terms(" ".join(toks[n.end:n.end + NOUN_AFTER]))
                                                      if not t[0].isdigit())
-        quantities.append(Quantity(n.value, n.unit, n.qualifier, " ".join(toks[max(start, 0):n.end]), nouns))
+        around = toks[max(0, start - CONTEXT_WORDS):max(start, 0)] + toks[n.end:n.end + CONTEXT_WORDS]
+        context = frozenset(t for t in terms(" ".join(around)) if not t[0].isdigit()) - nouns
+        quantities.append(Quantity(n.value, n.unit, n.qualifier, " ".join(toks[max(start, 0):n.end]), nouns, context))
         i = n.end
     entities: list[tuple[str, str]] = []
     for i in range(len(toks)):
@@ -252,6 +258,7 @@ def quantities_agree(a: Quantity, b: Quantity) -> bool:
 
 
 NOUN_AFTER = 2  # words after a number that may be its noun
+CONTEXT_WORDS = 4  # words either side of a count that say what it is said of
 
 
 def _same_unit(a: Quantity, b: Quantity) -> bool:
@@ -261,12 +268,22 @@ def _same_unit(a: Quantity, b: Quantity) -> bool:
 def _counterparts(q: Quantity, evidence: Facts, same_language: bool) -> list[Quantity]:
     """The evidence's quantities `q` is compared with: those of its unit; in one language, when
     some of them share a noun with it ("14 stops" for "20 stops", beside "9.4 kilometres
-    long"), only those. Without a shared noun all of them stay: a paraphrase names the counted
-    thing otherwise ("5 people" / "7 civilians"), and dropping those cost ANS test macro-F1."""
+    long"), those and the ones with no noun; then, of several, those whose surrounding words
+    share most with the claim's, when that tells them apart. Without a shared noun or word all
+    stay: a paraphrase names the counted thing otherwise ("5 people" / "7 civilians"), and
+    requiring the noun cost ANS test macro-F1 (0.700 -> 0.694)."""
     same = [r for r in evidence.quantities if _same_unit(q, r)]
-    if same_language and q.nouns:
-        named = [r for r in same if q.nouns & r.nouns]
-        return named or same
+    if not same_language:
+        return same
+    if q.nouns and any(q.nouns & r.nouns for r in same):
+        same = [r for r in same if q.nouns & r.nouns or not r.nouns]  # a count with no noun may be it
+    if len(same) > 1 and q.context:
+        # of several, the ones said of what the claim says it of ("the European Union paid 130
+        # million" meets "the European Union paid 45 million", not "It cost 130 million")
+        shared = [len(q.context & r.context) for r in same]
+        top = max(shared)
+        if top and shared.count(top) < len(same):
+            same = [r for r, k in zip(same, shared) if k == top]
     return same
 
 
