@@ -81,6 +81,14 @@ def test_terms_stem_arabic_clitics_and_drop_function_words():
     assert tokens("حوالي ٢٥٠٠ جندي") == ["حوالي", "2500", "جندي"]
 
 
+def test_english_past_tenses_meet_their_verbs_but_short_words_keep_apart():
+    # "What did the council promise?" is answered by "has promised them compensation"
+    assert stem("promised") == stem("promise") == stem("promises")
+    assert stem("operated") == stem("operate") == stem("operates")
+    assert stem("killed") == stem("kill")
+    assert stem("aired") != stem("air") and stem("used") != stem("us")
+
+
 @pytest.mark.parametrize("text, lang", [("كم عدد الجنود؟", "ar"), ("How many troops?", "en"),
                                          ("Is داعش defeated in Iraq now?", "en")])
 def test_language(text, lang):

@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 
 from factbot.text import facts, slots
 from factbot.text.glossary import QUESTION_FILLERS, glossary, term_set
-from factbot.text.matching import terms
+from factbot.text.matching import stem, terms
 
 # Words of saying and of the calendar ("في عام 2024", "in the year"): no content of a claim.
 _FILLERS = frozenset(QUESTION_FILLERS | set(terms("says قال قالت يقول تقول وقال وقالت will year years عام العام "
@@ -44,7 +44,8 @@ def stated_as(term: str, gloss: dict[str, frozenset[str]]) -> frozenset[str]:
     """The stems that state a claim's term in a sentence: itself, plus Arabic for an English
     term the glossary knows. The crude English stem cuts "hopes"/"reducing" to "hop"/"reduc"
     but the glossary's "hope"/"reduce" keep their e: look up both."""
-    return frozenset({term}) | gloss.get(term, frozenset()) | gloss.get(term + "e", frozenset())
+    return (frozenset({term}) | gloss.get(term, frozenset()) | gloss.get(term + "e", frozenset())
+            | gloss.get(stem(term), frozenset()))  # the glossary's keys are stems: "agreed" -> "agre"
 
 
 @dataclass(frozen=True, eq=False)

@@ -123,6 +123,13 @@ def stem(token: str) -> str:
     for s in ("ing", "ies", "es", "s"):
         if token.endswith(s) and len(token) - len(s) >= 3:
             return token[: -len(s)] + ("y" if s == "ies" else "")
+    # the past tense meets its verb: "promised" / "promise", "operated" / "operate" (-> "promis",
+    # "operat", as "operates" already gave). Four letters must stay, so "aired" keeps apart from
+    # "air" and "used" from "us"
+    if token.endswith("ed") and len(token) - 2 >= 4:
+        return token[:-2]
+    if token.endswith("e") and len(token) >= 5 and token[-2] not in "aeiou":
+        return token[:-1]
     return token
 
 
