@@ -328,45 +328,34 @@ def run_corpora(datasets: Path, work: Path, embedder, log: Callable[[str], None]
             r = evaluate_dataset(None, load_dataset(datasets / "tydiqa" / name), progress=False, open_bot=open_bot,
                                  warn=quiet, limit=limit, with_paths=(beside,))
             out["mixed"][key] = squad_figures(r.metrics) | {"cited_other_language": other_language_share(r.predictions, key)}
-    if "swaps" in parts:
-        out["swaps"] = {}
-        controls_all = []
+    def claim_swaps(make_items, swapped: str) -> dict:
+        """Verdict shares of the swapped claims `make_items(path, lang)` builds over each TyDi dev
+        collection (ids starting with `swapped`) and of their controls, checked as `factbot eval` does."""
+        from factbot.evaluate.harness import index_contexts
+
+        shares, controls_all = {}, []
         for lang, (sub, name) in SWAP_SOURCES.items():
             path = datasets / sub / name
             squad = load_dataset(path)
-            from factbot.evaluate.harness import index_contexts
-
             bot = open_bot(squad_collection(squad))
             index_contexts(bot, squad)
-            swaps, controls = swap_items(names_in_sentences(path, lang), lang)
-            log(f"corpora: swaps {lang}: {len(swaps)} swapped claims, {len(controls)} controls")
+            swaps, controls = make_items(path, lang)
+            log(f"corpora: {swapped} {lang}: {len(swaps)} swapped claims, {len(controls)} controls")
             items = tuple(swaps + controls)
-            ds = Dataset(f"swaps-{lang}", Format.JSONL, "", len(items), items, ())
-            preds = evaluate_dataset(bot, ds, progress=False, warn=quiet).predictions
-            out["swaps"][lang] = verdict_shares([p for p in preds if p.item.id.startswith("swap-")])
-            controls_all += [p for p in preds if not p.item.id.startswith("swap-")]
-        out["swaps"]["control"] = verdict_shares(controls_all)
+            preds = evaluate_dataset(bot, Dataset(f"{swapped}-{lang}", Format.JSONL, "", len(items), items, ()),
+                                     progress=False, warn=quiet).predictions
+            shares[lang] = verdict_shares([p for p in preds if p.item.id.startswith(f"{swapped}-")])
+            controls_all += [p for p in preds if not p.item.id.startswith(f"{swapped}-")]
+        shares["control"] = verdict_shares(controls_all)
+        return shares
+
+    if "swaps" in parts:
+        out["swaps"] = claim_swaps(lambda path, lang: swap_items(names_in_sentences(path, lang), lang), "swap")
         out["swaps"]["swapped_supported"] = round(
             sum(out["swaps"][lang]["supported"] * out["swaps"][lang]["n"] for lang in SWAP_SOURCES)
             / max(1, sum(out["swaps"][lang]["n"] for lang in SWAP_SOURCES)), 3)
     if "count_swaps" in parts:
-        out["count_swaps"] = {}
-        controls_all = []
-        for lang, (sub, name) in SWAP_SOURCES.items():
-            path = datasets / sub / name
-            squad = load_dataset(path)
-            from factbot.evaluate.harness import index_contexts
-
-            bot = open_bot(squad_collection(squad))
-            index_contexts(bot, squad)
-            swaps, controls = count_swap_items(path, lang)
-            log(f"corpora: count swaps {lang}: {len(swaps)} swapped claims, {len(controls)} controls")
-            items = tuple(swaps + controls)
-            preds = evaluate_dataset(bot, Dataset(f"count-swaps-{lang}", Format.JSONL, "", len(items), items, ()),
-                                     progress=False, warn=quiet).predictions
-            out["count_swaps"][lang] = verdict_shares([p for p in preds if p.item.id.startswith("countswap-")])
-            controls_all += [p for p in preds if p.item.id.startswith("counttrue-")]
-        out["count_swaps"]["control"] = verdict_shares(controls_all)
+        out["count_swaps"] = claim_swaps(count_swap_items, "countswap")
     return out
 
 
