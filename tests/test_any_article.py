@@ -132,8 +132,10 @@ def test_an_english_question_about_the_english_article_is_not_answered_from_the_
     ("Who sang the national anthem?", "Nadia Kovac"),
     ("Who scored twice for the Lisbon Gulls?", "Elena Marsh"),
     ("How old is Elena Marsh?", "39"),
+    ("What did Marsh say about the final?", "her last final"),   # what-questions too (not yes/no)
+    ("How many spectators watched the final?", "40,000"),
 ])
-def test_who_and_how_old_questions_get_the_phrase_not_the_sentence(two_articles, question, phrase):
+def test_who_what_and_how_old_questions_get_the_phrase_not_the_sentence(two_articles, question, phrase):
     answer = two_articles.ask(question)
     assert not answer.abstained and answer.answer_kind in ("span", "value"), answer
     assert phrase in answer.answer and len(answer.answer.split()) <= 10, answer.answer
