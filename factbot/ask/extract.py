@@ -24,7 +24,8 @@ from factbot.ask.questions import (EXCLUDED_WINDOW, NEGATORS, QType, asked_owner
 from factbot.ask.values import Extracted, Word, capitalize_first, find_quantities, find_times, words
 from factbot.text import lexicon, slots
 from factbot.text.glossary import question_terms
-from factbot.text.matching import language, normalize, stem, terms
+from factbot.text.matching import language, normalize, terms
+from factbot.text.numbers import NOUN_AFTER
 
 
 # --- lexicons --------------------------------------------------------------------------------
@@ -111,7 +112,7 @@ MIN_TITLE_SCORE = 0.5  # the first or second question term (weights 1, 1/2, 1/3 
 def _context_score(qterms: list[frozenset[str]], ws: list[Word], first: int, floor: int) -> float:
     """How many question terms the title before a name shares (Arabic puts the title first).
     The window stops at the previous name (`floor`), whose title is not this one's."""
-    window = {stem(t) for w in ws[max(floor, first - TITLE_WINDOW):first] for t in terms(w.form)}
+    window = {t for w in ws[max(floor, first - TITLE_WINDOW):first] for t in terms(w.form)}
     # earlier question terms weigh more: in "which militia leader died with the Iranian
     # commander?" the head noun comes first, the description of someone else after
     return sum(1.0 / (1 + i) for i, alternatives in enumerate(qterms) if alternatives & window)
@@ -236,7 +237,8 @@ def _find_typed(question: str, sentence: str, qtype: QType | None, lang: str | N
         unit = counted_noun(question)
         # a count of something else is no answer: "how many rockets?" is not "2500 جندي"
         kept = [e for e, u in found if unit and u == unit] + [e for e, u in found if not u or not unit]
-        return sorted(kept, key=lambda e: _count_rank(question, sentence, e, unit))
+        stems_at = [frozenset(terms(w.form)) for w in ws]  # once per sentence, not per count
+        return sorted(kept, key=lambda e: _count_rank(question, ws, stems_at, e, unit))
     if qtype is QType.PERSON:
         return _persons(question, sentence, ws, lang)
     if qtype is QType.PLACE:
@@ -250,23 +252,19 @@ def _find_typed(question: str, sentence: str, qtype: QType | None, lang: str | N
     return sorted(out, key=lambda e: kinds.index(e.kind)) if qtype is not QType.DATE else out
 
 
-NOUN_AFTER = 2  # words after a count that may be its noun ("14 stops", "ثلاث جزر", "9.4 kilometres long")
-
-
-def _count_rank(question: str, sentence: str, value: Extracted, noun: str) -> tuple[int, float]:
+def _count_rank(question: str, ws: tuple[Word, ...], stems_at: list[frozenset[str]], value: Extracted,
+                noun: str) -> tuple[int, float]:
     """Sort key of a count among the sentence's counts (stable: ties keep sentence order).
     First the one whose own noun is the asked one ("How many stops?": "14 stops", not "9.4
     kilometres"; in both languages the counted noun follows its number), then the one the
     question's terms stand nearest ("How many people died?": the number beside "died")."""
-    ws = words(sentence)
     span = [i for i, w in enumerate(ws) if w.start >= value.start and w.end <= value.end] or [0]
-    after = {stem(t) for w in ws[span[-1] + 1:span[-1] + 1 + NOUN_AFTER] for t in terms(w.form)}
-    return (0 if noun and noun in after else 1, -_nearness(question, ws, span))
+    after = frozenset().union(*stems_at[span[-1] + 1:span[-1] + 1 + NOUN_AFTER])
+    return (0 if noun and noun in after else 1, -_nearness(question, stems_at, span))
 
 
-def _nearness(question: str, ws: tuple[Word, ...], span: list[int]) -> float:
+def _nearness(question: str, stems_at: list[frozenset[str]], span: list[int]) -> float:
     """Σ 1 / (1 + words between the value and the nearest place of each question term)."""
-    stems_at = [{stem(t) for t in terms(w.form)} for w in ws]
     total = 0.0
     for alternatives in question_terms(question):
         gaps = [min(abs(i - span[0]), abs(i - span[-1])) for i, st in enumerate(stems_at)
@@ -285,7 +283,7 @@ def _about_excluded(sentence: str, value: "Extracted", excluded: frozenset[str])
     ws = words(sentence)
     for i in window(ws, value, EXCLUDED_WINDOW):
         negated = i > 0 and bool(set(terms(ws[i - 1].form)) & NEGATORS)
-        if not negated and any(stem(t) in excluded for t in terms(ws[i].form)):
+        if not negated and any(t in excluded for t in terms(ws[i].form)):
             return True
     return False
 
@@ -326,7 +324,7 @@ def window(ws: tuple[Word, ...], value: "Extracted", width: int) -> range:
 def stems_near(sentence: str, value: "Extracted", width: int = SUPPORT_WINDOW) -> frozenset[str]:
     """The stems of the words within `width` words of the value: what says what it is."""
     ws = words(sentence)
-    return frozenset(stem(t) for i in window(ws, value, width) for t in terms(ws[i].form))
+    return frozenset(t for i in window(ws, value, width) for t in terms(ws[i].form))
 
 
 def extract(question: str, sentence: str, qtype: QType | None = None, lang: str | None = None) -> Extracted | None:

@@ -42,10 +42,11 @@ def more_glossary() -> dict[str, frozenset[str]]:
 
 def stated_as(term: str, gloss: dict[str, frozenset[str]]) -> frozenset[str]:
     """The stems that state a claim's term in a sentence: itself, plus Arabic for an English
-    term the glossary knows. The crude English stem cuts "hopes"/"reducing" to "hop"/"reduc"
-    but the glossary's "hope"/"reduce" keep their e: look up both."""
+    term the glossary knows. The glossary's keys are stems ("agreed" -> "agre", "reduce" ->
+    "reduc"), and a word of four letters keeps its e ("hope"), which "hopes" -> "hop" lacks:
+    look up the term, the term with an e, and the term's stem (`term` may be a word or a stem)."""
     return (frozenset({term}) | gloss.get(term, frozenset()) | gloss.get(term + "e", frozenset())
-            | gloss.get(stem(term), frozenset()))  # the glossary's keys are stems: "agreed" -> "agre"
+            | gloss.get(stem(term), frozenset()))
 
 
 @dataclass(frozen=True, eq=False)

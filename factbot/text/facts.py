@@ -60,7 +60,7 @@ class Quantity:
     unit: str = ""          # what is counted ("troops", "groups"), "" when unknown
     qualifier: str = ""     # "" exact | "approx" | "more" | "less"
     text: str = ""          # the words as written in the matching form, e.g. "حوالي 2500"
-    # without a known unit, the stems of the (up to) NOUN_AFTER content words after the number:
+    # without a known unit, the stems of the (up to) numbers.NOUN_AFTER content words after the number:
     # its noun, in both languages ("14 stops", "14 محطة"), maybe behind an adjective (`_counterparts`)
     nouns: frozenset[str] = field(default=frozenset(), compare=False)
     # the stems of the content words within CONTEXT_WORDS either side, its nouns aside: what
@@ -203,8 +203,8 @@ def analyze(text: str) -> Facts:
             continue
         n = numbers.count_at(toks, i, value)
         start = i - 1 if n.qualifier and i and toks[i - 1] not in MORE | LESS else i
-        nouns = frozenset() if n.unit else frozenset(t for t in terms(" ".join(toks[n.end:n.end + NOUN_AFTER]))
-                                                     if not t[0].isdigit())
+        after = terms(" ".join(toks[n.end:n.end + numbers.NOUN_AFTER]))
+        nouns = frozenset() if n.unit else frozenset(t for t in after if not t[0].isdigit())
         around = toks[max(0, start - CONTEXT_WORDS):max(start, 0)] + toks[n.end:n.end + CONTEXT_WORDS]
         context = frozenset(t for t in terms(" ".join(around)) if not t[0].isdigit()) - nouns
         quantities.append(Quantity(n.value, n.unit, n.qualifier, " ".join(toks[max(start, 0):n.end]), nouns, context))
@@ -257,7 +257,6 @@ def quantities_agree(a: Quantity, b: Quantity) -> bool:
     return close(a.value, b.value)
 
 
-NOUN_AFTER = 2  # words after a number that may be its noun
 CONTEXT_WORDS = 4  # words either side of a count that say what it is said of
 
 

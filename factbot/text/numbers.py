@@ -29,6 +29,12 @@ def number_at(toks: Sequence[str], i: int) -> float | None:
     return lookup(NUMBER_WORDS, t) if t not in ("الف", "الاف") else None
 
 
+# Words after a count that may be its noun ("14 stops", "ثلاث جزر", "9.4 kilometres long"): in both
+# languages the counted noun follows its number, maybe behind an adjective. Read by `ask`
+# (`extract._count_rank`) and `check` (`facts.Quantity.nouns`) alike.
+NOUN_AFTER = 2
+
+
 def unit_near(toks: Sequence[str], i: int, j: int) -> str:
     """The counted noun: first known unit within 3 tokens after the number, else before it
     (Arabic number words follow their noun: "فرق العمل الثلاث")."""
