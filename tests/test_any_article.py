@@ -80,6 +80,10 @@ def test_a_name_of_the_sentence_in_another_role_is_refuted(two_articles):
 
 def test_the_singer_named_in_the_article_is_supported(two_articles):
     assert two_articles.check("Nadia Kovac sang the national anthem").verdict is Label.SUPPORTED
+    # "kick-off" stands nearer Tomas Reyes, but in Nadia Kovac's clause (before: REFUTED, "the
+    # claim says Nadia Kovac; the article says Tomas Reyes")
+    v = two_articles.check("Anthem singer Nadia Kovac performed before kick-off.")
+    assert v.verdict is Label.SUPPORTED, v.reason
 
 
 def test_a_second_document_leaves_the_first_ones_answers(two_articles, nano_bot):

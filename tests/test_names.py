@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from factbot.text.names import found, key, names_in, role_holder, unfound, words_found
+from factbot.text.names import found, key, names_in, read_names, role_holder, unfound, words_found
 from tests.conftest import DATASETS, needs_datasets
 
 
@@ -91,3 +91,34 @@ def test_a_hyphenated_name_is_found_part_by_part():
     assert found(name, sentence) and unfound("Louis-Sébastien Lenormand invented it", [sentence]) == ()
     [name] = names_in("Prime Minister Haider al-Abadi")  # the article al- stays on its word
     assert name.keys == (key("Haider"), key("al-Abadi"))
+
+
+# Our own text (a new tram line), not the bundled article's.
+ROADWORKS = "Shop owners on Rua da Junqueira said that two years of roadworks cut their sales by a third."
+
+
+@pytest.mark.parametrize("claim", ["Roadworks cut shop sales by a third.", "Sales fell. Roadworks cut them by a third.",
+                                   '"Roadworks cut our sales," they said.'])
+def test_a_word_opening_a_sentence_is_no_name_where_the_texts_write_it_in_lower_case(claim):
+    assert [n.text for n in names_in(claim, frozenset({"roadworks"}))] == []
+    assert read_names(claim, ROADWORKS) == ()   # before: "Roadworks", its rival "Rua da Junqueira"
+    assert unfound(claim, [ROADWORKS]) == ()
+
+
+def test_a_capital_word_stays_a_name_mid_sentence_or_when_no_text_writes_it_in_lower_case():
+    assert [n.text for n in names_in("Beyoncé sang the anthem.", frozenset({"sang"}))] == ["Beyoncé"]
+    assert [n.text for n in names_in("They said Roadworks Ltd won.", frozenset({"roadworks"}))] == ["Roadworks Ltd"]
+
+
+KICK_OFF = "Nadia Kovac sang the national anthem before kick-off, while Tomas Reyes performed it in sign language."
+
+
+@pytest.mark.parametrize("claim,holder", [
+    ("Anthem singer Nadia Kovac performed before kick-off.", None),   # "kick-off" is nearer Reyes, but in Kovac's clause
+    ("Anthem singer Tomas Reyes performed before kick-off.", "Nadia Kovac"),
+    ("Nadia Kovac performed the anthem in sign language.", "Tomas Reyes"),
+])
+def test_the_role_is_read_in_the_clause_that_states_it(claim, holder):
+    [name] = names_in(claim)
+    got = role_holder(claim, name, KICK_OFF)
+    assert (got.text if got else None) == holder

@@ -139,9 +139,25 @@ def is_name_word(word: str) -> bool:
     return not known_value(base)
 
 
+# Where a sentence opens: its capital says nothing of whether the word is a name.
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:;\n]\s*)[\"'“‘(\[]*$")
+
+
+def lower_words(text: str) -> frozenset[str]:
+    """The Latin-script words `text` writes in lower case: "roadworks" in "two years of roadworks"."""
+    return frozenset(w for w in _LATIN_WORD.findall(text) if w.islower())
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    return bool(_SENTENCE_OPENING.search(text[max(0, pos - 8):pos]))
+
+
 @lru_cache(maxsize=8192)  # role_holder asks it of the claim and the sentence for each name
-def names_in(text: str) -> tuple[Name, ...]:
-    """The names of a Latin-script text: runs of name words, joined by particles (al-, bin, de)."""
+def names_in(text: str, lower: frozenset[str] = frozenset()) -> tuple[Name, ...]:
+    """The names of a Latin-script text: runs of name words, joined by particles (al-, bin, de).
+    A word opening a sentence is capitalised whatever it is, so there it is no name when `lower`
+    (the words the texts compared write in lower case, `lower_words`) holds it: "Roadworks cut
+    sales by a third." against "… two years of roadworks cut their sales by a third"."""
     out: list[Name] = []
     run: list[re.Match] = []
 
@@ -160,7 +176,8 @@ def names_in(text: str) -> tuple[Name, ...]:
         gap = text[prev_end:m.start()]
         if run and (gap.strip() or "\n" in gap):  # punctuation between words ends a name
             close()
-        if is_name_word(w) or (run and w.lower() in _PARTICLES):
+        if is_name_word(w) and not (not run and w.lower() in lower and _opens_sentence(text, m.start())) \
+                or (run and w.lower() in _PARTICLES):
             run.append(m)
         else:
             close()
@@ -197,17 +214,30 @@ def words_found(claim: str, evidence: str) -> frozenset[str]:
     """The claim's name words (as written) whose keys the evidence holds: a name the article
     writes in another script is stated by it, as much as a word it spells the same."""
     have = _evidence_keys(evidence)
-    return frozenset(w for n in names_in(claim) for w in _LATIN_WORD.findall(n.text)
+    lower = lower_words(claim) | lower_words(evidence)
+    return frozenset(w for n in names_in(claim, lower) for w in _LATIN_WORD.findall(n.text)
                      if len(key(w)) >= MIN_KEY and key(w) in have)
 
 
 def unfound(claim: str, evidence: list[str]) -> tuple[Name, ...]:
     """The claim's names no evidence sentence holds."""
-    return tuple(n for n in names_in(claim) if not any(found(n, e) for e in evidence))
+    lower = lower_words(claim).union(*map(lower_words, evidence))
+    return tuple(n for n in names_in(claim, lower) if not any(found(n, e) for e in evidence))
 
 
 def _word_index(text: str, pos: int) -> int:
     return len(_WORD.findall(text[:pos]))
+
+
+# Where an English clause ends: punctuation inside a sentence, or a conjunction that opens a
+# contrasting clause. "and" is left out: it joins names as often as clauses ("Kovac and Reyes sang").
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\b(?:while|whereas|but|although|though)\b", re.I)
+
+
+def _clauses(text: str) -> list[int]:
+    """The clause number of each of `text`'s words (`_WORD`): how many clause breaks precede it."""
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    return [sum(b < m.start() for b in breaks) for m in _WORD.finditer(text)]
 
 
 def role_holder(claim: str, name: Name, evidence: str) -> Name | None:
@@ -216,19 +246,25 @@ def role_holder(claim: str, name: Name, evidence: str) -> Name | None:
     evidence has no names of its own (Arabic), states none of those words, or the nearest name
     is the claim's."""
 
-    ev_names = names_in(evidence)
+    lower = lower_words(claim) | lower_words(evidence)
+    ev_names = names_in(evidence, lower)
     if not ev_names:
         return None
     claim_rest = claim[:name.start] + " " + claim[name.end:]
-    mine = {n.text for n in names_in(claim)}
-    wanted = set(terms(claim_rest)) - {t for n in names_in(claim) for t in terms(n.text)}
+    claim_names = names_in(claim, lower)
+    mine = {n.text for n in claim_names}
+    wanted = set(terms(claim_rest)) - {t for n in claim_names for t in terms(n.text)}
     places = [i for i, w in enumerate(_WORD.findall(evidence)) if set(terms(w)) & wanted]
     if not places:
         return None
     spans = [(n, _word_index(evidence, n.start), _word_index(evidence, n.end) - 1) for n in ev_names]
+    clause = _clauses(evidence)
     votes: dict[str, int] = {}
     for p in places:
-        n, a, b = min(spans, key=lambda s: min(abs(p - s[1]), abs(p - s[2])))
+        # a word's own clause's name first: in "Kovac sang the anthem before kick-off, while
+        # Reyes performed it", "kick-off" is nearer Reyes but said of Kovac
+        own = [s for s in spans if clause[s[1]] == clause[p]] or spans
+        n, a, b = min(own, key=lambda s: min(abs(p - s[1]), abs(p - s[2])))
         if min(abs(p - a), abs(p - b)) <= ROLE_WINDOW:
             votes[n.text] = votes.get(n.text, 0) + 1
     if not votes:
@@ -253,7 +289,7 @@ class NameInEvidence:
 
 def read_names(claim: str, evidence: str) -> tuple[NameInEvidence, ...]:
     out = []
-    for n in names_in(claim):
+    for n in names_in(claim, lower_words(claim) | lower_words(evidence)):
         holder = role_holder(claim, n, evidence)
         out.append(NameInEvidence(n.text, found(n, evidence), holder.text if holder else ""))
     return tuple(out)
