@@ -265,3 +265,33 @@ def test_a_count_is_compared_with_the_evidences_count_said_of_the_same_thing(cla
     out = compare(claim, "It cost 130 million euros, of which the European Union paid 45 million.")
     assert [(k.claim, k.evidence) for k in out.conflicts] == ([conflict] if conflict else [])
     assert [m.value for m in out.matches] == ([match] if match else [])
+
+
+@pytest.mark.parametrize("claim, evidence, conflict", [
+    # fractions said in words are counts of their own unit, in either language
+    ("Roadworks cut shop sales by half.", "two years of roadworks cut their sales by a third", ("half", "a third")),
+    ("Roadworks cut shop sales by two thirds.", "roadworks cut their sales by a third", ("two thirds", "a third")),
+    ("Roadworks cut shop sales by a third.", "roadworks cut their sales by one third", None),
+    ("خفضت الأشغال المبيعات بمقدار النصف", "خفضت الأشغال المبيعات بمقدار الثلث", ("نصف", "ثلث")),
+    ("Roadworks cut shop sales by half.", "خفضت الأشغال المبيعات بمقدار الثلث", ("half", "a third")),
+    # never with a percentage, and "the third" alone is an ordinal
+    ("Half of the troops left.", "48% of the troops left.", None),
+    ("The third round was played.", "The first round was played.", ("3", "1")),
+])
+def test_fractions_said_in_words_compare_as_values(claim, evidence, conflict):
+    out = compare(claim, evidence)
+    assert [(k.claim, k.evidence) for k in out.conflicts if k.kind in ("number", "ordinal")] == \
+        ([conflict] if conflict else [])
+
+
+def test_a_fraction_is_matched_by_the_same_fraction():
+    assert [m.key for m in compare("sales fell by a third", "sales fell by one third").matches
+            if m.kind == "number"] == ["number:fraction:0.333333"]
+    assert analyze("the third round").ordinals == (3,) and analyze("a third of voters").ordinals == ()
+
+
+def test_a_fraction_of_a_million_is_a_count():
+    [q] = analyze("يبلغ تعداد سكان المدينة حوالي نصف مليون نسمة").quantities
+    assert (q.value, q.unit, q.qualifier) == (500000, "", "approx")
+    assert [m.value for m in compare("يبلغ تعداد سكان المدينة حوالي 500 ألف نسمة",
+                                     "يبلغ تعداد سكان المدينة حوالي نصف مليون نسمة").matches if m.kind == "number"] == ["500000"]

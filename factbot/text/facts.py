@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from factbot.text import negation, numbers
 from factbot.text.actions import ACTION_OF, opposites
 from factbot.text.lexicon import (AMBIGUOUS_MONTHS, ENTITIES, LESS, MONTH_NAMES, MONTH_OF, MONTH_PAIRS, MORE, MULTI,
-                                  NATIONALITY_OF, ORDINALS, SINGLE, WEEKDAY_NAMES, lookup, variants)
+                                  MULTIPLIERS, NATIONALITY_OF, ORDINALS, SINGLE, WEEKDAY_NAMES, lookup, variants)
 from factbot.text.matching import fact_tokens, format_number, language, normalize, terms, tokens
 
 def display_name(name: str, lang: str) -> str:
@@ -188,7 +188,16 @@ def analyze(text: str) -> Facts:
         if i in used:
             i += 1
             continue
-        value = numbers.number_at(toks, i)
+        fraction = numbers.fraction_at(toks, i)
+        # "نصف مليون": a fraction of a multiplier is a count (500000), read below as counts are
+        if fraction is not None and not (fraction[1] == i + 1 and i + 1 < len(toks) and toks[i + 1] in MULTIPLIERS):
+            value, end = fraction
+            around = toks[max(0, i - CONTEXT_WORDS):i] + toks[end:end + CONTEXT_WORDS]
+            context = frozenset(t for t in terms(" ".join(around)) if not t[0].isdigit())
+            quantities.append(Quantity(value, numbers.FRACTION, "", " ".join(toks[i:end]), frozenset(), context))
+            i = end
+            continue
+        value = fraction[0] if fraction is not None else numbers.number_at(toks, i)
         if value is None:
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
             # "لأول مرة" / "for the first time" is no ordinal of anything checkable
@@ -237,6 +246,8 @@ def analyze(text: str) -> Facts:
 
 
 def _show(q: Quantity, lang: str) -> str:
+    if q.unit == numbers.FRACTION:
+        return numbers.fraction_name(q.value, lang)
     word = {"en": {"approx": "about ", "more": "more than ", "less": "fewer than "},
             "ar": {"approx": "حوالي ", "more": "أكثر من ", "less": "أقل من "}}[lang].get(q.qualifier, "")
     return word + format_number(q.value)

@@ -89,6 +89,43 @@ def count_at(toks: Sequence[str], i: int, value: float) -> Count:
     return Count(value, j, qualifier(toks, i), unit_near(toks, i, j))
 
 
+# Fractions said in words ("by half", "a third", "two thirds", "ربع", "ثلثي"): compared with one
+# another as counts of the unit FRACTION, never with percentages (a claim's "half" is not
+# refuted by "48%"). English "third" / "quarter" are fractions only behind "a", "one" or a
+# number; alone they are ordinals ("the third round") or nouns ("the old quarter").
+FRACTION = "fraction"
+_EN_FRACTIONS = {"half": 1 / 2, "halves": 1 / 2, "third": 1 / 3, "thirds": 1 / 3, "quarter": 1 / 4,
+                 "quarters": 1 / 4}
+_AR_FRACTIONS = {"نصف": 1 / 2, "ثلث": 1 / 3, "ربع": 1 / 4, "ثلثي": 2 / 3, "ثلثا": 2 / 3, "ارباع": 1 / 4,
+                 "اثلاث": 1 / 3}
+_AR_FRACTIONS.update({"ال" + w: v for w, v in list(_AR_FRACTIONS.items())})
+_FRACTION_NAMES = {1 / 2: ("half", "نصف"), 1 / 3: ("a third", "ثلث"), 1 / 4: ("a quarter", "ربع"),
+                   2 / 3: ("two thirds", "ثلثا"), 3 / 4: ("three quarters", "ثلاثة أرباع")}
+
+
+def fraction_at(toks: Sequence[str], i: int) -> tuple[float, int] | None:
+    """(value, index after it) of a fraction said in words from token i, or None."""
+    t, nxt = toks[i], toks[i + 1] if i + 1 < len(toks) else ""
+    if t in _AR_FRACTIONS and t not in ("ارباع", "اثلاث", "الارباع", "الاثلاث"):
+        return _AR_FRACTIONS[t], i + 1
+    if t == "half":
+        return 1 / 2, i + 1
+    if t in ("a", "an", "one") and nxt in _EN_FRACTIONS and not nxt.endswith("s"):
+        return _EN_FRACTIONS[nxt], i + 2
+    n = number_at(toks, i) if nxt in _EN_FRACTIONS or nxt in _AR_FRACTIONS else None
+    if n is not None and n == int(n) and 1 <= n <= 9:
+        return n * (_EN_FRACTIONS.get(nxt) or _AR_FRACTIONS[nxt]), i + 2
+    return None
+
+
+def fraction_name(value: float, lang: str) -> str:
+    """How a fraction reads in `lang`: "a third", "ثلث" (else its decimal)."""
+    for v, names in _FRACTION_NAMES.items():
+        if abs(v - value) < 1e-9:
+            return names[lang == "ar"]
+    return f"{value:.3g}"
+
+
 def month_pair(toks: Sequence[str], k: int, *, proclitics: bool) -> int | None:
     """The month a Levantine two-word name at k names ("تشرين الاول" -> 10), or None. With
     `proclitics`, also when the first word carries one ("وتشرين الاول")."""
