@@ -272,6 +272,11 @@ def role_holder(claim: str, name: Name, evidence: str) -> Name | None:
     best = max(votes, key=lambda t: (votes[t], -[n.text for n, _, _ in spans].index(t)))
     if votes[best] < min(2, len(wanted)):  # one shared word is no role
         return None
+    # the claim's own name, where the sentence has it, holds the role unless another has more
+    # of the claim's words: "The line links the Alcantara district with the airport" against
+    # "Lisbon opened a new tram line, linking the Alcantara district with …" is no Lisbon claim
+    if max((v for t, v in votes.items() if found(name, t)), default=0) >= votes[best]:
+        return None
     holder = next(n for n, _, _ in spans if n.text == best)
     same = holder.keys == name.keys or found(name, holder.text) or any(found(Name(m, 0, 0, tuple(
         key(w) for w in _LATIN_WORD.findall(m) if len(key(w)) >= MIN_KEY)), holder.text) for m in mine)
