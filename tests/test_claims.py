@@ -2,7 +2,7 @@
 
 import pytest
 
-from factbot.text.facts import Conflict, Quantity, analyze, compare, quantities_agree
+from factbot.text.facts import Conflict, Quantity, analyze, compare, quantities_agree, ranges_in
 
 # Sentences of corpus/us-iraq-coalition-talks.ar.txt, quoted so the tests read on their own.
 TROOPS = ("وفي الوقت الحالي، لا يزال هناك حوالي 2500 جندي أمريكي منتشرين في العراق كجزء من التحالف "
@@ -295,3 +295,27 @@ def test_a_fraction_of_a_million_is_a_count():
     assert (q.value, q.unit, q.qualifier) == (500000, "", "approx")
     assert [m.value for m in compare("يبلغ تعداد سكان المدينة حوالي 500 ألف نسمة",
                                      "يبلغ تعداد سكان المدينة حوالي نصف مليون نسمة").matches if m.kind == "number"] == ["500000"]
+
+
+@pytest.mark.parametrize("text, ranges", [
+    ("Tajikistan harkens to the Samanid Empire (875–999).", ((875, 999),)),
+    ("sales ranged from 1997 to 2007", ((1997, 2007),)),
+    ("between 187 and 322 BCE", ((187, 322),)),
+    ("تتراوح سماكتها بين ٢ و٤ مليمتر", ((2, 4),)),
+    ("من عام 1997 إلى عام 2007", ((1997, 2007),)),
+    ("on 2014-05-03", ()),          # a date, not a range
+    ("born in 1854", ()),
+])
+def test_ranges_are_read_in_the_order_written(text, ranges):
+    assert ranges_in(text) == ranges
+
+
+@pytest.mark.parametrize("claim, evidence, conflict", [
+    ("the Samanid Empire (999–875)", "the Samanid Empire (875–999)", ("999–875", "875–999")),
+    ("سماكتها تتراوح بين 4-2 مليمتر", "سماكتها تتراوح بين 2-4 مليمتر", ("4–2", "2–4")),
+    ("the Samanid Empire (875–999)", "the Samanid Empire (875–999)", None),
+    ("the Samanid Empire lasted until 999", "the Samanid Empire (875–999)", None),
+])
+def test_a_range_written_the_other_way_round_conflicts(claim, evidence, conflict):
+    got = [(k.claim, k.evidence) for k in compare(claim, evidence).conflicts if k.kind == "range"]
+    assert got == ([conflict] if conflict else [])

@@ -137,3 +137,10 @@ def test_the_claims_own_name_holds_the_role_when_no_other_has_more_of_its_words(
     claim = "The city of Porto opened a new tram line on Tuesday."
     [name] = names_in(claim)
     assert role_holder(claim, name, sentence).text == "Lisbon"
+
+
+def test_a_name_with_letters_beyond_latin_1_is_one_word():
+    # "ē" is Latin Extended-A: the name was cut into "Vand" and "likòs"
+    text = "The Vandal War (Greek: Vandēlikòs Pólemos) was fought in North Africa."
+    assert "Vandēlikòs Pólemos" in [n.text for n in names_in(text)]
+    assert [n.text for n in names_in("Recep Tayyip Erdoğan spoke.")] == ["Recep Tayyip Erdoğan"]

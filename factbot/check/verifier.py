@@ -46,7 +46,7 @@ SUPPORT_MIN = 0.5
 # Conflicts that refute. "order" (before/after) is too easily about another clause.
 # "ordinal" is left out: an ordinal says which event ("the second round"), so a sentence about
 # the first round is silent about the second rather than contradicting it.
-REFUTING_KINDS = frozenset({"number", "year", "month", "weekday", "date", "place", "person",
+REFUTING_KINDS = frozenset({"number", "year", "month", "weekday", "date", "range", "place", "person",
                             "action", "negation", "actor", "ally", "affiliation", "before_after"})
 # Conflicts that need the same named person, act, allegiance or date on both sides: a sentence
 # that has them is about the claim whatever the model's relevance says.
@@ -76,7 +76,7 @@ _HOW_MANY_OR_WHEN = frozenset({"number", "year", "month", "date"})
 # attacks on US forces, and "Bones ... aired until March 28, 2017" does not date the Soleimani
 # strike: such a sentence neither confirms nor contradicts the claim's values. (Acts, denials
 # and the slot helpers' conflicts have coverage rules of their own in `alignment`.)
-SUBJECT_KINDS = frozenset({"number", "year", "month", "weekday", "date", "ordinal", "place", "person", "org"})
+SUBJECT_KINDS = frozenset({"number", "year", "month", "weekday", "date", "ordinal", "range", "place", "person", "org"})
 
 
 # An Arabic term and a sentence's word state one thing when their consonant keys (`names.key`:

@@ -85,6 +85,7 @@ class Facts:
     negations: int = 0
     order: tuple[str, ...] = ()                # "before" / "after" cues
     words: tuple[str, ...] = field(default=(), repr=False)
+    ranges: tuple[tuple[float, float], ...] = ()  # (from, to) as written: "1854 – 1941", "between 4 and 2"
 
     def required_keys(self) -> tuple[str, ...]:
         """The claim values an article must repeat before the claim counts as supported
@@ -106,7 +107,7 @@ class Facts:
 
 @dataclass(frozen=True)
 class Conflict:
-    kind: str       # number | year | month | weekday | date | ordinal | place | person | action | negation | order
+    kind: str       # number | year | month | weekday | date | ordinal | range | place | person | action | negation | order
     claim: str      # the claim's value, display form
     evidence: str   # the evidence's value, display form
     key: str = field(default="", compare=False)  # the claim value's identity, shared with `Match.key`
@@ -132,6 +133,25 @@ class Comparison:
 def us_mentions(text: str) -> bool:
     """'US'/'U.S.' as written: lower-cased 'us' is the pronoun."""
     return bool(re.search(r"\bU\.?S\.?(?=\W|$)(?!\w)", text))
+
+
+_NUM = r"(\d+(?:\.\d+)?)"
+# A range is read in the order it is written ("(1854 – 1941)", "from 1997 to 2007", "بين 4 و2",
+# "من عام 1997 إلى عام 2007"): the same two values the other way round are another statement.
+_RANGE = re.compile(
+    rf"(?<![\d.\-–—]){_NUM}\s*[-–—]\s*{_NUM}(?![\d.]|\s*[-–—]\s*\d)"
+    rf"|\b(?:between|from)\s+{_NUM}\s+(?:and|to|until|till)\s+{_NUM}\b"
+    rf"|(?:بين|من)\s+(?:عام\s+)?{_NUM}\s+(?:و\s*|الي\s+|حتي\s+)(?:عام\s+)?{_NUM}")
+
+
+def ranges_in(text: str) -> tuple[tuple[float, float], ...]:
+    """The (from, to) ranges `text` writes, of two different values."""
+    out = []
+    for m in _RANGE.finditer(normalize(text)):
+        a, b = (float(g) for g in m.groups() if g is not None)
+        if a != b:
+            out.append((a, b))
+    return tuple(dict.fromkeys(out))
 
 
 def analyze(text: str) -> Facts:
@@ -239,7 +259,7 @@ def analyze(text: str) -> Facts:
         lang=language(text), quantities=tuple(quantities), years=tuple(years), months=tuple(months),
         weekdays=tuple(weekdays), dates=tuple(dates), ordinals=tuple(ordinals),
         entities=tuple(dict.fromkeys(entities)), actions=tuple(dict.fromkeys(actions)),
-        negations=negations, order=tuple(order), words=tuple(toks))
+        negations=negations, order=tuple(order), words=tuple(toks), ranges=ranges_in(text))
 
 
 # --- comparison ----------------------------------------------------------------
@@ -334,6 +354,11 @@ def compare(claim: str | Facts, evidence: str | Facts) -> Comparison:
     plain("month", tuple(m for m in c.months if m not in [d[0] for d in c.dates]), e.months,
           lambda m: MONTH_NAMES[lang][m - 1])
     plain("ordinal", c.ordinals, e.ordinals, str)
+    for a, b in c.ranges:
+        # the evidence's range the other way round, and never this way: "1941 – 1854" for "1854 – 1941"
+        if (b, a) in e.ranges and (a, b) not in e.ranges:
+            conflicts.append(Conflict("range", f"{format_number(a)}–{format_number(b)}",
+                                      f"{format_number(b)}–{format_number(a)}", f"range:{a}:{b}"))
 
     e_names = {n for _, n in e.entities}
     c_names = {n for _, n in c.entities}

@@ -38,7 +38,10 @@ MIN_KEY = 2
 # where the evidence states them is the one the evidence says fills the role.
 ROLE_WINDOW = 12
 
-_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+# Latin letters: ASCII, Latin-1, Latin Extended-A/B ("ē", "ş", "ğ") and Extended Additional ("ạ"):
+# a name written with any of them is one word ("Vandēlikòs", not "Vand" and "likòs")
+LATIN_LETTER = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"
+_LATIN_WORD = re.compile(rf"[{LATIN_LETTER}]+(?:[-'’][{LATIN_LETTER}]+)*")
 # Letter runs of the text as written, not `matching.tokens`, on purpose: offsets into the text
 # (`_word_index`) and the consonant key of a word in its own script (`key` folds case and marks).
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from factbot.assets import MODELS_DIR
 from factbot.text.matching import is_stopword, normalize, stem
-from factbot.text.names import is_arabic, is_name_word, key, known_value
+from factbot.text.names import LATIN_LETTER, is_arabic, is_name_word, key, known_value
 
 # At most this many words replaced on either side: a name or a short description, not a
 # reworded clause.
@@ -46,7 +46,7 @@ RESTATES_SHARE = 0.9
 
 # a word with its Arabic vowel marks (which \w does not match: "عُثمان" is one word)
 _WORD = re.compile(r"(?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670])+", re.UNICODE)
-_LATIN_NAME = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'’][A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+_LATIN_NAME = re.compile(rf"[{LATIN_LETTER}]+(?:[-'’][{LATIN_LETTER}]+)*")
 
 
 @dataclass(frozen=True)
