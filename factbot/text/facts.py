@@ -154,6 +154,12 @@ def ranges_in(text: str) -> tuple[tuple[float, float], ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _context(toks: list[str], start: int, end: int) -> frozenset[str]:
+    """The stems of the content words within CONTEXT_WORDS of toks[start:end] (`Quantity.context`)."""
+    around = toks[max(0, start - CONTEXT_WORDS):start] + toks[end:end + CONTEXT_WORDS]
+    return frozenset(t for t in terms(" ".join(around)) if not t[0].isdigit())
+
+
 def analyze(text: str) -> Facts:
     """The checkable values of `text` (Arabic or English).
 
@@ -212,9 +218,8 @@ def analyze(text: str) -> Facts:
         # "نصف مليون": a fraction of a multiplier is a count (500000), read below as counts are
         if fraction is not None and not (fraction[1] == i + 1 and i + 1 < len(toks) and toks[i + 1] in MULTIPLIERS):
             value, end = fraction
-            around = toks[max(0, i - CONTEXT_WORDS):i] + toks[end:end + CONTEXT_WORDS]
-            context = frozenset(t for t in terms(" ".join(around)) if not t[0].isdigit())
-            quantities.append(Quantity(value, numbers.FRACTION, "", " ".join(toks[i:end]), frozenset(), context))
+            quantities.append(Quantity(value, numbers.FRACTION, "", " ".join(toks[i:end]),
+                                       context=_context(toks, i, end)))
             i = end
             continue
         value = fraction[0] if fraction is not None else numbers.number_at(toks, i)
@@ -234,9 +239,8 @@ def analyze(text: str) -> Facts:
         start = i - 1 if n.qualifier and i and toks[i - 1] not in MORE | LESS else i
         after = terms(" ".join(toks[n.end:n.end + numbers.NOUN_AFTER]))
         nouns = frozenset() if n.unit else frozenset(t for t in after if not t[0].isdigit())
-        around = toks[max(0, start - CONTEXT_WORDS):max(start, 0)] + toks[n.end:n.end + CONTEXT_WORDS]
-        context = frozenset(t for t in terms(" ".join(around)) if not t[0].isdigit()) - nouns
-        quantities.append(Quantity(n.value, n.unit, n.qualifier, " ".join(toks[max(start, 0):n.end]), nouns, context))
+        quantities.append(Quantity(n.value, n.unit, n.qualifier, " ".join(toks[max(start, 0):n.end]), nouns,
+                                   _context(toks, max(start, 0), n.end) - nouns))
         i = n.end
     entities: list[tuple[str, str]] = []
     for i in range(len(toks)):

@@ -146,9 +146,15 @@ def is_name_word(word: str) -> bool:
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?:;\n]\s*)[\"'“‘(\[]*$")
 
 
+@lru_cache(maxsize=8192)  # the same claim and sentences are compared name after name
 def lower_words(text: str) -> frozenset[str]:
     """The Latin-script words `text` writes in lower case: "roadworks" in "two years of roadworks"."""
     return frozenset(w for w in _LATIN_WORD.findall(text) if w.islower())
+
+
+def _compared_lower(claim: str, evidence: str) -> frozenset[str]:
+    """The words a claim and a sentence compared with it write in lower case (`names_in`'s `lower`)."""
+    return lower_words(claim) | lower_words(evidence)
 
 
 def _opens_sentence(text: str, pos: int) -> bool:
@@ -217,9 +223,8 @@ def words_found(claim: str, evidence: str) -> frozenset[str]:
     """The claim's name words (as written) whose keys the evidence holds: a name the article
     writes in another script is stated by it, as much as a word it spells the same."""
     have = _evidence_keys(evidence)
-    lower = lower_words(claim) | lower_words(evidence)
-    return frozenset(w for n in names_in(claim, lower) for w in _LATIN_WORD.findall(n.text)
-                     if len(key(w)) >= MIN_KEY and key(w) in have)
+    names = names_in(claim, _compared_lower(claim, evidence))
+    return frozenset(w for n in names for w in _LATIN_WORD.findall(n.text) if len(key(w)) >= MIN_KEY and key(w) in have)
 
 
 def unfound(claim: str, evidence: list[str]) -> tuple[Name, ...]:
@@ -249,7 +254,7 @@ def role_holder(claim: str, name: Name, evidence: str) -> Name | None:
     evidence has no names of its own (Arabic), states none of those words, or the nearest name
     is the claim's."""
 
-    lower = lower_words(claim) | lower_words(evidence)
+    lower = _compared_lower(claim, evidence)
     ev_names = names_in(evidence, lower)
     if not ev_names:
         return None
@@ -297,7 +302,7 @@ class NameInEvidence:
 
 def read_names(claim: str, evidence: str) -> tuple[NameInEvidence, ...]:
     out = []
-    for n in names_in(claim, lower_words(claim) | lower_words(evidence)):
+    for n in names_in(claim, _compared_lower(claim, evidence)):
         holder = role_holder(claim, n, evidence)
         out.append(NameInEvidence(n.text, found(n, evidence), holder.text if holder else ""))
     return tuple(out)
